@@ -1,0 +1,1 @@
+"""pakn: receiving and handling citizens' reports and petitions (phản ánh, kiến nghị)."""

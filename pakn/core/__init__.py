@@ -1,0 +1,1 @@
+"""Project-wide commands: serving, the worker, demo data, key rotation."""

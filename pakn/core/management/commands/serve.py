@@ -1,0 +1,65 @@
+"""`pakn serve`: gunicorn (with whitenoise for static files) and the huey worker together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ web (gunicorn) cùng tiến trình nền (huey)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("PAKN_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("PAKN_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="không chạy tiến trình nền")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        pakn = [sys.executable, "-m", "pakn.cli"]
+        gunicorn = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "pakn.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["web_workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ]
+        processes = [subprocess.Popen(gunicorn)]
+        if not options["no_worker"]:
+            processes.append(subprocess.Popen([*pakn, "worker"]))
+        self.stdout.write(
+            f"pakn đang chạy tại http://{options['bind']}/ (môi trường: {settings.PAKN_ENV}). Ctrl+C để dừng."
+        )
+
+        def stop(signum: int, frame: Any) -> None:
+            for p in processes:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            for p in processes:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()

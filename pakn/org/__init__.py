@@ -1,0 +1,1 @@
+"""Organisation: areas, agencies, categories and staff accounts."""

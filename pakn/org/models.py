@@ -1,0 +1,165 @@
+"""Areas, agencies (with their escalation chain), categories and staff accounts (R-2, R-3.1, R-6.1, R-7.6)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.Model):
+    """An administrative unit where an incident happens: the province, a district (2022) or a commune."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh")
+        DISTRICT = "district", _("Huyện")
+        COMMUNE = "commune", _("Xã/phường")
+
+    dataset = models.CharField(_("bộ dữ liệu"), max_length=10, help_text=_("2022 hoặc 2025"))
+    code = models.CharField(_("mã"), max_length=10)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("cấp"), max_length=10, choices=Kind.choices)
+    type_label = models.CharField(
+        _("loại"), max_length=50, blank=True, help_text=_("tỉnh, huyện, xã, phường…")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    legacy_codes = models.JSONField(
+        _("mã cũ"), default=list, blank=True, help_text=_("Mã các đơn vị trước sắp xếp năm 2025")
+    )
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["dataset", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "code"], name="area_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    """A body that handles reports. Its parent is where its cases escalate (R-7.6: the chain is data)."""
+
+    class Kind(models.TextChoices):
+        IOC = "ioc", _("Trung tâm IOC")
+        SUPERVISOR = "supervisor", _("Văn phòng UBND tỉnh")
+        DEPARTMENT = "department", _("Sở, ngành")
+        DISTRICT = "district", _("UBND cấp huyện")
+        COMMUNE = "commune", _("UBND cấp xã")
+        ENTERPRISE = "enterprise", _("Doanh nghiệp công ích")
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, db_index=True)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cấp trên (nơi chuyển vượt thẩm quyền)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("cơ quan xử lý")
+        verbose_name_plural = _("cơ quan xử lý")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_province_level(self) -> bool:
+        """The IOC and the supervisor coordinate at province level (step 5, R-4.4)."""
+        return self.kind in (self.Kind.IOC, self.Kind.SUPERVISOR)
+
+    def ancestors(self) -> list[Agency]:
+        chain: list[Agency] = []
+        node = self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Category(models.Model):
+    """A subject field of reports (lĩnh vực, R-6.1); data an administrator edits."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    description = models.TextField(_("mô tả"), blank=True)
+    department = models.ForeignKey(
+        Agency,
+        verbose_name=_("sở chủ trì ở cấp tỉnh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        limit_choices_to={"kind": Agency.Kind.DEPARTMENT},
+        related_name="categories",
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """One personal account per official (R-3.1), in one agency, with one role."""
+
+    class Role(models.TextChoices):
+        OPERATOR = "operator", _("Cán bộ tiếp nhận (IOC)")
+        LEADER = "leader", _("Lãnh đạo")
+        OFFICER = "officer", _("Cán bộ xử lý")
+        SPECIALIST = "specialist", _("Chuyên viên sở, ngành")
+        SUPERVISOR = "supervisor", _("Giám sát (Văn phòng UBND tỉnh)")
+        ADMIN = "admin", _("Quản trị hệ thống")
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
+    is_focal = models.BooleanField(
+        _("đầu mối"), default=False, help_text=_("Cán bộ đầu mối của cơ quan (R-14.1)")
+    )
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("tài khoản cán bộ")
+        verbose_name_plural = _("tài khoản cán bộ")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names (họ, last_name) before the given name (tên)."""
+        return f"{self.last_name} {self.first_name}".strip()

@@ -1,0 +1,1 @@
+"""Reports, their timeline and the workflow of Article 7."""

@@ -1,0 +1,17 @@
+"""`pakn sweep`: cancel expired supplement windows and record newly overdue steps (idempotent)."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from pakn.reports.services import deadlines_sweep
+
+
+class Command(BaseCommand):
+    help = "Quét thời hạn: hủy phản ánh quá hạn bổ sung, ghi nhận các bước quá hạn."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = deadlines_sweep()
+        self.stdout.write(
+            f"Đã hủy {result.cancelled} phản ánh quá hạn bổ sung; ghi nhận {result.overdue} bước quá hạn."
+        )

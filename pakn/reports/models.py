@@ -1,0 +1,345 @@
+"""Reports, their append-only timeline, attachments, department opinions, bans and deadline policies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.org.models import Agency, Area, Category
+from pakn.reports.crypto import EncryptedTextField
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Chờ tiếp nhận")
+    AWAITING_INFO = "awaiting_info", _("Chờ bổ sung thông tin")
+    ROUTED = "routed", _("Chờ phân công")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    AWAITING_APPROVAL = "awaiting_approval", _("Chờ duyệt kết quả")
+    COORDINATING = "coordinating", _("Đang phối hợp xử lý")
+    RESOLVED = "resolved", _("Đã xử lý")
+    REJECTED = "rejected", _("Từ chối tiếp nhận")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+OPEN_STATES = frozenset(
+    {
+        State.RECEIVED,
+        State.AWAITING_INFO,
+        State.ROUTED,
+        State.IN_PROGRESS,
+        State.AWAITING_APPROVAL,
+        State.COORDINATING,
+    }
+)
+CLOSED_STATES = frozenset({State.RESOLVED, State.REJECTED, State.CANCELLED})
+
+
+class Step(models.TextChoices):
+    """A step of Article 7 that has a deadline."""
+
+    TRIAGE = "triage", _("Kiểm tra, chuyển xử lý (IOC)")
+    SUPPLEMENT = "supplement", _("Bổ sung thông tin")
+    ASSIGN = "assign", _("Phân công xử lý")
+    HANDLE = "handle", _("Xác minh, báo cáo kết quả")
+    APPROVE = "approve", _("Duyệt kết quả")
+    ESCALATE = "escalate", _("Chuyển cấp trên")
+    COORDINATE = "coordinate", _("Phối hợp xử lý cấp tỉnh")
+    OPINION = "opinion", _("Ý kiến sở, ngành")
+    CLARIFY = "clarify", _("Trả lời làm rõ")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng thông tin")
+    APP = "app", _("Ứng dụng di động")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+    STAFF = "staff", _("Cán bộ nhập")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Hài lòng")
+    ACCEPTABLE = "acceptable", _("Chấp nhận được")
+    UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+
+class ReporterKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+class DeadlinePolicy(models.Model):
+    """How long a step may take at a kind of agency (R-7); defaults seeded, editable by the administrator."""
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", _("giờ")
+        WORKING_HOURS = "working_hours", _("giờ làm việc")
+        WORKING_DAYS = "working_days", _("ngày làm việc")
+        DAYS = "days", _("ngày")
+
+    step = models.CharField(_("bước"), max_length=20, choices=Step.choices)
+    agency_kind = models.CharField(
+        _("loại cơ quan"),
+        max_length=20,
+        choices=Agency.Kind.choices,
+        blank=True,
+        help_text=_("Để trống: áp dụng cho mọi loại cơ quan không có quy định riêng"),
+    )
+    is_complex = models.BooleanField(_("vụ việc phức tạp"), default=False)
+    amount = models.PositiveIntegerField(_("thời hạn"))
+    unit = models.CharField(_("đơn vị"), max_length=20, choices=Unit.choices)
+    basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("thời hạn xử lý")
+        verbose_name_plural = _("thời hạn xử lý")
+        ordering = ["step", "agency_kind", "is_complex"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "agency_kind", "is_complex"], name="policy_unique_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} — {self.get_agency_kind_display() or _('mọi cơ quan')}"
+
+
+class Report(models.Model):
+    """A citizen's report (phản ánh, kiến nghị) with its place, its reporter's protected data and its state."""
+
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(Category, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT)
+    title = models.CharField(_("tiêu đề"), max_length=200, blank=True)
+    content = models.TextField(_("nội dung"))
+    # The place of the incident (public).
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    address_text = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    area = models.ForeignKey(
+        Area, verbose_name=_("xã/phường"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The reporter (R-5.1): personal data, encrypted at rest, never public (R-3.2).
+    reporter_kind = models.CharField(
+        _("người gửi là"), max_length=15, choices=ReporterKind.choices, default=ReporterKind.PERSON
+    )
+    reporter_name = EncryptedTextField(_("họ và tên"), blank=True)
+    reporter_address = EncryptedTextField(_("địa chỉ liên hệ"), blank=True)
+    reporter_phone = EncryptedTextField(_("số điện thoại"), blank=True)
+    reporter_id_number = EncryptedTextField(_("số CMND/CCCD"), blank=True)
+    reporter_email = EncryptedTextField(_("thư điện tử"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    declared_truthful = models.BooleanField(_("cam kết thông tin trung thực"), default=False)
+
+    # Where it stands.
+    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.RECEIVED)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT, related_name="reports"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+    )
+    agency_since = models.DateTimeField(_("nhận tại cơ quan lúc"), null=True, blank=True)
+    step = models.CharField(_("bước hiện tại"), max_length=20, choices=Step.choices, blank=True)
+    step_started_at = models.DateTimeField(_("bắt đầu bước"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn bước hiện tại"), null=True, blank=True)
+    escalate_by = models.DateTimeField(_("hạn chuyển cấp trên"), null=True, blank=True)
+    overdue_noted = models.BooleanField(default=False, editable=False)
+
+    # Flags.
+    is_complex = models.BooleanField(_("phức tạp"), default=False)
+    is_state_secret = models.BooleanField(_("bí mật nhà nước"), default=False)
+    is_valuable = models.BooleanField(_("có giá trị"), default=False)
+    is_abusive = models.BooleanField(_("sai sự thật, lợi dụng"), default=False)
+
+    # The outcome.
+    result_text = models.TextField(_("kết quả xử lý"), blank=True)
+    resolved_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
+    closed_reason = models.TextField(_("lý do từ chối/hủy"), blank=True)
+    clarification_pending = models.BooleanField(_("đang chờ làm rõ"), default=False)
+    rating = models.CharField(_("đánh giá"), max_length=15, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(_("thời điểm đánh giá"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("thời điểm gửi"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+    # Compare-and-swap guard and the head of the event chain (tamper evidence, R-9.1).
+    version = models.PositiveIntegerField(default=0, editable=False)
+    head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("phản ánh, kiến nghị")
+        verbose_name_plural = _("phản ánh, kiến nghị")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="report_state_due"),
+            models.Index(fields=["agency", "state", "due_at"], name="report_agency_state_due"),
+            models.Index(fields=["assignee", "state"], name="report_assignee_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return bool(self.is_open and self.due_at and self.due_at < moment)  # type: ignore[operator]
+
+
+class Event(models.Model):
+    """One entry of a report's timeline: who did what, when, and the deadline of the step it closed.
+
+    Append-only; each event carries the hash of the previous one of its report (`pakn audit verify`).
+    """
+
+    class ActorKind(models.TextChoices):
+        STAFF = "staff", _("Cán bộ")
+        REPORTER = "reporter", _("Người phản ánh")
+        SYSTEM = "system", _("Hệ thống")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Công khai")
+        REPORTER = "reporter", _("Người phản ánh và cán bộ")
+        INTERNAL = "internal", _("Nội bộ")
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.PROTECT
+    )
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_agency = models.ForeignKey(
+        Agency, verbose_name=_("chuyển đến"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("hành động"), max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    step = models.CharField(_("bước đã hoàn thành"), max_length=20, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True)
+    on_time = models.BooleanField(_("đúng hạn"), null=True)
+    due_at = models.DateTimeField(_("hạn bước tiếp theo"), null=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("dòng thời gian")
+        ordering = ["report", "seq"]
+        constraints = [models.UniqueConstraint(fields=["report", "seq"], name="event_unique_seq")]
+        indexes = [
+            models.Index(fields=["step", "at"], name="event_step_at"),
+            models.Index(fields=["agency", "at"], name="event_agency_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}#{self.seq} {self.action}"
+
+
+class Attachment(models.Model):
+    """A photo, video or audio file of a report or of a result. The original stays private to staff."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Ảnh")
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Ghi âm")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("tệp gốc"), upload_to="private/%Y/%m/")
+    public_file = models.FileField(_("bản công khai"), upload_to="public/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by_reporter = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class OpinionRequest(models.Model):
+    """The IOC asks a provincial department for its opinion on a case (step 5, R-7.5)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="opinion_requests")
+    department = models.ForeignKey(Agency, verbose_name=_("sở, ngành"), on_delete=models.PROTECT)
+    question = models.TextField(_("nội dung xin ý kiến"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("hạn trả lời"))
+    answer = models.TextField(_("ý kiến"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("xin ý kiến sở, ngành")
+        verbose_name_plural = _("xin ý kiến sở, ngành")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.department_id}"
+
+
+class ReporterBan(models.Model):
+    """A reporter barred from submitting after repeated abusive reports (R-15.2), by keyed hash only."""
+
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    reason = models.TextField(_("lý do"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(_("đã gỡ lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hạn chế gửi phản ánh")
+        verbose_name_plural = _("hạn chế gửi phản ánh")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw or searched a reporter's personal data, when and why (R-3.2)."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Xem")
+        SEARCH = "search", _("Tra cứu")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.report_id}"

@@ -1,0 +1,211 @@
+"""Every read of reports that depends on who asks: scoped by the viewer's agency and role (R-3.2, R-14.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from pakn.org.models import Agency, User
+from pakn.reports.models import Event, OpinionRequest, PersonalDataAccess, Report, State
+
+Role = User.Role
+
+
+def agency_subtree_ids(agency: Agency) -> list[int]:
+    """The agency and every agency below it (its escalation children, recursively)."""
+    ids = [agency.pk]
+    frontier = [agency.pk]
+    while frontier:
+        frontier = list(
+            Agency.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def report_scope(viewer: User) -> QuerySet[Report]:
+    """The reports a staff member may see.
+
+    The supervisor, the IOC and the administrator see every report; a leader his agency's and those of the
+    agencies below it (now or in their history); an officer the cases assigned to him and his agency's; a
+    department the cases it was asked about.
+    """
+    reports = Report.objects.all()
+    if not viewer.is_active or viewer.agency_id is None:
+        return reports.none()
+    if viewer.role in (Role.SUPERVISOR, Role.ADMIN) or viewer.agency.kind == Agency.Kind.IOC:  # type: ignore[union-attr]
+        return reports
+    if viewer.role == Role.SPECIALIST:
+        asked = OpinionRequest.objects.filter(department_id=viewer.agency_id).values("report_id")
+        return reports.filter(pk__in=asked)
+    if viewer.role == Role.LEADER:
+        subtree = agency_subtree_ids(viewer.agency)  # type: ignore[arg-type]
+        handled = Event.objects.filter(agency_id__in=subtree).values("report_id")
+        asked = OpinionRequest.objects.filter(department_id__in=subtree).values("report_id")
+        return reports.filter(Q(agency_id__in=subtree) | Q(pk__in=handled) | Q(pk__in=asked))
+    if viewer.role == Role.OFFICER:
+        return reports.filter(Q(assignee=viewer) | Q(agency_id=viewer.agency_id))
+    return reports.none()
+
+
+def report_get_for(viewer: User, pk: int) -> Report:
+    """One report the viewer may see, or 404 (the same answer whether it exists or not)."""
+    report = (
+        report_scope(viewer).select_related("agency", "category", "area", "assignee").filter(pk=pk).first()
+    )
+    if report is None:
+        raise Http404("Không tìm thấy phản ánh.")
+    return report
+
+
+def can_see_personal_data(viewer: User, report: Report) -> bool:
+    """Only those who need it for the case (R-3.2): the IOC desk, the holding agency's leader and officer
+    in charge, and the supervisor. Departments asked for opinions do not."""
+    if not viewer.is_active or viewer.agency_id is None:
+        return False
+    if viewer.role == Role.SUPERVISOR:
+        return True
+    if viewer.role in (Role.OPERATOR, Role.LEADER) and viewer.agency.kind == Agency.Kind.IOC:  # type: ignore[union-attr]
+        return True
+    if viewer.role == Role.LEADER and report.agency_id == viewer.agency_id:
+        return True
+    return viewer.role == Role.OFFICER and report.assignee_id == viewer.pk
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    name: str
+    address: str
+    phone: str
+    id_number: str
+    email: str
+
+
+def report_personal_data(*, viewer: User, report: Report, purpose: str = "") -> PersonalData:
+    """The reporter's personal data for a viewer who may see it; every view is recorded (R-3.2)."""
+    if not can_see_personal_data(viewer, report):
+        raise PermissionDenied("Bạn không có quyền xem thông tin cá nhân của người phản ánh.")
+    PersonalDataAccess.objects.create(
+        user=viewer, report=report, kind=PersonalDataAccess.Kind.VIEW, detail=purpose[:200]
+    )
+    return PersonalData(
+        report.reporter_name,
+        report.reporter_address,
+        report.reporter_phone,
+        report.reporter_id_number,
+        report.reporter_email,
+    )
+
+
+def abusive_count_for(*, phone_hash: str, id_number_hash: str) -> int:
+    """How many reports of this reporter (by phone or ID hash) were marked abusive (R-15.2)."""
+    condition = Q(pk__in=[])
+    if phone_hash:
+        condition |= Q(phone_hash=phone_hash)
+    if id_number_hash:
+        condition |= Q(id_number_hash=id_number_hash)
+    return Report.objects.filter(condition, is_abusive=True).count()
+
+
+def events_for_reporter(report: Report) -> QuerySet[Event]:
+    """The timeline the reporter sees through the private link: public and addressed-to-him entries."""
+    return report.events.exclude(visibility=Event.Visibility.INTERNAL).select_related(
+        "agency", "target_agency"
+    )
+
+
+# --- The public view: a different type, with no personal-data field at all (DESIGN rule 6) ------------
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: datetime
+    action: str
+    label: str
+    agency: str
+    target_agency: str
+    to_state: str
+    note: str
+    step: str
+    step_due_at: datetime | None
+    on_time: bool | None
+
+
+@dataclass(frozen=True)
+class PublicReport:
+    tracking_code: str
+    category: str
+    title: str
+    content: str
+    address_text: str
+    area: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    state: str
+    state_label: str
+    agency: str
+    due_at: datetime | None
+    is_overdue: bool
+    created_at: datetime
+    resolved_at: datetime | None
+    result_text: str
+    rating: str
+
+
+def public_reports() -> QuerySet[Report]:
+    """Reports the public may see: never state secrets (R-9.2) nor reports rejected as abusive."""
+    return Report.objects.filter(is_state_secret=False, is_abusive=False)
+
+
+def public_report(report: Report, *, now: datetime | None = None) -> PublicReport:
+    if report.is_state_secret or report.is_abusive:
+        raise Http404("Không tìm thấy phản ánh.")
+    return PublicReport(
+        tracking_code=report.tracking_code,
+        category=report.category.name,
+        title=report.title,
+        content=report.content,
+        address_text=report.address_text,
+        area=report.area.name if report.area_id else "",  # type: ignore[union-attr]
+        latitude=report.latitude,
+        longitude=report.longitude,
+        state=report.state,
+        state_label=str(State(report.state).label),
+        agency=report.agency.name,
+        due_at=report.due_at,
+        is_overdue=report.is_overdue(now or timezone.now()),
+        created_at=report.created_at,
+        resolved_at=report.resolved_at,
+        result_text=report.result_text if report.state == State.RESOLVED else "",
+        rating=report.rating,
+    )
+
+
+def public_events(report: Report) -> list[PublicEvent]:
+    """The public timeline (R-9.2): every step that is not internal; notes only of public entries."""
+    from pakn.reports.workflow import TRANSITIONS
+
+    events = report.events.exclude(visibility=Event.Visibility.INTERNAL).select_related(
+        "agency", "target_agency"
+    )
+    return [
+        PublicEvent(
+            at=e.at,
+            action=e.action,
+            label=TRANSITIONS[e.action].label if e.action in TRANSITIONS else "Gửi phản ánh",
+            agency=e.agency.name if e.agency_id else "",  # type: ignore[union-attr]
+            target_agency=e.target_agency.name if e.target_agency_id else "",  # type: ignore[union-attr]
+            to_state=e.to_state,
+            note=e.note if e.visibility == Event.Visibility.PUBLIC else "",
+            step=e.step,
+            step_due_at=e.step_due_at,
+            on_time=e.on_time,
+        )
+        for e in events
+    ]

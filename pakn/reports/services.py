@@ -1,0 +1,430 @@
+"""Every write to reports: submission, the workflow's actions, hand-overs and sweeps.
+
+Views, API endpoints, commands and tasks call these functions; none of them saves a Report itself.
+State changes all go through `workflow.apply`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pakn.org.models import Agency, Area, Category, User
+from pakn.reports import workflow
+from pakn.reports.crypto import lookup_hash
+from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
+from pakn.reports.validators import normalize_id_number, normalize_phone
+from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
+
+log = logging.getLogger(__name__)
+
+# Letters and digits that cannot be confused when read out on the phone (no 0/O, 1/I/L, U/V).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+
+def new_tracking_code() -> str:
+    """A short code a person can read out: 8 characters in two groups, e.g. «K7MP-4QX9»."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_tracking_code(text: str) -> str:
+    """Accept what people type: lower case, spaces, missing dash, O for 0 and I/L for 1."""
+    raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    raw = raw.translate(str.maketrans("OIL", "011"))
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def reporter_identity_changes(*, phone: str | None, id_number: str | None) -> dict[str, str]:
+    """Validated phone and ID number with their keyed look-up hashes (only those given)."""
+    changes: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    if phone:
+        try:
+            normalized = normalize_phone(phone)
+            changes["reporter_phone"] = normalized
+            changes["phone_hash"] = lookup_hash("phone", normalized)
+        except ValidationError as e:
+            errors["reporter_phone"] = e.messages
+    if id_number:
+        try:
+            normalized = normalize_id_number(id_number)
+            changes["reporter_id_number"] = normalized
+            changes["id_number_hash"] = lookup_hash("id", normalized)
+        except ValidationError as e:
+            errors["reporter_id_number"] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+def is_barred(*, phone_hash: str, id_number_hash: str) -> bool:
+    condition = Q(pk__in=[])
+    if phone_hash:
+        condition |= Q(phone_hash=phone_hash)
+    if id_number_hash:
+        condition |= Q(id_number_hash=id_number_hash)
+    return ReporterBan.objects.filter(condition, lifted_at__isnull=True).exists()
+
+
+@dataclass(frozen=True)
+class Submission:
+    report: Report
+    secret: str  # shown once to the reporter; only its hash is stored
+
+
+def _ioc() -> Agency:
+    ioc = Agency.objects.filter(kind=Agency.Kind.IOC, is_active=True).order_by("pk").first()
+    if ioc is None:
+        raise ImproperlyConfiguredError("Chưa có Trung tâm IOC: hãy chạy «pakn import-areas».")
+    return ioc
+
+
+class ImproperlyConfiguredError(Exception):
+    pass
+
+
+def report_submit(
+    *,
+    category: Category,
+    content: str,
+    channel: str = Channel.WEB,
+    title: str = "",
+    reporter_kind: str = ReporterKind.PERSON,
+    reporter_name: str = "",
+    reporter_address: str = "",
+    reporter_phone: str = "",
+    reporter_id_number: str = "",
+    reporter_email: str = "",
+    address_text: str = "",
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    area: Area | None = None,
+    declared_truthful: bool = False,
+    allow_incomplete: bool = False,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Step 1 (R-7.1): a report enters triage at the IOC with a 1-hour deadline (R-7.2).
+
+    R-5.1 fields are required unless `allow_incomplete` (Open311 clients lack some): then the report still
+    enters triage and the operator asks the reporter for what is missing (R-7.2b).
+    """
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    content = (content or "").strip()
+    if not content:
+        errors["content"] = ["Vui lòng nhập nội dung phản ánh."]
+    if category is None or not category.is_active:
+        errors["category"] = ["Vui lòng chọn lĩnh vực."]
+    if channel not in Channel.values:
+        errors["channel"] = ["Kênh gửi không hợp lệ."]
+    if not allow_incomplete:
+        if not reporter_name.strip():
+            errors["reporter_name"] = ["Vui lòng nhập họ và tên."]
+        if not reporter_address.strip():
+            errors["reporter_address"] = ["Vui lòng nhập địa chỉ liên hệ."]
+        if not (address_text.strip() or area is not None or (latitude is not None and longitude is not None)):
+            errors["address_text"] = ["Vui lòng cho biết nơi xảy ra sự việc."]
+        if not declared_truthful:
+            errors["declared_truthful"] = ["Vui lòng cam kết thông tin phản ánh là trung thực (R-5.2)."]
+        if not reporter_phone.strip():
+            errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
+        if not reporter_id_number.strip():
+            errors["reporter_id_number"] = ["Vui lòng nhập số CMND hoặc CCCD."]
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = ["Vui lòng nhập đủ vĩ độ và kinh độ."]
+    elif (
+        latitude is not None
+        and longitude is not None
+        and not (-90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180)
+    ):
+        errors["latitude"] = ["Tọa độ không hợp lệ."]
+    if area is not None and area.kind != Area.Kind.COMMUNE:
+        errors["area"] = ["Vui lòng chọn xã, phường nơi xảy ra sự việc."]
+    identity: dict[str, str] = {}
+    try:
+        identity = reporter_identity_changes(
+            phone=reporter_phone.strip(), id_number=reporter_id_number.strip()
+        )
+    except ValidationError as e:
+        for name, messages in e.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if is_barred(
+        phone_hash=identity.get("phone_hash", ""), id_number_hash=identity.get("id_number_hash", "")
+    ):
+        raise ValidationError(
+            "Số điện thoại hoặc số định danh này đã bị hạn chế gửi phản ánh do nhiều lần phản ánh sai sự thật "
+            "(R-15.2). Vui lòng liên hệ Trung tâm IOC nếu cần trao đổi.",
+            code="barred",
+        )
+    ioc = _ioc()
+    secret = secrets.token_urlsafe(24)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    tracking_code=new_tracking_code(),
+                    secret_hash=secret_hash(secret),
+                    channel=channel,
+                    category=category,
+                    title=title.strip()[:200],
+                    content=content,
+                    latitude=_decimal(latitude),
+                    longitude=_decimal(longitude),
+                    address_text=address_text.strip()[:300],
+                    area=area,
+                    reporter_kind=reporter_kind,
+                    reporter_name=reporter_name.strip(),
+                    reporter_address=reporter_address.strip(),
+                    reporter_email=reporter_email.strip(),
+                    declared_truthful=declared_truthful,
+                    state=State.RECEIVED,
+                    agency=ioc,
+                    agency_since=now,
+                    created_at=now,
+                    updated_at=now,
+                    **identity,
+                    **workflow.enter_step(Step.TRIAGE, ioc, now),
+                )
+                workflow.record_creation(report, actor=actor or ReporterActor(report.pk), now=now)
+            return Submission(report, secret)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            log.warning("tracking code collision, retrying")
+    raise AssertionError("unreachable")
+
+
+def _decimal(value: Decimal | float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(float(value), 6)))
+
+
+def report_for_secret(secret: str) -> Report | None:
+    """The report whose follow-up secret this is (the reporter's private link)."""
+    if not secret:
+        return None
+    return Report.objects.filter(secret_hash=secret_hash(secret)).select_related("agency", "category").first()
+
+
+# --- Workflow actions, one service each ---------------------------------------------------------------
+
+
+def report_forward(
+    *, report: Report, actor: Actor, agency: Agency | None = None, note: str = "", now: datetime | None = None
+) -> Event:
+    """R-7.2a: the IOC forwards a complete report to the commune where it happened."""
+    return workflow.apply(report, "forward", actor=actor, now=now, agency=agency, note=note)
+
+
+def report_request_info(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    """R-7.2b: ask the reporter to supplement an incomplete report within 1 hour."""
+    return workflow.apply(report, "request_info", actor=actor, now=now, note=note)
+
+
+def report_supplement(
+    *, report: Report, actor: Actor, note: str = "", now: datetime | None = None, **fields: Any
+) -> Event:
+    """R-7.2b: the reporter supplements the report; it returns to triage."""
+    return workflow.apply(report, "supplement", actor=actor, now=now, note=note, **fields)
+
+
+def report_reject(
+    *, report: Report, actor: Actor, reason_code: str = "other", note: str = "", now: datetime | None = None
+) -> Event:
+    """R-7.2c, R-1.2, R-5.3: refuse a report with a reason the reporter is told."""
+    return workflow.apply(report, "reject", actor=actor, now=now, reason_code=reason_code, note=note)
+
+
+def report_assign(
+    *, report: Report, actor: Actor, officer: User, note: str = "", now: datetime | None = None
+) -> Event:
+    """R-7.3a, R-7.4a: the leader assigns an officer within 1 working hour."""
+    return workflow.apply(report, "assign", actor=actor, now=now, officer=officer, note=note)
+
+
+def report_reassign(
+    *, report: Report, actor: Actor, officer: User, note: str = "", now: datetime | None = None
+) -> Event:
+    return workflow.apply(report, "reassign", actor=actor, now=now, officer=officer, note=note)
+
+
+def report_escalate(
+    *, report: Report, actor: Actor, note: str, is_complex: bool = False, now: datetime | None = None
+) -> Event:
+    """R-7.3b, R-7.4b: beyond the agency's authority, the case goes to its parent agency."""
+    return workflow.apply(report, "escalate", actor=actor, now=now, note=note, is_complex=is_complex)
+
+
+def report_submit_result(
+    *, report: Report, actor: Actor, result_text: str, now: datetime | None = None
+) -> Event:
+    """R-7.3a: the officer reports the result to the leader within 1 working day."""
+    return workflow.apply(report, "report_result", actor=actor, now=now, result_text=result_text)
+
+
+def report_approve(
+    *, report: Report, actor: Actor, result_text: str = "", note: str = "", now: datetime | None = None
+) -> Event:
+    """R-7.3a: the leader approves; the result is published and sent to the reporter."""
+    return workflow.apply(report, "approve", actor=actor, now=now, result_text=result_text, note=note)
+
+
+def report_return(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    return workflow.apply(report, "return_result", actor=actor, now=now, note=note)
+
+
+def report_request_opinions(
+    *, report: Report, actor: Actor, departments: list[Agency], question: str, now: datetime | None = None
+) -> Event:
+    """R-7.5: the IOC asks provincial departments for their opinions."""
+    return workflow.apply(
+        report, "request_opinions", actor=actor, now=now, departments=departments, question=question
+    )
+
+
+def report_give_opinion(*, report: Report, actor: Actor, answer: str, now: datetime | None = None) -> Event:
+    """R-7.5: a department gives its opinion. Departments answering at once do not lose each other's answer."""
+    for attempt in range(3):
+        try:
+            return workflow.apply(report, "give_opinion", actor=actor, now=now, answer=answer)
+        except workflow.StaleReport:
+            if attempt == 2:
+                raise
+            report.refresh_from_db()
+    raise AssertionError("unreachable")
+
+
+def report_publish_result(
+    *, report: Report, actor: Actor, result_text: str, note: str = "", now: datetime | None = None
+) -> Event:
+    """R-7.5: the IOC publishes the province's result within 3 working days."""
+    return workflow.apply(report, "publish_result", actor=actor, now=now, result_text=result_text, note=note)
+
+
+def report_take_over(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    """R-4.4: the supervisor takes over a disputed or unresolved case and coordinates it."""
+    return workflow.apply(report, "take_over", actor=actor, now=now, note=note)
+
+
+def report_reply(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    """R-8.1: the reporter asks for clarification of the result."""
+    return workflow.apply(report, "reply", actor=actor, now=now, note=note)
+
+
+def report_clarify(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    """R-8.2: the agency clarifies and answers."""
+    return workflow.apply(report, "clarify", actor=actor, now=now, note=note)
+
+
+def report_rate(*, report: Report, actor: Actor, rating: str, now: datetime | None = None) -> Event:
+    """R-8.3: satisfied, acceptable or unsatisfied."""
+    return workflow.apply(report, "rate", actor=actor, now=now, rating=rating)
+
+
+def report_mark(
+    *,
+    report: Report,
+    actor: Actor,
+    mark: str,
+    value: bool = True,
+    note: str = "",
+    now: datetime | None = None,
+) -> Event:
+    """R-15.1, R-15.2, R-7.4b, R-9.2: valuable, abusive, complex or state-secret marks."""
+    if mark not in ("valuable", "abusive", "complex", "state_secret"):
+        raise ValidationError({"mark": "Loại đánh dấu không hợp lệ."})
+    return workflow.apply(report, f"mark_{mark}", actor=actor, now=now, value=value, note=note)
+
+
+def reporter_bar(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    """R-15.2: bar a reporter (by phone and ID hash) whose reports were repeatedly marked abusive."""
+    return workflow.apply(report, "bar_reporter", actor=actor, now=now, note=note)
+
+
+def reporter_ban_lift(*, ban: ReporterBan, actor: User, now: datetime | None = None) -> None:
+    if actor.role not in (User.Role.SUPERVISOR, User.Role.ADMIN, User.Role.LEADER):
+        raise workflow.ActionRefused("Bạn không có quyền gỡ hạn chế.")
+    ReporterBan.objects.filter(pk=ban.pk, lifted_at__isnull=True).update(lifted_at=now or timezone.now())
+
+
+def focal_handover(
+    *, actor: User, from_user: User, to_user: User, now: datetime | None = None
+) -> list[Event]:
+    """R-14.1: a departing focal official's open cases move to the successor, each with its event."""
+    if actor.role != User.Role.LEADER or actor.agency_id != from_user.agency_id:
+        raise workflow.ActionRefused("Chỉ lãnh đạo cơ quan mới bàn giao được công việc của cán bộ.")
+    if to_user.agency_id != from_user.agency_id or not to_user.is_active or to_user.pk == from_user.pk:
+        raise ValidationError({"to_user": "Người nhận bàn giao phải là cán bộ đang hoạt động cùng cơ quan."})
+    now = now or timezone.now()
+    events = []
+    with transaction.atomic():
+        reports = Report.objects.filter(assignee=from_user, state__in=OPEN_STATES).select_related("agency")
+        for report in reports:
+            events.append(
+                workflow.apply(
+                    report,
+                    "reassign",
+                    actor=actor,
+                    now=now,
+                    officer=to_user,
+                    note=f"Bàn giao khi thay đổi cán bộ đầu mối (R-14.1): {from_user} → {to_user}.",
+                )
+            )
+        if from_user.is_focal:
+            User.objects.filter(pk=from_user.pk).update(is_focal=False)
+            User.objects.filter(pk=to_user.pk).update(is_focal=True)
+    return events
+
+
+# --- Sweeps ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    cancelled: int = 0
+    overdue: int = 0
+
+
+def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each.
+
+    Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    expired = Report.objects.filter(state=State.AWAITING_INFO, due_at__lte=now).select_related("agency")
+    for report in expired.iterator():
+        try:
+            workflow.apply(report, "cancel_expired", actor=SYSTEM, now=now)
+            result.cancelled += 1
+        except workflow.WorkflowError:
+            continue
+    overdue = (
+        Report.objects.filter(state__in=OPEN_STATES, due_at__lt=now, overdue_noted=False)
+        .exclude(state=State.AWAITING_INFO)
+        .select_related("agency")
+    )
+    for report in overdue.iterator():
+        try:
+            workflow.apply(report, "note_overdue", actor=SYSTEM, now=now)
+            result.overdue += 1
+        except workflow.WorkflowError:
+            continue
+    return result

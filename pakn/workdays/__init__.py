@@ -1,0 +1,1 @@
+"""Working calendar and deadline arithmetic (clock hours, working hours, working days, calendar days)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkdaysConfig(AppConfig):
+    name = "pakn.workdays"
+    label = "workdays"
+    verbose_name = "Lịch làm việc"

@@ -1,0 +1,166 @@
+"""Shared fixtures: the organisation of Lạng Sơn (2025 or 2022 data), named staff and a report factory."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pakn.org.models import Agency, Area, Category, User
+from pakn.org.services import org_import, user_create
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PASSWORD = "Pakn-test-2026!"
+_names = itertools.count(1)
+
+
+def at(text: str) -> datetime:
+    """A local (Asia/Ho_Chi_Minh) moment from 'YYYY-MM-DD HH:MM'."""
+    return datetime.fromisoformat(text).replace(tzinfo=VN)
+
+
+def make_user(agency: Agency, role: str, name: str = "", **extra: Any) -> User:
+    n = next(_names)
+    return user_create(
+        actor=None,
+        username=f"{role}{n}",
+        password=PASSWORD,
+        full_name=name or f"Cán bộ Thử {n}",
+        agency=agency,
+        role=role,
+        **extra,
+    )
+
+
+@dataclass
+class Org:
+    """A province's organisation with one account for each role where a test needs it."""
+
+    dataset: str
+    ioc: Agency
+    supervisor_agency: Agency
+    commune_area: Area
+    commune: Agency
+    other_commune: Agency
+    departments: list[Agency]
+    category: Category
+    people: dict[str, User] = field(default_factory=dict)
+
+    @property
+    def district(self) -> Agency | None:
+        return (
+            self.commune.parent if self.commune.parent and not self.commune.parent.is_province_level else None
+        )
+
+    def person(self, key: str, agency: Agency, role: str) -> User:
+        if key not in self.people:
+            self.people[key] = make_user(agency, role)
+        return self.people[key]
+
+    @property
+    def operator(self) -> User:
+        return self.person("operator", self.ioc, User.Role.OPERATOR)
+
+    @property
+    def ioc_leader(self) -> User:
+        return self.person("ioc_leader", self.ioc, User.Role.LEADER)
+
+    @property
+    def supervisor(self) -> User:
+        return self.person("supervisor", self.supervisor_agency, User.Role.SUPERVISOR)
+
+    @property
+    def commune_leader(self) -> User:
+        return self.person("commune_leader", self.commune, User.Role.LEADER)
+
+    @property
+    def officer(self) -> User:
+        return self.person("officer", self.commune, User.Role.OFFICER)
+
+    @property
+    def officer2(self) -> User:
+        return self.person("officer2", self.commune, User.Role.OFFICER)
+
+    @property
+    def other_leader(self) -> User:
+        return self.person("other_leader", self.other_commune, User.Role.LEADER)
+
+    @property
+    def district_leader(self) -> User:
+        assert self.district is not None
+        return self.person("district_leader", self.district, User.Role.LEADER)
+
+    @property
+    def district_officer(self) -> User:
+        assert self.district is not None
+        return self.person("district_officer", self.district, User.Role.OFFICER)
+
+    def specialist(self, i: int) -> User:
+        return self.person(f"specialist{i}", self.departments[i], User.Role.SPECIALIST)
+
+
+def _org(dataset: str, commune_code: str, other_code: str) -> Org:
+    org_import(dataset=dataset)
+    ioc = Agency.objects.get(kind=Agency.Kind.IOC)
+    area = Area.objects.get(dataset=dataset, code=commune_code)
+    commune = Agency.objects.get(kind=Agency.Kind.COMMUNE, area=area, is_active=True)
+    other = Agency.objects.get(kind=Agency.Kind.COMMUNE, area__code=other_code, area__dataset=dataset)
+    return Org(
+        dataset=dataset,
+        ioc=ioc,
+        supervisor_agency=Agency.objects.get(kind=Agency.Kind.SUPERVISOR),
+        commune_area=area,
+        commune=commune,
+        other_commune=other,
+        departments=list(Agency.objects.filter(kind=Agency.Kind.DEPARTMENT).order_by("code")),
+        category=Category.objects.get(code="ve-sinh-moi-truong"),
+    )
+
+
+@pytest.fixture
+def org(db: Any) -> Org:
+    """2025 data: commune → province (R-7.6). Phường Đông Kinh, and Phường Lương Văn Tri beside it."""
+    return _org("2025", "5977", "5983")
+
+
+@pytest.fixture
+def org2022(db: Any) -> Org:
+    """2022 data: commune → district → province; two communes of Thành phố Lạng Sơn."""
+    return _org2022()
+
+
+def _org2022() -> Org:
+    org_import(dataset="2022")
+    communes = list(
+        Area.objects.filter(dataset="2022", kind=Area.Kind.COMMUNE, parent__code="178").order_by("code")[:2]
+    )
+    return _org("2022", communes[0].code, communes[1].code)
+
+
+VALID = {
+    "content": "Đường Trần Đăng Ninh có ổ gà lớn trước số nhà 25, xe máy dễ ngã.",
+    "reporter_name": "Nguyễn Văn An",
+    "reporter_address": "Số 12 Lê Lợi, phường Đông Kinh",
+    "reporter_phone": "0912345678",
+    "reporter_id_number": "020123456789",
+    "address_text": "Trước số 25 Trần Đăng Ninh",
+    "latitude": 21.8537,
+    "longitude": 106.7615,
+    "declared_truthful": True,
+}
+
+
+@pytest.fixture
+def submit(org: Org) -> Any:
+    """Submit a valid report (R-5.1 complete) at a given moment; returns the Submission."""
+    from pakn.reports.services import report_submit
+
+    def _submit(now: datetime | None = None, **overrides: Any) -> Any:
+        fields = {**VALID, "category": org.category, "area": org.commune_area, **overrides}
+        return report_submit(now=now, **fields)
+
+    return _submit

@@ -1,0 +1,1 @@
+"""Tests of pakn.workdays: the working calendar and deadline arithmetic."""
