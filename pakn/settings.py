@@ -90,10 +90,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "pakn.org",
     "pakn.workdays",
     "pakn.reports",
     "pakn.core",
+    "pakn.portal",
+    "pakn.console",
+    "pakn.api",
+    "pakn.open311",
+    "pakn.stats",
+    "pakn.notify",
 ]
 
 MIDDLEWARE = [
@@ -104,9 +114,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after repeated failed logins (django-axes), per username and address.
+AXES_FAILURE_LIMIT = env_int("PAKN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("PAKN_LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env_bool("PAKN_LOGIN_LOCKOUT", True)
 
 ROOT_URLCONF = "pakn.urls"
 WSGI_APPLICATION = "pakn.wsgi.application"
@@ -169,6 +193,13 @@ STATIC_ROOT = Path(env_str("PAKN_STATIC_ROOT", str(DATA_DIR / "static")) or "sta
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PAKN_MEDIA_ROOT", str(DATA_DIR / "media")) or "media")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Front-end packages installed by the setup (npm ci, package.json); served from our own static files.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    (prefix, NODE_MODULES / path)
+    for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
+    if (NODE_MODULES / path).is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -208,6 +239,16 @@ else:
 
 # Working calendar (pakn.workdays): office hours as "HH:MM-HH:MM" periods.
 PAKN_OFFICE_HOURS = env_list("PAKN_OFFICE_HOURS", ["07:30-11:30", "13:30-17:00"])
+# Media limits (pakn.reports.media): megabytes per file by kind, and files per report.
+PAKN_MEDIA_LIMITS_MB = {
+    "image": env_int("PAKN_MAX_IMAGE_MB", 10),
+    "video": env_int("PAKN_MAX_VIDEO_MB", 50),
+    "audio": env_int("PAKN_MAX_AUDIO_MB", 10),
+}
+PAKN_MAX_ATTACHMENTS = env_int("PAKN_MAX_ATTACHMENTS", 6)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # A reporter whose reports were marked abusive this many times may be barred (R-15.2).
 PAKN_ABUSE_BAN_THRESHOLD = env_int("PAKN_ABUSE_BAN_THRESHOLD", 2)
 

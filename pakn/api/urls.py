@@ -1,0 +1,6 @@
+"""URLs of pakn.api."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "api"
+urlpatterns: list[URLPattern | URLResolver] = []

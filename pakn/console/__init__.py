@@ -1,0 +1,1 @@
+"""The staff console: inboxes, cases and their actions (issue 4)."""

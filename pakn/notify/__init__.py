@@ -1,0 +1,1 @@
+"""Notifications: the outbox, its channels and their delivery by the worker (issue 7)."""

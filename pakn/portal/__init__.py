@@ -1,0 +1,1 @@
+"""The citizen portal and the public transparency pages (issue 3)."""

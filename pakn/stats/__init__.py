@@ -1,0 +1,1 @@
+"""Statistics, periodic reports, rankings and exports (issue 6)."""
