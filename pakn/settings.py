@@ -219,8 +219,15 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env_str("PAKN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("PAKN_EMAIL_FROM", "pakn@localhost")
 
+# Cache (rate limits, sessions of nothing else): Redis when configured, else per-process memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    if (_redis_url := env_str("PAKN_REDIS_URL"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pakn"}
+}
+PAKN_TRUSTED_PROXIES = env_list("PAKN_TRUSTED_PROXIES", [])
+
 # Background work: huey, SQLite storage by default, Redis when PAKN_REDIS_URL is set.
-_redis_url = env_str("PAKN_REDIS_URL")
 if _redis_url:
     HUEY = {
         "huey_class": "huey.RedisHuey",

@@ -70,7 +70,11 @@ def size_limit(kind: str) -> int:
     return int(settings.PAKN_MEDIA_LIMITS_MB[kind] * 1024 * 1024)
 
 
-KIND_LABELS = {Attachment.Kind.IMAGE: "Ảnh", Attachment.Kind.VIDEO: "Video", Attachment.Kind.AUDIO: "Tệp ghi âm"}
+KIND_LABELS = {
+    Attachment.Kind.IMAGE: "Ảnh",
+    Attachment.Kind.VIDEO: "Video",
+    Attachment.Kind.AUDIO: "Tệp ghi âm",
+}
 
 
 def check_upload(upload: UploadedFile, *, field: str = "attachments") -> Sniffed:
@@ -95,7 +99,9 @@ def check_upload(upload: UploadedFile, *, field: str = "attachments") -> Sniffed
             with Image.open(upload) as probe:
                 probe.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as e:
-            raise ValidationError({field: f"Ảnh «{name}» bị hỏng hoặc không đọc được."}, code="broken_image") from e
+            raise ValidationError(
+                {field: f"Ảnh «{name}» bị hỏng hoặc không đọc được."}, code="broken_image"
+            ) from e
         finally:
             upload.seek(0)
     return sniffed
