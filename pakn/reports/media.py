@@ -70,7 +70,7 @@ def size_limit(kind: str) -> int:
     return int(settings.PAKN_MEDIA_LIMITS_MB[kind] * 1024 * 1024)
 
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     Attachment.Kind.IMAGE: "Ảnh",
     Attachment.Kind.VIDEO: "Video",
     Attachment.Kind.AUDIO: "Tệp ghi âm",
