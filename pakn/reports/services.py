@@ -72,6 +72,40 @@ def reporter_identity_changes(*, phone: str | None, id_number: str | None) -> di
     return changes
 
 
+def place_errors(*, latitude: Any, longitude: Any, area: Area | None) -> dict[str, list[str]]:
+    """What is wrong with a place: coordinates in pairs and on earth, the area a commune (R-5.1)."""
+    errors: dict[str, list[str]] = {}
+    if (latitude in (None, "")) != (longitude in (None, "")):
+        errors["latitude"] = ["Vui lòng nhập đủ vĩ độ và kinh độ."]
+    elif latitude not in (None, ""):
+        try:
+            lat, lng = float(latitude), float(longitude)
+        except (TypeError, ValueError):
+            errors["latitude"] = ["Tọa độ không hợp lệ."]
+        else:
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                errors["latitude"] = ["Tọa độ không hợp lệ."]
+    if area is not None and (not isinstance(area, Area) or area.kind != Area.Kind.COMMUNE):
+        errors["area"] = ["Vui lòng chọn xã, phường nơi xảy ra sự việc."]
+    return errors
+
+
+def place_changes(*, address_text: Any, latitude: Any, longitude: Any, area: Area | None) -> dict[str, Any]:
+    """The validated place fields that were given (for a supplement), or a ValidationError."""
+    errors = place_errors(latitude=latitude, longitude=longitude, area=area)
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, Any] = {}
+    if address_text not in (None, ""):
+        changes["address_text"] = str(address_text).strip()[:300]
+    if latitude not in (None, ""):
+        changes["latitude"] = _decimal(float(latitude))
+        changes["longitude"] = _decimal(float(longitude))
+    if area is not None:
+        changes["area"] = area
+    return changes
+
+
 def is_barred(*, phone_hash: str, id_number_hash: str) -> bool:
     condition = Q(pk__in=[])
     if phone_hash:
@@ -146,16 +180,8 @@ def report_submit(
             errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
         if not reporter_id_number.strip():
             errors["reporter_id_number"] = ["Vui lòng nhập số CMND hoặc CCCD."]
-    if (latitude is None) != (longitude is None):
-        errors["latitude"] = ["Vui lòng nhập đủ vĩ độ và kinh độ."]
-    elif (
-        latitude is not None
-        and longitude is not None
-        and not (-90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180)
-    ):
-        errors["latitude"] = ["Tọa độ không hợp lệ."]
-    if area is not None and area.kind != Area.Kind.COMMUNE:
-        errors["area"] = ["Vui lòng chọn xã, phường nơi xảy ra sự việc."]
+    for name, messages in place_errors(latitude=latitude, longitude=longitude, area=area).items():
+        errors.setdefault(name, []).extend(messages)
     identity: dict[str, str] = {}
     try:
         identity = reporter_identity_changes(
@@ -203,7 +229,9 @@ def report_submit(
                     **identity,
                     **workflow.enter_step(Step.TRIAGE, ioc, now),
                 )
-                workflow.record_creation(report, actor=actor or ReporterActor(report.pk), now=now)
+                workflow.record_creation(
+                    report, actor=actor or ReporterActor(report.pk), now=now, followup_secret=secret
+                )
             return Submission(report, secret)
         except IntegrityError:
             if attempt == 4:
@@ -359,7 +387,7 @@ def reporter_bar(*, report: Report, actor: Actor, note: str, now: datetime | Non
 
 
 def reporter_ban_lift(*, ban: ReporterBan, actor: User, now: datetime | None = None) -> None:
-    if actor.role not in (User.Role.SUPERVISOR, User.Role.ADMIN, User.Role.LEADER):
+    if not actor.is_active or actor.role not in (User.Role.SUPERVISOR, User.Role.ADMIN, User.Role.LEADER):
         raise workflow.ActionRefused("Bạn không có quyền gỡ hạn chế.")
     ReporterBan.objects.filter(pk=ban.pk, lifted_at__isnull=True).update(lifted_at=now or timezone.now())
 
@@ -368,7 +396,7 @@ def focal_handover(
     *, actor: User, from_user: User, to_user: User, now: datetime | None = None
 ) -> list[Event]:
     """R-14.1: a departing focal official's open cases move to the successor, each with its event."""
-    if actor.role != User.Role.LEADER or actor.agency_id != from_user.agency_id:
+    if not actor.is_active or actor.role != User.Role.LEADER or actor.agency_id != from_user.agency_id:
         raise workflow.ActionRefused("Chỉ lãnh đạo cơ quan mới bàn giao được công việc của cán bộ.")
     if to_user.agency_id != from_user.agency_id or not to_user.is_active or to_user.pk == from_user.pk:
         raise ValidationError({"to_user": "Người nhận bàn giao phải là cán bộ đang hoạt động cùng cơ quan."})
@@ -417,7 +445,8 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
         except workflow.WorkflowError:
             continue
     overdue = (
-        Report.objects.filter(state__in=OPEN_STATES, due_at__lt=now, overdue_noted=False)
+        Report.objects.filter(Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True))
+        .filter(due_at__lt=now, overdue_noted=False)
         .exclude(state=State.AWAITING_INFO)
         .select_related("agency")
     )

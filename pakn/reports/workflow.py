@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pakn.notify.services import notifications_for_event
 from pakn.org.models import Agency, User
 from pakn.reports import sla
 from pakn.reports.models import (
@@ -299,7 +300,15 @@ TRANSITIONS: dict[str, Transition] = {
         _t("mark_complex", "Đánh dấu vụ việc phức tạp", OPEN_STATES, FLAGGERS, None, Visibility.INTERNAL),
         _t("bar_reporter", "Hạn chế người gửi", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
         # Sweeps
-        _t("note_overdue", "Quá hạn", OPEN_STATES, (the_system,), None, Visibility.INTERNAL),
+        # Open steps, and a clarification the agency owes on a resolved report (R-8.2).
+        _t(
+            "note_overdue",
+            "Quá hạn",
+            [*OPEN_STATES, State.RESOLVED],
+            (the_system,),
+            None,
+            Visibility.INTERNAL,
+        ),
     )
 }
 
@@ -400,21 +409,30 @@ SUPPLEMENT_FIELDS = ("reporter_name", "reporter_address", "address_text", "latit
 
 
 def _supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.services import reporter_identity_changes
+    from pakn.reports.services import place_changes, reporter_identity_changes
 
     if report.due_at and report.due_at < now:
         raise InvalidTransition("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy.")
-    changes: dict[str, Any] = {k: p[k] for k in SUPPLEMENT_FIELDS if p.get(k) not in (None, "")}
+    changes: dict[str, Any] = {
+        k: str(p[k]).strip() for k in ("reporter_name", "reporter_address") if p.get(k) not in (None, "")
+    }
+    # The place is checked as at submission (R-5.1); identity gets its validation and look-up hashes.
+    changes.update(
+        place_changes(
+            address_text=p.get("address_text"),
+            latitude=p.get("latitude"),
+            longitude=p.get("longitude"),
+            area=p.get("area"),
+        )
+    )
     changes.update(
         reporter_identity_changes(phone=p.get("reporter_phone"), id_number=p.get("reporter_id_number"))
     )
+    # The added text stays on the timeline (visible to the reporter and staff), never in the public
+    # content: a reporter answering "what is missing" often writes personal details (R-3.2).
     addition = (p.get("note") or "").strip()
     if not changes and not addition:
         raise ValidationError({"note": "Vui lòng nhập thông tin bổ sung."})
-    if addition:
-        changes["content"] = (
-            f"{report.content}\n\n[Bổ sung {timezone.localtime(now):%d/%m/%Y %H:%M}] {addition}"
-        )
     changes.update(enter_step(Step.TRIAGE, report.agency, now))
     return Outcome(
         State.RECEIVED,
@@ -602,7 +620,8 @@ def _take_over(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -
         raise InvalidTransition("Văn phòng UBND tỉnh đang chủ trì xử lý phản ánh này.")
     changes = arrive_at(actor.agency, now, is_complex=report.is_complex)
     if report.state == State.RESOLVED:
-        changes["clarification_pending"] = False
+        # Reopened (R-4.4): the result and its rating will be the supervisor's; history stays in the events.
+        changes.update(clarification_pending=False, resolved_at=None, rating="", rated_at=None)
     return Outcome(State.COORDINATING, changes, note=note, target_agency=actor.agency)
 
 
@@ -723,12 +742,24 @@ assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has exactly 
 # --- Applying an action ---------------------------------------------------------------------------------
 
 
+# Preconditions beyond the state, so buttons are not offered for an action its effect would refuse.
+READY: dict[str, Callable[[Report], bool]] = {
+    "rate": lambda r: not r.rating,
+    "clarify": lambda r: r.clarification_pending,
+    "cancel_expired": lambda r: r.due_at is not None and r.due_at <= timezone.now(),
+    "note_overdue": lambda r: not r.overdue_noted and r.due_at is not None and r.due_at < timezone.now(),
+    "escalate": lambda r: r.agency.parent_id is not None,
+}
+
+
 def allowed_actions(report: Report, actor: Actor) -> list[Transition]:
     """The actions this actor may take on this report now (for buttons and API links)."""
     return [
         t
         for t in TRANSITIONS.values()
-        if report.state in t.sources and any(rule(actor, report) for rule in t.who)
+        if report.state in t.sources
+        and READY.get(t.action, lambda r: True)(report)
+        and any(rule(actor, report) for rule in t.who)
     ]
 
 
@@ -755,7 +786,14 @@ def apply(report: Report, action: str, *, actor: Actor, now: datetime | None = N
         return _record(report, t, outcome, actor, now)
 
 
-def _record(report: Report, t: Transition, outcome: Outcome, actor: Actor, now: datetime) -> Event:
+def _record(
+    report: Report,
+    t: Transition,
+    outcome: Outcome,
+    actor: Actor,
+    now: datetime,
+    context: dict[str, Any] | None = None,
+) -> Event:
     from_state = report.state
     closes = outcome.closes
     if closes is None and outcome.to_state != from_state and report.step:
@@ -798,6 +836,8 @@ def _record(report: Report, t: Transition, outcome: Outcome, actor: Actor, now: 
     event.save(force_insert=True)
     for name, value in changes.items():
         setattr(report, name, value)
+    # The outbox (issue 7): messages written in this transaction; `context` is transient, never hashed.
+    notifications_for_event(event, report, context=context)
     for follow_up in outcome.after:
         follow_up(event)
     return event
@@ -848,8 +888,15 @@ def event_hash(e: Event) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def record_creation(report: Report, *, actor: Actor, now: datetime, note: str = "") -> Event:
-    """The first event of a new report (step 1, R-7.1): it enters triage at the IOC."""
+def record_creation(
+    report: Report, *, actor: Actor, now: datetime, note: str = "", followup_secret: str | None = None
+) -> Event:
+    """The first event of a new report (step 1, R-7.1): it enters triage at the IOC.
+
+    `followup_secret` (the plain secret, known only at submission) goes to the "received" message as the
+    reporter's link; it is not stored in the event.
+    """
     t = Transition("submit", "Gửi phản ánh", frozenset(), (), State.RECEIVED, Visibility.PUBLIC)
     outcome = Outcome(State.RECEIVED, {}, note=note, data={"channel": report.channel})
-    return _record(report, t, outcome, actor, now)
+    context = {"secret": followup_secret} if followup_secret else None
+    return _record(report, t, outcome, actor, now, context)
