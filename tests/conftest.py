@@ -14,6 +14,33 @@ from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import org_import, user_create
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Migrations that seed reference data (categories, calendar overrides, deadline policies, message templates).
+SEED_MIGRATIONS = (
+    "pakn.org.migrations.0002_seed_categories",
+    "pakn.workdays.migrations.0002_seed_2026_overrides",
+    "pakn.reports.migrations.0002_seed_deadline_policies",
+    "pakn.notify.migrations.0003_seed_templates",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """Transactional tests (live server, threads) run after a flush that removed what migrations seeded;
+    put the reference data back, as a fresh installation has it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for name in SEED_MIGRATIONS:
+        importlib.import_module(name).seed(apps, None)
 PASSWORD = "Pakn-test-2026!"
 _names = itertools.count(1)
 

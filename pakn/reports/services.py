@@ -39,9 +39,8 @@ def new_tracking_code() -> str:
 
 
 def normalize_tracking_code(text: str) -> str:
-    """Accept what people type: lower case, spaces, missing dash, O for 0 and I/L for 1."""
+    """Accept what people type: lower case, spaces, a missing dash."""
     raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
-    raw = raw.translate(str.maketrans("OIL", "011"))
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
 
 

@@ -1,13 +1,15 @@
 """Periodic work of the reports app, run by the huey worker."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from pakn.reports.services import deadlines_sweep
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("pakn-deadlines-sweep")
 def sweep_deadlines() -> None:
-    """Every minute (R-7.2b: 1-hour windows need minute precision)."""
+    """Every minute (R-7.2b: 1-hour windows need minute precision).
+
+    No task lock: a lock left by a killed worker would stop the sweep, and the sweep is safe to run twice
+    at once (every change is a compare-and-swap through the workflow)."""
     deadlines_sweep()

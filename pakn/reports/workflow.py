@@ -681,6 +681,10 @@ def _bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
     note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
     if not (report.phone_hash or report.id_number_hash):
         raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
+    from pakn.reports.services import is_barred
+
+    if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):
+        raise InvalidTransition("Người gửi phản ánh này đã bị hạn chế gửi phản ánh.")
     count = abusive_count_for(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash)
     threshold = settings.PAKN_ABUSE_BAN_THRESHOLD
     if count < threshold:

@@ -1,0 +1,707 @@
+"""Writes of pakn.notify: the workflow's hook that fills the outbox, the due-soon warnings, the supervisor's
+daily digest, preferences, web-push subscriptions and the administrator's retry (R-7, R-8, R-10.1).
+
+`notifications_for_event` runs inside the transaction of every workflow change (pakn.reports.workflow
+`_record`): it only reads a few rows and inserts the outbox message and its deliveries, then asks for the
+worker on commit. If the change rolls back, so do its messages; if it commits, they are in the database
+and the worker (or its one-minute pump, after a crash) delivers them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
+
+from pakn.notify.models import (
+    REQUIRED_KINDS,
+    STAFF_KINDS,
+    Channel,
+    Delivery,
+    Kind,
+    Notification,
+    OutboxMessage,
+    Preference,
+    PushSubscription,
+)
+from pakn.org.models import Agency, User
+from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step
+
+log = logging.getLogger(__name__)
+Role = User.Role
+
+
+# --- Who gets what ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """One message to write: its kind, its staff recipients (a query) and whether the reporter gets it."""
+
+    kind: str
+    staff: Q | None = None
+    reporter: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _members(agency_id: int | None, *roles: str) -> Q:
+    return Q(agency_id=agency_id, role__in=roles)
+
+
+def _desk(agency: Agency) -> Q:
+    """Who acts for an agency on a case it holds: its leaders; at province level also its operators."""
+    if agency.is_province_level:
+        return _members(agency.pk, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR)
+    return _members(agency.pk, Role.LEADER)
+
+
+def _person(user_id: int | None) -> Q:
+    return Q(pk=user_id) if user_id else Q(pk__in=[])
+
+
+def step_holders(report: Report) -> Q:
+    """Who must act before the current step's deadline (due-soon and overdue warnings)."""
+    step, agency = report.step, report.agency
+    if step == Step.ASSIGN or step == Step.APPROVE:
+        return _members(agency.pk, Role.LEADER)
+    if step == Step.HANDLE:
+        return _person(report.assignee_id) if report.assignee_id else _members(agency.pk, Role.LEADER)
+    if step == Step.CLARIFY:
+        return _person(report.assignee_id) | _desk(agency)
+    return _desk(agency)
+
+
+def _opinion_due(at: datetime) -> str:
+    from pakn.reports import sla
+
+    return _when(sla.due_for(Step.OPINION, Agency.Kind.DEPARTMENT, at))
+
+
+def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
+    requested_by = (
+        OpinionRequest.objects.filter(pk=event.data.get("opinion_request"))
+        .values_list("requested_by_id", flat=True)
+        .first()
+    )
+    department = event.agency.name if event.agency else ""
+    return [
+        Planned(
+            Kind.OPINION_GIVEN, _desk(report.agency) | _person(requested_by), extra={"department": department}
+        )
+    ]
+
+
+def _plan_overdue(event: Event, report: Report) -> list[Planned]:
+    """R-10.1: the officer, the agency's leaders and the supervisor learn that a step is overdue."""
+    who = step_holders(report) | _members(report.agency_id, Role.LEADER) | Q(role=Role.SUPERVISOR)
+    return [Planned(Kind.OVERDUE, who)]
+
+
+Planner = Callable[[Event, Report], list[Planned]]
+
+# For each action of the workflow, the messages it causes (docs/notifications.md has the same table).
+PLANNERS: dict[str, Planner] = {
+    "submit": lambda e, r: [Planned(Kind.RECEIVED, reporter=True), Planned(Kind.NEW_REPORT, _desk(r.agency))],
+    "request_info": lambda e, r: [Planned(Kind.INFO_REQUESTED, reporter=True, extra={"note": e.note})],
+    "supplement": lambda e, r: [Planned(Kind.SUPPLEMENTED, _desk(r.agency))],
+    "cancel_expired": lambda e, r: [Planned(Kind.CANCELLED, reporter=True, extra={"reason": e.note})],
+    "reject": lambda e, r: [Planned(Kind.REJECTED, reporter=True, extra={"reason": e.note})],
+    "forward": lambda e, r: [
+        Planned(Kind.ROUTED, _members(r.agency_id, Role.LEADER), extra={"note": e.note})
+    ],
+    "escalate": lambda e, r: [
+        Planned(Kind.ESCALATED, _desk(r.agency), extra={"note": e.note, "from_agency": _name(e.agency)})
+    ],
+    "take_over": lambda e, r: (
+        [
+            Planned(
+                Kind.TAKEN_OVER,
+                _members(e.agency_id, Role.LEADER),
+                extra={"note": e.note, "from_agency": _name(e.agency)},
+            )
+        ]
+        if e.agency_id != r.agency_id
+        else []
+    ),
+    "assign": lambda e, r: [Planned(Kind.ASSIGNED, _person(r.assignee_id), extra={"note": e.note})],
+    "reassign": lambda e, r: [Planned(Kind.ASSIGNED, _person(r.assignee_id), extra={"note": e.note})],
+    "report_result": lambda e, r: [
+        Planned(Kind.RESULT_SUBMITTED, _members(r.agency_id, Role.LEADER), extra={"officer": _name(e.actor)})
+    ],
+    "return_result": lambda e, r: [
+        Planned(Kind.RESULT_RETURNED, _person(r.assignee_id), extra={"note": e.note})
+    ],
+    "approve": lambda e, r: [Planned(Kind.RESULT_PUBLISHED, reporter=True)],
+    "publish_result": lambda e, r: [Planned(Kind.RESULT_PUBLISHED, reporter=True)],
+    "request_opinions": lambda e, r: [
+        Planned(
+            Kind.OPINION_REQUESTED,
+            Q(agency_id__in=e.data.get("departments", []), role__in=(Role.SPECIALIST, Role.LEADER)),
+            extra={"due_at": _opinion_due(e.at)},
+        )
+    ],
+    "give_opinion": _plan_give_opinion,
+    "reply": lambda e, r: [Planned(Kind.CLARIFICATION_REQUESTED, _person(r.assignee_id) | _desk(r.agency))],
+    "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
+    "note_overdue": _plan_overdue,
+}
+
+
+def notifications_for_event(
+    event: Event, report: Report, *, context: dict[str, Any] | None = None
+) -> list[OutboxMessage]:
+    """The hook of the workflow: write the messages this event causes, in the event's transaction.
+
+    `report` is already in its new state. `context` is transient and never stored in the event; its
+    "secret" (only on a report's creation) becomes the reporter's follow-up link, kept encrypted in the
+    outbox (R-3.2).
+    """
+    planner = PLANNERS.get(event.action)
+    if planner is None:
+        return []
+    plans = planner(event, report)
+    if not plans:
+        return []
+    secret = (context or {}).get("secret")
+    return outbox_write(
+        plans,
+        report=report,
+        event=event,
+        at=event.at,
+        dedupe=f"event:{event.pk}",
+        exclude_user_id=event.actor_id,
+        link=followup_link(secret) if secret else None,
+    )
+
+
+def followup_link(secret: str) -> str:
+    """The reporter's private page (pakn.portal): whoever holds it follows, supplements and rates."""
+    return f"{settings.SITE_URL}/theo-doi/{secret}/"
+
+
+# --- Writing the outbox ---------------------------------------------------------------------------------
+
+
+def _name(obj: Any) -> str:
+    return str(obj) if obj is not None else ""
+
+
+def _when(moment: datetime | None) -> str:
+    """'14:30 ngày 02/06/2025' in Vietnam's time."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def duration_text(delta: timedelta) -> str:
+    """A duration the way it is said: '45 phút', '1 giờ 30 phút', '2 ngày 3 giờ'."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} ngày")
+    if hours:
+        parts.append(f"{hours} giờ")
+    if mins and not days:
+        parts.append(f"{mins} phút")
+    return " ".join(parts) or "dưới 1 phút"
+
+
+def _excerpt(text: str, length: int = 100) -> str:
+    """One line of at most `length` characters, without a final full stop (the texts add their own)."""
+    text = " ".join((text or "").split())
+    text = text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    return text.rstrip(" .")
+
+
+def console_report_url(report: Report) -> str:
+    """The staff page of a report, absolute (for e-mail, SMS and push)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return settings.SITE_URL + reverse("console:case", args=[report.pk])
+    except NoReverseMatch:  # the console is not mounted (a deployment without staff pages)
+        return settings.SITE_URL
+
+
+def report_context(report: Report, at: datetime) -> dict[str, Any]:
+    """What every text about a report may say. No personal data: this is stored in clear."""
+    with translation.override("vi"):
+        return {
+            "site_name": settings.PAKN_SMS_SENDER,
+            "site_url": settings.SITE_URL,
+            "code": report.tracking_code,
+            "title": "" if report.is_state_secret else _excerpt(report.title or report.content),
+            "category": "" if report.is_state_secret else _name(report.category),
+            "agency": report.agency.name,
+            "at": _when(at),
+            "step": str(Step(report.step).label) if report.step else "",
+            "due_at": _when(report.due_at),
+            "time_left": duration_text(report.due_at - at) if report.due_at else "",
+            "officer": _name(report.assignee) if report.assignee_id else "",
+            "url": console_report_url(report),
+            "result": report.result_text,
+        }
+
+
+def _stored_link(report: Report) -> str:
+    """The follow-up link written with the report's 'received' message, for later messages to the reporter."""
+    received = OutboxMessage.objects.filter(kind=Kind.RECEIVED, report=report).only("private_context").first()
+    if received is None or not received.private_context:
+        return ""
+    return str(json.loads(received.private_context).get("link", ""))
+
+
+def outbox_write(
+    plans: Iterable[Planned],
+    *,
+    report: Report | None,
+    event: Event | None,
+    at: datetime,
+    dedupe: str,
+    exclude_user_id: int | None = None,
+    link: str | None = None,
+    context: dict[str, Any] | None = None,
+    step: str = "",
+    step_started_at: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Insert the messages and one delivery per recipient and channel; ask the worker once committed."""
+    base = report_context(report, at) if report is not None else {}
+    base.update(context or {})
+    messages: list[OutboxMessage] = []
+    deliveries: list[Delivery] = []
+    for plan in plans:
+        private: dict[str, str] = {}
+        if plan.reporter and report is not None:
+            private["link"] = link if link is not None else _stored_link(report)
+            private["recipient"] = report.reporter_name
+        message = OutboxMessage.objects.create(
+            kind=plan.kind,
+            report=report,
+            event=event,
+            dedupe_key=f"{dedupe}:{plan.kind}",
+            step=step,
+            step_started_at=step_started_at,
+            context={**base, **plan.extra},
+            private_context=json.dumps(private, ensure_ascii=False) if private else "",
+            created_at=at,
+        )
+        messages.append(message)
+        if plan.staff is not None:
+            users = User.objects.filter(plan.staff, is_active=True)
+            if exclude_user_id is not None:
+                users = users.exclude(pk=exclude_user_id)
+            deliveries += staff_deliveries(message, list(users))
+        if plan.reporter and report is not None:
+            deliveries += reporter_deliveries(message, report)
+    # Due at once, on the clock of the change (tests and demo data act at chosen moments) or the real one.
+    due = min(at, timezone.now())
+    for d in deliveries:
+        d.next_attempt_at = d.created_at = d.updated_at = due
+    Delivery.objects.bulk_create(deliveries)
+    ids = [m.pk for m in messages]
+    if ids:
+        transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
+    return messages
+
+
+def enqueue_delivery(outbox_ids: list[int]) -> None:
+    """Ask the worker to deliver these messages now. If the queue is down, the one-minute pump will."""
+    from pakn.notify.tasks import deliver_outbox
+
+    try:
+        deliver_outbox(outbox_ids)
+    except Exception:  # the outbox row is the truth; a lost enqueue only delays delivery
+        log.exception("could not enqueue the delivery of outbox messages %s", outbox_ids)
+
+
+def _key(message: OutboxMessage, channel: str, recipient: str) -> str:
+    return f"{message.uid.hex}-{channel}-{recipient}"
+
+
+def push_enabled() -> bool:
+    return bool(settings.PAKN_VAPID_PRIVATE_KEY)
+
+
+def staff_deliveries(message: OutboxMessage, users: list[User]) -> list[Delivery]:
+    if not users:
+        return []
+    prefs = {p.user_id: p for p in Preference.objects.filter(user__in=users, kind=message.kind)}
+    subscriptions: dict[int, list[PushSubscription]] = {}
+    if push_enabled():
+        for s in PushSubscription.objects.filter(user__in=users).only("pk", "user_id"):
+            subscriptions.setdefault(s.user_id or 0, []).append(s)
+    rows = []
+    for user in users:
+        chosen = channels_for(user, message.kind, prefs.get(user.pk))
+        for channel in chosen:
+            if channel == Channel.PUSH:
+                for s in subscriptions.get(user.pk, []):
+                    rows.append(
+                        Delivery(
+                            outbox=message,
+                            channel=channel,
+                            user=user,
+                            subscription=s,
+                            idempotency_key=_key(message, channel, f"p{s.pk}"),
+                        )
+                    )
+                continue
+            address = {"email": user.email, "sms": user.phone}.get(channel, "")
+            rows.append(
+                Delivery(
+                    outbox=message,
+                    channel=channel,
+                    user=user,
+                    address=address,
+                    idempotency_key=_key(message, channel, f"u{user.pk}"),
+                )
+            )
+    return rows
+
+
+def reporter_deliveries(message: OutboxMessage, report: Report) -> list[Delivery]:
+    wanted = set(settings.PAKN_NOTIFY_REPORTER_CHANNELS)
+    rows = []
+    for channel, address in ((Channel.SMS, report.reporter_phone), (Channel.EMAIL, report.reporter_email)):
+        if channel in wanted and address:
+            rows.append(
+                Delivery(
+                    outbox=message,
+                    channel=channel,
+                    to_reporter=True,
+                    address=address,
+                    idempotency_key=_key(message, channel, "r"),
+                )
+            )
+    if Channel.PUSH in wanted and push_enabled():
+        for s in PushSubscription.objects.filter(report=report).only("pk"):
+            rows.append(
+                Delivery(
+                    outbox=message,
+                    channel=Channel.PUSH,
+                    to_reporter=True,
+                    subscription=s,
+                    idempotency_key=_key(message, Channel.PUSH, f"p{s.pk}"),
+                )
+            )
+    return rows
+
+
+# --- Preferences ----------------------------------------------------------------------------------------
+
+
+def sms_allowed(kind: str) -> bool:
+    """SMS to staff costs money and interrupts: only for the kinds the province made urgent."""
+    return kind in settings.PAKN_NOTIFY_SMS_KINDS
+
+
+def default_channels(kind: str) -> set[str]:
+    chosen = {c for c in settings.PAKN_NOTIFY_STAFF_CHANNELS if c != Channel.SMS}
+    if sms_allowed(kind):
+        chosen.add(Channel.SMS)
+    return chosen
+
+
+def chosen_channels(kind: str, preference: Preference | None) -> set[str]:
+    """The channels a person wants for a kind: their choice, else the defaults; required kinds keep the
+    console."""
+    if preference is None:
+        chosen = default_channels(kind)
+    else:
+        chosen = {c for c in Channel.values if getattr(preference, c)}
+    if not sms_allowed(kind):
+        chosen.discard(Channel.SMS)
+    if kind in REQUIRED_KINDS:
+        chosen.add(Channel.CONSOLE)
+    return chosen
+
+
+def channels_for(user: User, kind: str, preference: Preference | None) -> list[str]:
+    """The channels a message actually goes through: chosen, and possible for this person."""
+    chosen = chosen_channels(kind, preference)
+    possible: dict[str, bool] = {
+        Channel.CONSOLE: True,
+        Channel.EMAIL: bool(user.email),
+        Channel.SMS: bool(user.phone),
+        Channel.PUSH: push_enabled(),
+    }
+    return [c for c in Channel.values if c in chosen and possible[c]]
+
+
+def preferences_of(user: User) -> dict[str, set[str]]:
+    """Every staff kind with the channels this person gets (for the preferences page)."""
+    rows = {p.kind: p for p in Preference.objects.filter(user=user)}
+    return {kind: chosen_channels(kind, rows.get(kind)) for kind in STAFF_KINDS}
+
+
+def preferences_set(*, user: User, choices: dict[str, set[str]]) -> None:
+    """Save a person's channels per kind. The console stays on for required kinds (docs/notifications.md);
+    SMS only for the urgent kinds."""
+    errors = []
+    for kind, channels in choices.items():
+        if kind not in STAFF_KINDS:
+            raise ValidationError({"kind": "Loại thông báo không hợp lệ."})
+        if Channel.SMS in channels and not sms_allowed(kind):
+            errors.append(f"Không nhận được SMS cho loại «{Kind(kind).label}».")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for kind, channels in choices.items():
+            values = {c: (c in channels) for c in Channel.values}
+            if kind in REQUIRED_KINDS:
+                values[Channel.CONSOLE] = True
+            Preference.objects.update_or_create(user=user, kind=kind, defaults=values)
+
+
+# --- Reading notifications ------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification_id: int, now: datetime | None = None) -> Notification:
+    """Mark one of this person's notifications read (someone else's: not found)."""
+    notification = Notification.objects.filter(pk=notification_id, user=user).first()
+    if notification is None:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        notification.read_at = now or timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, user: User, now: datetime | None = None) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+# --- Web push subscriptions ---------------------------------------------------------------------------
+
+
+def _endpoint_hash(endpoint: str) -> str:
+    return hashlib.sha256(endpoint.encode()).hexdigest()
+
+
+def _check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
+    errors = {}
+    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 2000:
+        errors["endpoint"] = "Địa chỉ nhận thông báo đẩy không hợp lệ."
+    if not (20 <= len(p256dh) <= 200) or not (8 <= len(auth) <= 100):
+        errors["keys"] = "Khóa của trình duyệt không hợp lệ."
+    if errors:
+        raise ValidationError(errors)
+
+
+def push_subscribe(
+    *,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    user: User | None = None,
+    report: Report | None = None,
+    user_agent: str = "",
+) -> PushSubscription:
+    """Remember a browser that allowed web push: a member of staff's, or the reporter's for one report
+    (the portal's PWA calls this with the report it found by the follow-up secret)."""
+    if (user is None) == (report is None):
+        raise ValueError("a subscription belongs to a user or to a report")
+    if not push_enabled():
+        raise ValidationError("Hệ thống chưa cấu hình thông báo đẩy (khóa VAPID).")
+    endpoint, p256dh, auth = (endpoint or "").strip(), (p256dh or "").strip(), (auth or "").strip()
+    _check_subscription(endpoint, p256dh, auth)
+    owner = {"user": user} if user is not None else {"report": report}
+    subscription, _ = PushSubscription.objects.update_or_create(
+        endpoint_hash=_endpoint_hash(endpoint),
+        **owner,
+        defaults={"endpoint": endpoint, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:200]},
+    )
+    return subscription
+
+
+def push_unsubscribe(*, endpoint: str, user: User | None = None, report: Report | None = None) -> int:
+    owner = {"user": user} if user is not None else {"report": report}
+    deleted, _ = PushSubscription.objects.filter(
+        endpoint_hash=_endpoint_hash(endpoint or ""), **owner
+    ).delete()
+    return deleted
+
+
+# --- Deadlines: due soon, and the supervisor's daily digest ---------------------------------------------
+
+
+def _due_soon_candidates(now: datetime) -> Any:
+    already = OutboxMessage.objects.filter(
+        kind=Kind.DUE_SOON,
+        report=OuterRef("pk"),
+        step=OuterRef("step"),
+        step_started_at=OuterRef("step_started_at"),
+    )
+    return (
+        Report.objects.filter(
+            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True),
+            due_at__gt=now,
+            step_started_at__isnull=False,
+        )
+        .exclude(state=State.AWAITING_INFO)
+        .exclude(step="")
+        .exclude(Exists(already))
+        .values_list("pk", "step_started_at", "due_at")
+    )
+
+
+def due_soon_scan(*, now: datetime | None = None) -> int:
+    """Warn who must act when a share of a step's allowed time has passed (PAKN_NOTIFY_DUE_SOON_SHARE),
+    once per (report, step, step start): a unique row makes a second scan, or a second worker, a no-op."""
+    now = now or timezone.now()
+    share = settings.PAKN_NOTIFY_DUE_SOON_SHARE
+    warned = 0
+    for pk, started, due in _due_soon_candidates(now).iterator():
+        if now < started + (due - started) * share:
+            continue
+        try:
+            with transaction.atomic():
+                report = Report.objects.select_related("agency", "category", "assignee").get(pk=pk)
+                if report.step_started_at != started or report.due_at != due:
+                    continue  # the step changed meanwhile
+                outbox_write(
+                    [Planned(Kind.DUE_SOON, step_holders(report))],
+                    report=report,
+                    event=None,
+                    at=now,
+                    dedupe=f"due_soon:{report.pk}:{report.step}:{started.timestamp():.0f}",
+                    step=report.step,
+                    step_started_at=started,
+                )
+                warned += 1
+        except IntegrityError:
+            continue  # another worker warned first
+    return warned
+
+
+DIGEST_ITEMS = 30
+
+
+def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
+    """R-10.1: once a day, from PAKN_NOTIFY_DIGEST_HOUR (local time), the supervisors get the list of what is
+    overdue across the province. Idempotent per day: the day is in the message's unique key."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < settings.PAKN_NOTIFY_DIGEST_HOUR:
+        return None
+    key = f"digest:{local.date().isoformat()}"
+    if OutboxMessage.objects.filter(dedupe_key__startswith=key).exists():
+        return None
+    overdue = (
+        Report.objects.filter(
+            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True), due_at__lt=now
+        )
+        .select_related("agency")
+        .order_by("due_at")
+    )
+    count = overdue.count()
+    with translation.override("vi"):
+        items = [
+            {
+                "code": r.tracking_code,
+                "agency": r.agency.name,
+                "step": str(Step(r.step).label) if r.step else "",
+                "due_at": _when(r.due_at),
+                "late": duration_text(now - r.due_at) if r.due_at else "",
+            }
+            for r in overdue[:DIGEST_ITEMS]
+        ]
+    from django.urls import reverse
+
+    context = {
+        "site_name": settings.PAKN_SMS_SENDER,
+        "site_url": settings.SITE_URL,
+        "date": f"{local:%d/%m/%Y}",
+        "count": count,
+        "items": items,
+        "more": max(0, count - len(items)),
+        "url": settings.SITE_URL + reverse("console:inbox"),
+    }
+    try:
+        with transaction.atomic():
+            messages = outbox_write(
+                [Planned(Kind.DAILY_DIGEST, Q(role=Role.SUPERVISOR))],
+                report=None,
+                event=None,
+                at=now,
+                dedupe=key,
+                context=context,
+            )
+    except IntegrityError:
+        return None
+    return messages[0]
+
+
+# --- The administrator's retry ------------------------------------------------------------------------
+
+
+def deliveries_retry(*, actor: User, deliveries: Iterable[Delivery], now: datetime | None = None) -> int:
+    """Send failed (or skipped) deliveries again from the admin; the idempotency key stays the same, so a
+    gateway that did receive the first attempt does not send twice."""
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise PermissionDenied("Chỉ quản trị hệ thống mới được gửi lại thông báo.")
+    now = now or timezone.now()
+    ids = [d.pk for d in deliveries]
+    count = Delivery.objects.filter(
+        pk__in=ids, status__in=(Delivery.Status.FAILED, Delivery.Status.SKIPPED)
+    ).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now
+    )
+    outbox_ids = sorted(set(Delivery.objects.filter(pk__in=ids).values_list("outbox_id", flat=True)))
+    if count:
+        transaction.on_commit(lambda: enqueue_delivery(outbox_ids), robust=True)
+    return count
+
+
+# Who may receive each staff kind (the preferences page shows a person only what concerns their role).
+AUDIENCE: dict[str, frozenset[str]] = {
+    Kind.NEW_REPORT: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.SUPPLEMENTED: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.ROUTED: frozenset({Role.LEADER}),
+    Kind.ESCALATED: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.TAKEN_OVER: frozenset({Role.LEADER}),
+    Kind.ASSIGNED: frozenset({Role.OFFICER, Role.LEADER}),
+    Kind.RESULT_SUBMITTED: frozenset({Role.LEADER}),
+    Kind.RESULT_RETURNED: frozenset({Role.OFFICER, Role.LEADER}),
+    Kind.OPINION_REQUESTED: frozenset({Role.SPECIALIST, Role.LEADER}),
+    Kind.OPINION_GIVEN: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.CLARIFICATION_REQUESTED: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.DUE_SOON: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.OVERDUE: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.DAILY_DIGEST: frozenset({Role.SUPERVISOR}),
+}
+
+
+# Kinds only the province desk gets, and the one only departments get.
+PROVINCE_DESK_KINDS = frozenset({Kind.NEW_REPORT, Kind.SUPPLEMENTED, Kind.OPINION_GIVEN})
+
+
+def kinds_for(user: User) -> list[str]:
+    """The staff kinds this person may receive, in the order of the procedure."""
+    if user.is_superuser or user.role in ("", Role.ADMIN):
+        return list(STAFF_KINDS)
+    agency = user.agency
+    province = agency is not None and agency.is_province_level
+    department = agency is not None and agency.kind == Agency.Kind.DEPARTMENT
+    return [
+        k
+        for k in STAFF_KINDS
+        if user.role in AUDIENCE[k]
+        and (province or k not in PROVINCE_DESK_KINDS)
+        and (department or k != Kind.OPINION_REQUESTED)
+    ]

@@ -1,0 +1,111 @@
+"""Background work of pakn.notify, run by the huey worker (`pakn worker`):
+
+- deliver_outbox: queued on commit by every change that wrote outbox messages;
+- deliver / deliver_many: one attempt at given deliveries (retries with backoff, the pump's batches);
+- pump (every minute): deliveries that are due, or that a crashed worker left behind after its lease;
+- recover (at the worker's start): the pump now, and again when the dead worker's leases have expired;
+- warn_due_soon (every minute): the due-soon warnings; send_daily_digest (every 10 minutes): the digest.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+
+from pakn.notify import delivery
+from pakn.notify.models import Delivery
+from pakn.notify.services import daily_digest_send, due_soon_scan
+
+log = logging.getLogger(__name__)
+BATCH = 20
+
+
+def _attempt_safely(delivery_id: int) -> None:
+    """One attempt; if the database failed under it (restart, dropped connection), reconnect for the next
+    one and come back to this delivery when a lease it may hold has expired."""
+    try:
+        delivery.attempt(delivery_id)
+    except DatabaseError:
+        log.warning(
+            "database error while delivering %s; retrying after the lease", delivery_id, exc_info=True
+        )
+        connection.close()
+        delivery.schedule_attempt(delivery_id, timedelta(seconds=settings.PAKN_NOTIFY_LEASE_SECONDS + 1))
+
+
+@db_task(retries=5, retry_delay=5)
+def deliver_outbox(outbox_ids: list[int]) -> None:
+    ids = list(
+        Delivery.objects.filter(outbox_id__in=outbox_ids, status=Delivery.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        _attempt_safely(pk)
+
+
+@db_task()
+def deliver(delivery_id: int) -> None:
+    _attempt_safely(delivery_id)
+
+
+@db_task()
+def deliver_many(delivery_ids: list[int]) -> None:
+    for pk in delivery_ids:
+        _attempt_safely(pk)
+
+
+def pump_once() -> int:
+    """Queue every delivery that is due now (in batches, so several workers share them)."""
+    now = timezone.now()
+    delivery.give_up_interrupted(now=now)
+    ids = delivery.due_ids(now=now)
+    for start in range(0, len(ids), BATCH):
+        deliver_many(ids[start : start + BATCH])
+    return len(ids)
+
+
+@db_periodic_task(crontab(minute="*"))
+def pump() -> None:
+    pump_once()
+
+
+@db_task()
+def recover() -> None:
+    """After a restart: deliver what is due, and come back when the leases of the dead worker run out."""
+    pump_once()
+    latest = delivery.latest_lease_expiry()
+    if latest is not None:
+        wait = max(1, int((latest - timezone.now()).total_seconds()) + 1)
+        recover_later.schedule(delay=wait)
+
+
+@db_task()
+def recover_later() -> None:
+    pump_once()
+
+
+@on_startup()
+def recover_on_startup() -> None:
+    try:
+        recover()
+    except Exception:  # never keep the worker from starting; the minute pump recovers too
+        log.exception("could not queue the recovery of deliveries")
+
+
+# No huey lock on these two: a lock left by a killed worker would stop them until flushed, and both are
+# idempotent in the database (a unique row per step warned, per day digested).
+@db_periodic_task(crontab(minute="*"))
+def warn_due_soon() -> None:
+    due_soon_scan()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def send_daily_digest() -> None:
+    daily_digest_send()
