@@ -265,3 +265,162 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PAKN_LOG_LEVEL", "INFO")},
 }
+
+# --- portal (issue 3)
+# The citizen portal: the map's tile server (the province may run its own; the form works without tiles),
+# the site's name in the PWA manifest, and the rate limits of public submissions and look-ups.
+PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "Cổng phản ánh, kiến nghị tỉnh Lạng Sơn")
+PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "PAKN Lạng Sơn")
+PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "Ủy ban nhân dân tỉnh Lạng Sơn")
+PAKN_TILE_URL = env_str("PAKN_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PAKN_TILE_ATTRIBUTION = env_str(
+    "PAKN_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+PAKN_MAP_CENTER = [float(x) for x in env_list("PAKN_MAP_CENTER", ["21.8537", "106.7615"])]
+PAKN_MAP_ZOOM = env_int("PAKN_MAP_ZOOM", 13)
+# Submissions per client address per hour (generous: mobile carriers put many phones behind one address)
+# and per phone number per day; look-ups by tracking code per address per 10 minutes.
+PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR = env_int("PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR", 20)
+PAKN_PORTAL_SUBMITS_PER_PHONE_DAY = env_int("PAKN_PORTAL_SUBMITS_PER_PHONE_DAY", 10)
+PAKN_PORTAL_LOOKUPS_PER_ADDRESS = env_int("PAKN_PORTAL_LOOKUPS_PER_ADDRESS", 30)
+
+# --- notify (issue 7) ----------------------------------------------------------------------------------
+# Notifications: outbox delivered by the huey worker. See docs/notifications.md.
+PAKN_SMS_BACKEND = env_str("PAKN_SMS_BACKEND", "locmem" if TESTING else "console") or "console"
+if PAKN_SMS_BACKEND not in ("console", "http", "locmem"):
+    raise ImproperlyConfigured("PAKN_SMS_BACKEND must be 'console', 'http' or 'locmem'")
+PAKN_SMS_GATEWAY_URL = env_str("PAKN_SMS_GATEWAY_URL", "") or ""
+PAKN_SMS_GATEWAY_TOKEN = env_str("PAKN_SMS_GATEWAY_TOKEN", "") or ""
+# JSON body posted to the gateway; string values may hold {to}, {to_local}, {text}, {key} and {sender}.
+PAKN_SMS_GATEWAY_BODY = env_str("PAKN_SMS_GATEWAY_BODY", '{"to": "{to}", "text": "{text}", "sender": "{sender}"}')
+PAKN_SMS_GATEWAY_TIMEOUT = env_int("PAKN_SMS_GATEWAY_TIMEOUT", 10)
+PAKN_SMS_SENDER = env_str("PAKN_SMS_SENDER", "PAKN") or "PAKN"
+# Send SMS without Vietnamese accents (GSM-7: 160 characters a segment instead of 70).
+PAKN_SMS_ASCII = env_bool("PAKN_SMS_ASCII", False)
+if PAKN_SMS_BACKEND == "http" and not PAKN_SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("PAKN_SMS_BACKEND=http needs PAKN_SMS_GATEWAY_URL")
+try:
+    if not isinstance(json.loads(PAKN_SMS_GATEWAY_BODY or ""), dict):
+        raise ValueError
+except ValueError as e:
+    raise ImproperlyConfigured("PAKN_SMS_GATEWAY_BODY must be a JSON object") from e
+
+
+def _demo_vapid() -> dict[str, str]:
+    """A VAPID key pair generated once for a local demo (web push works without configuration)."""
+    from pakn.notify.vapid import generate_vapid_keys
+
+    path = DATA_DIR / "demo-vapid.json"
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump(generate_vapid_keys(), f)
+        except FileExistsError:
+            pass
+    with open(path) as f:
+        keys: dict[str, str] = json.load(f)
+    return keys
+
+
+# Web push (VAPID): base64url keys from `pakn vapid-keys`; unset in production: web push is off.
+PAKN_VAPID_PUBLIC_KEY = env_str("PAKN_VAPID_PUBLIC_KEY", "") or ""
+PAKN_VAPID_PRIVATE_KEY = env_str("PAKN_VAPID_PRIVATE_KEY", "") or ""
+if not PAKN_VAPID_PRIVATE_KEY and not PRODUCTION and not TESTING:
+    _vapid = _demo_vapid()
+    PAKN_VAPID_PUBLIC_KEY, PAKN_VAPID_PRIVATE_KEY = _vapid["public_key"], _vapid["private_key"]
+if bool(PAKN_VAPID_PUBLIC_KEY) != bool(PAKN_VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured("PAKN_VAPID_PUBLIC_KEY and PAKN_VAPID_PRIVATE_KEY go together")
+PAKN_VAPID_SUBJECT = env_str("PAKN_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+PAKN_PUSH_TIMEOUT = env_int("PAKN_PUSH_TIMEOUT", 10)
+
+# Delivery: attempts before a delivery is "failed" (the admin retries it), backoff and the worker's lease.
+PAKN_NOTIFY_MAX_ATTEMPTS = env_int("PAKN_NOTIFY_MAX_ATTEMPTS", 8)
+PAKN_NOTIFY_RETRY_SECONDS = env_int("PAKN_NOTIFY_RETRY_SECONDS", 30)
+PAKN_NOTIFY_RETRY_MAX_SECONDS = env_int("PAKN_NOTIFY_RETRY_MAX_SECONDS", 3600)
+PAKN_NOTIFY_LEASE_SECONDS = env_int("PAKN_NOTIFY_LEASE_SECONDS", 120)
+if PAKN_NOTIFY_LEASE_SECONDS <= max(PAKN_SMS_GATEWAY_TIMEOUT, PAKN_PUSH_TIMEOUT):
+    raise ImproperlyConfigured("PAKN_NOTIFY_LEASE_SECONDS must be longer than the gateway timeouts")
+if PAKN_NOTIFY_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("PAKN_NOTIFY_MAX_ATTEMPTS must be at least 1")
+# Due-soon warning at this share of a step's allowed time (0.75: when three quarters have passed).
+try:
+    PAKN_NOTIFY_DUE_SOON_SHARE = float(env_str("PAKN_NOTIFY_DUE_SOON_SHARE", "0.75") or "0.75")
+except ValueError as e:
+    raise ImproperlyConfigured("PAKN_NOTIFY_DUE_SOON_SHARE must be a number between 0 and 1") from e
+if not 0 < PAKN_NOTIFY_DUE_SOON_SHARE < 1:
+    raise ImproperlyConfigured("PAKN_NOTIFY_DUE_SOON_SHARE must be a number between 0 and 1")
+# The supervisor's digest of overdue cases: once a day, from this local hour on.
+PAKN_NOTIFY_DIGEST_HOUR = env_int("PAKN_NOTIFY_DIGEST_HOUR", 7)
+if not 0 <= PAKN_NOTIFY_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("PAKN_NOTIFY_DIGEST_HOUR must be between 0 and 23")
+# Default channels of staff (each person may change them) and of reporters; SMS to staff only for these kinds.
+PAKN_NOTIFY_STAFF_CHANNELS = env_list("PAKN_NOTIFY_STAFF_CHANNELS", ["console", "push", "email"])
+PAKN_NOTIFY_REPORTER_CHANNELS = env_list("PAKN_NOTIFY_REPORTER_CHANNELS", ["sms", "email", "push"])
+PAKN_NOTIFY_SMS_KINDS = env_list("PAKN_NOTIFY_SMS_KINDS", ["routed", "escalated", "overdue"])
+for _name, _values, _allowed in (
+    ("PAKN_NOTIFY_STAFF_CHANNELS", PAKN_NOTIFY_STAFF_CHANNELS, {"console", "push", "email"}),
+    ("PAKN_NOTIFY_REPORTER_CHANNELS", PAKN_NOTIFY_REPORTER_CHANNELS, {"push", "email", "sms"}),
+):
+    if not set(_values) <= _allowed:
+        raise ImproperlyConfigured(f"{_name} may only list: {', '.join(sorted(_allowed))}")
+
+# --- stats (issue 6) -----------------------------------------------------------------------------------
+# The agencies' ranking (R-12.1), see docs/statistics.md: relative weights of the on-time, resolution and
+# satisfaction rates, and the points deducted per case overdue at the end of the period.
+# PAKN_RANK_WEIGHTS="on_time=40,resolution=30,satisfaction=30,overdue=1"
+PAKN_RANK_WEIGHTS: dict[str, float] = {"on_time": 40.0, "resolution": 30.0, "satisfaction": 30.0, "overdue": 1.0}
+for _item in env_list("PAKN_RANK_WEIGHTS", []):
+    _key, _sep, _value = _item.partition("=")
+    try:
+        if _key.strip() not in PAKN_RANK_WEIGHTS or not _sep or float(_value) < 0:
+            raise ValueError
+        PAKN_RANK_WEIGHTS[_key.strip()] = float(_value)
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            "PAKN_RANK_WEIGHTS must be name=number pairs (numbers ≥ 0) for on_time, resolution, satisfaction "
+            f"and overdue, not {_item!r}"
+        ) from e
+if not any(PAKN_RANK_WEIGHTS[k] for k in ("on_time", "resolution", "satisfaction")):
+    raise ImproperlyConfigured("PAKN_RANK_WEIGHTS: on_time, resolution and satisfaction cannot all be 0")
+# The printed periodic report (Decree 30/2020/NĐ-CP): the issuing body, its governing body, the place,
+# the document symbol after the number, and the signer's title.
+PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "UBND TỈNH LẠNG SƠN") or ""
+PAKN_REPORT_ISSUER = env_str("PAKN_REPORT_ISSUER", "VĂN PHÒNG") or ""
+PAKN_REPORT_SYMBOL = env_str("PAKN_REPORT_SYMBOL", "BC-VP") or ""
+PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "Lạng Sơn") or ""
+PAKN_REPORT_SIGNER_TITLE = env_str("PAKN_REPORT_SIGNER_TITLE", "CHÁNH VĂN PHÒNG") or ""
+# Open-data downloads per client address per 10 minutes.
+PAKN_OPENDATA_PER_ADDRESS = env_int("PAKN_OPENDATA_PER_ADDRESS", 30)
+
+# --- console (issue 4)
+# Staff sign in at /console/dang-nhap/; a TOTP second factor is mandatory when PAKN_STAFF_2FA_REQUIRED is true
+# (R-3.1), and a console session ends after PAKN_CONSOLE_IDLE_MINUTES without a request.
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:inbox"
+PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", False)
+PAKN_CONSOLE_IDLE_MINUTES = env_int("PAKN_CONSOLE_IDLE_MINUTES", 30)
+OTP_TOTP_ISSUER = env_str("PAKN_OTP_ISSUER", "PAKN") or "PAKN"
+AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+MIDDLEWARE.append("pakn.console.access.StaffGuardMiddleware")
+
+# --- api (issue 5) -------------------------------------------------------------------------------------
+# The API docs page (/api/v1/docs) loads Swagger UI from our own static files (npm swagger-ui-dist).
+if (NODE_MODULES / "swagger-ui-dist").is_dir():
+    STATICFILES_DIRS = [*STATICFILES_DIRS, ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist")]
+# Staff device tokens (POST /api/v1/auth/token) expire after this many days.
+PAKN_API_TOKEN_DAYS = env_int("PAKN_API_TOKEN_DAYS", 90)
+# Rate limits of the public API per client address: requests per window (seconds).
+PAKN_API_RATES: dict[str, tuple[int, int]] = {
+    "read": (env_int("PAKN_API_READS_PER_MINUTE", 300), 60),
+    "submit": (env_int("PAKN_API_SUBMITS_PER_10_MINUTES", 10), 600),
+    "reporter": (env_int("PAKN_API_FOLLOW_UPS_PER_MINUTE", 60), 60),
+    "login": (env_int("PAKN_API_LOGINS_PER_10_MINUTES", 20), 600),
+}
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, the contact shown in discovery, submissions
+# per client key per hour, and whether media_url may point to a private address (only for tests).
+PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
+_OPEN311_CONTACT = "Trung tâm IOC tỉnh Lạng Sơn — liên hệ quản trị hệ thống để được cấp api_key"
+PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", _OPEN311_CONTACT) or _OPEN311_CONTACT
+PAKN_OPEN311_POSTS_PER_HOUR = env_int("PAKN_OPEN311_POSTS_PER_HOUR", 120)
+PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", False)

@@ -112,6 +112,7 @@ class DemoAccount:
     agency_kind: str
     username: str
     password: str
+    api_key: str = ""  # the Open311 demo client's api_key (role "open311"; no password)
 
 
 def _accounts_path() -> Path:
@@ -426,13 +427,47 @@ def demo_load(*, reports: int = 300, accounts_json: Path | None = None) -> tuple
     """Create the demo accounts and reports unless they exist; return the accounts and how many reports were made."""
     fresh = not User.objects.filter(username="tiepnhan").exists()
     accounts = accounts_create()
+    open311_client = open311_demo_client()
     made = reports_create(reports) if fresh and not Report.objects.exists() else 0
     if accounts_json:
         accounts_json.parent.mkdir(parents=True, exist_ok=True)
-        accounts_json.write_text(json.dumps([asdict(a) for a in accounts], ensure_ascii=False, indent=2))
+        entries = [*accounts, open311_client]  # the Open311 client's api_key too (role "open311")
+        accounts_json.write_text(json.dumps([asdict(a) for a in entries], ensure_ascii=False, indent=2))
     return accounts, made
 
 
 def active_dataset() -> str:
     area = Area.objects.filter(is_active=True, kind=Area.Kind.COMMUNE).first()
     return area.dataset if area else ""
+
+
+OPEN311_DEMO_CLIENT = "demo-open311"
+
+
+def open311_demo_client() -> DemoAccount:
+    """An Open311 client application with an api_key kept beside the demo database (issue 5)."""
+    from pakn.open311.models import ApiClient
+    from pakn.open311.services import client_create, client_rotate_key, key_hash, new_key
+
+    path = _accounts_path().with_name("demo-open311-key.txt")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_key() + "\n")
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    client = ApiClient.objects.filter(name=OPEN311_DEMO_CLIENT).first()
+    if client is None:
+        client, _ = client_create(
+            name=OPEN311_DEMO_CLIENT, organisation="Ứng dụng trình diễn (PAKN demo)", key=key
+        )
+    elif client.key_hash != key_hash(key):
+        client_rotate_key(client=client, key=key)
+    return DemoAccount(
+        role="open311",
+        role_label="Ứng dụng Open311 (api_key)",
+        agency=client.organisation,
+        agency_kind="",
+        username=OPEN311_DEMO_CLIENT,
+        password="",
+        api_key=key,
+    )

@@ -1,6 +1,39 @@
-"""URLs of pakn.portal."""
+"""URLs of the citizen portal and the public pages (Vietnamese slugs), mounted at the site's root."""
 
-from django.urls import URLPattern, URLResolver
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, path
+
+from pakn.portal import views
 
 app_name = "portal"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+
+def page(route: str, view: Any, name: str) -> URLPattern:
+    """Every portal URL speaks Vietnamese unless the person chose English (views.vietnamese_unless_chosen)."""
+    return path(route, views.vietnamese_unless_chosen(view), name=name)
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    page("", views.home, "home"),
+    page("gui-phan-anh/", views.submit, "submit"),
+    page("gui-phan-anh/da-gui/<uuid:key>/", views.sent, "sent"),
+    page("gui-phan-anh/trung-lap/", views.duplicates, "duplicates"),
+    page("gui-phan-anh/goi-y-xa/", views.commune_suggest, "commune_suggest"),
+    page("tra-cuu/", views.lookup, "lookup"),
+    page("theo-doi/<str:secret>/", views.follow_up, "follow_up"),
+    page("theo-doi/<str:secret>/bo-sung/", views.follow_up_supplement, "follow_up_supplement"),
+    page("theo-doi/<str:secret>/lam-ro/", views.follow_up_reply, "follow_up_reply"),
+    page("theo-doi/<str:secret>/danh-gia/", views.follow_up_rate, "follow_up_rate"),
+    page("theo-doi/<str:secret>/anh/<int:pk>.jpg", views.follow_up_photo, "follow_up_photo"),
+    page("phan-anh/", views.public_list, "list"),
+    page("phan-anh/<str:code>/", views.public_detail, "detail"),
+    page("phan-anh/<str:code>/anh/<int:pk>.jpg", views.public_photo, "public_media"),
+    page("phan-anh/<str:code>/anh/<int:pk>-<str:size>.jpg", views.public_photo, "photo_sized"),
+    page("ban-do/", views.public_map, "map"),
+    page("ban-do/du-lieu.json", views.map_data, "map_data"),
+    page("chinh-sach-du-lieu/", views.privacy, "privacy"),
+    page("manifest.webmanifest", views.manifest, "manifest"),
+    page("sw.js", views.service_worker, "service_worker"),
+    page("offline/", views.offline, "offline"),
+]

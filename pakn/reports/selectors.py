@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
 from pakn.reports.models import Event, OpinionRequest, PersonalDataAccess, Report, State
@@ -123,6 +125,19 @@ def events_for_reporter(report: Report) -> QuerySet[Event]:
 # --- The public view: a different type, with no personal-data field at all (DESIGN rule 6) ------------
 
 
+_NUMBER = re.compile(r"(?<![\w])(?:\+\s?)?\d(?:[\s.\-]?\d){8,11}(?![\w])")
+
+
+def redact_numbers(text: str) -> str:
+    """Mask runs of 9 to 12 digits (phone numbers, CMND/CCCD) a reporter may have typed into public text."""
+    return _NUMBER.sub(_("[số đã ẩn]"), text or "")
+
+
+# Internal steps whose occurrence (not their note) is part of the public process (R-9.2): the officer
+# reporting the result is the end of the "verify and report" step and its deadline.
+PUBLIC_MILESTONES = frozenset({"report_result"})
+
+
 @dataclass(frozen=True)
 class PublicEvent:
     at: datetime
@@ -169,9 +184,9 @@ def public_report(report: Report, *, now: datetime | None = None) -> PublicRepor
     return PublicReport(
         tracking_code=report.tracking_code,
         category=report.category.name,
-        title=report.title,
-        content=report.content,
-        address_text=report.address_text,
+        title=redact_numbers(report.title),
+        content=redact_numbers(report.content),
+        address_text=redact_numbers(report.address_text),
         area=report.area.name if report.area_id else "",  # type: ignore[union-attr]
         latitude=report.latitude,
         longitude=report.longitude,
@@ -182,18 +197,19 @@ def public_report(report: Report, *, now: datetime | None = None) -> PublicRepor
         is_overdue=report.is_overdue(now or timezone.now()),
         created_at=report.created_at,
         resolved_at=report.resolved_at,
-        result_text=report.result_text if report.state == State.RESOLVED else "",
+        result_text=redact_numbers(report.result_text) if report.state == State.RESOLVED else "",
         rating=report.rating,
     )
 
 
 def public_events(report: Report) -> list[PublicEvent]:
-    """The public timeline (R-9.2): every step that is not internal; notes only of public entries."""
+    """The public timeline (R-9.2): every step that is not internal, and the public milestones; notes only
+    of public entries, with phone- or ID-like numbers masked."""
     from pakn.reports.workflow import TRANSITIONS
 
-    events = report.events.exclude(visibility=Event.Visibility.INTERNAL).select_related(
-        "agency", "target_agency"
-    )
+    events = report.events.filter(
+        ~Q(visibility=Event.Visibility.INTERNAL) | Q(action__in=PUBLIC_MILESTONES)
+    ).select_related("agency", "target_agency")
     return [
         PublicEvent(
             at=e.at,
@@ -202,7 +218,7 @@ def public_events(report: Report) -> list[PublicEvent]:
             agency=e.agency.name if e.agency_id else "",  # type: ignore[union-attr]
             target_agency=e.target_agency.name if e.target_agency_id else "",  # type: ignore[union-attr]
             to_state=e.to_state,
-            note=e.note if e.visibility == Event.Visibility.PUBLIC else "",
+            note=redact_numbers(e.note) if e.visibility == Event.Visibility.PUBLIC else "",
             step=e.step,
             step_due_at=e.step_due_at,
             on_time=e.on_time,

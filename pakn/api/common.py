@@ -1,0 +1,220 @@
+"""Pieces shared by the API's routers: rate limits, authentication, idempotent POSTs, media URLs, cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from ninja.security import APIKeyHeader, HttpBearer
+from ninja.throttling import BaseThrottle
+
+from pakn.api import idempotency
+from pakn.api.tokens import token_for, token_touch
+from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.org.models import User
+from pakn.reports.models import Attachment, Report
+from pakn.reports.services import report_for_secret
+
+# --- Rate limits (per client address; R-6.4 open to all, but not to floods) ------------------------------
+
+DEFAULT_RATES: dict[str, tuple[int, int]] = {
+    # scope: (requests, window in seconds)
+    "read": (300, 60),
+    "submit": (10, 600),
+    "reporter": (60, 60),
+    "login": (20, 600),
+}
+
+
+def rate_for(scope: str) -> tuple[int, int]:
+    rates = {**DEFAULT_RATES, **getattr(settings, "PAKN_API_RATES", {})}
+    return rates[scope]
+
+
+class AddressRate(BaseThrottle):
+    """A fixed-window limit per client address on the shared cache (pakn.core.ratelimit)."""
+
+    _local = threading.local()
+
+    def __init__(self, scope: str):
+        self.scope = scope
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        limit, window = rate_for(self.scope)
+        decision = rate_hit(
+            f"api-{self.scope}", client_ip(request) or "unknown", limit=limit, window_seconds=window
+        )
+        self._local.retry_after = decision.retry_after
+        return decision.allowed
+
+    def wait(self) -> float | None:
+        return float(getattr(self._local, "retry_after", 60) or 60)
+
+
+# --- Authentication ------------------------------------------------------------------------------------
+
+
+class StaffToken(HttpBearer):
+    """`Authorization: Bearer <token>`: an official's device token (POST /auth/token)."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = token_for(token)
+        if found is None:
+            return None
+        token_touch(found, ip=client_ip(request))
+        request.api_token = found  # type: ignore[attr-defined]
+        request.user = found.user
+        return found.user
+
+
+class ReporterSecret(APIKeyHeader):
+    """`X-Report-Secret: <secret>`: the reporter's private follow-up secret, given once at submission."""
+
+    param_name = "X-Report-Secret"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Report | None:
+        if not key:
+            return None
+        return report_for_secret(key.strip())
+
+
+staff_auth = StaffToken()
+reporter_auth = ReporterSecret()
+
+
+def staff_of(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def reporter_report(request: HttpRequest) -> Report:
+    report = request.auth  # type: ignore[attr-defined]
+    assert isinstance(report, Report)
+    return report
+
+
+# --- Idempotent POSTs ----------------------------------------------------------------------------------
+
+
+def idempotent(scope_of: Callable[[HttpRequest], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a POST view whose result is `(status, schema)`: render it, remember it under Idempotency-Key.
+
+    The wrapped view returns a ready HttpResponse (ninja passes it through); the schema was validated when
+    the view built it.
+    """
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from pakn.api.main import api
+
+            def effect() -> HttpResponse:
+                status, body = view(request, *args, **kwargs)
+                if isinstance(body, HttpResponse):
+                    return body
+                data = body.model_dump(mode="json", by_alias=True) if hasattr(body, "model_dump") else body
+                return api.create_response(request, data, status=status)
+
+            return idempotency.run_once(request, scope_of(request), effect)
+
+        return wrapper
+
+    return decorator
+
+
+def staff_scope(request: HttpRequest) -> str:
+    return f"user:{staff_of(request).pk}"
+
+
+def reporter_scope(request: HttpRequest) -> str:
+    return f"report:{reporter_report(request).pk}"
+
+
+def public_scope(request: HttpRequest) -> str:
+    return "public"
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "A unique key per request (a UUID): a retry with the same key and body gets the first response "
+        "without a second effect; the same key with another body is refused (422). Kept 24 hours."
+    ),
+    "schema": {"type": "string", "minLength": 8, "maxLength": 255, "pattern": "^[A-Za-z0-9_\\-.:]+$"},
+}
+
+
+# --- Media URLs --------------------------------------------------------------------------------------------
+
+
+def public_media_path(attachment: Attachment, tracking_code: str) -> str:
+    """The portal's URL of an attachment's public copy (the portal serves and guards it)."""
+    for args in ([attachment.pk], [tracking_code, attachment.pk]):
+        try:
+            return reverse("portal:public_media", args=args)
+        except NoReverseMatch:
+            continue
+    return f"/media/public/{attachment.pk}/"
+
+
+def absolute(request: HttpRequest | None, path: str) -> str:
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL + path
+
+
+def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachment]]:
+    """The public media of several reports in one query (the portal's rule decides what is public)."""
+    from pakn.portal.selectors import attachment_is_public
+
+    by_pk = {r.pk: r for r in reports}
+    found: dict[int, list[Attachment]] = {pk: [] for pk in by_pk}
+    if not by_pk:
+        return found
+    rows = (
+        Attachment.objects.filter(report_id__in=list(by_pk))
+        .exclude(public_file="")
+        .select_related("event")
+        .only("pk", "report_id", "kind", "public_file", "uploaded_by_reporter", "event__action", "created_at")
+        .order_by("created_at", "pk")
+    )
+    for attachment in rows:
+        report = by_pk[attachment.report_id]
+        if attachment_is_public(attachment, report):
+            found[report.pk].append(attachment)
+    return found
+
+
+# --- Keyset cursors ----------------------------------------------------------------------------------------
+
+
+def encode_cursor(moment: datetime, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """A cursor from encode_cursor, or None when missing; ValueError when it is not one."""
+    if not text:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        moment, pk = raw.split("|")
+        parsed = datetime.fromisoformat(moment)
+        if parsed.tzinfo is None:
+            raise ValueError("naive cursor")
+        return parsed, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as e:
+        raise ValueError("invalid cursor") from e

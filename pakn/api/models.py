@@ -1,0 +1,71 @@
+"""Staff tokens per device and remembered POST results (Idempotency-Key) of the REST API."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.reports.crypto import EncryptedTextField
+
+
+class ApiToken(models.Model):
+    """A bearer token of one official on one device (R-3.1): only its SHA-256 is stored.
+
+    Issued at login (with the second factor when the account has one), listed and revoked by its owner
+    through the API and by the administrator in the Django admin.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    device_name = models.CharField(_("thiết bị"), max_length=100)
+    prefix = models.CharField(_("đầu mã"), max_length=12, help_text=_("Vài ký tự đầu để nhận ra mã"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("cấp lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("địa chỉ dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_revoked")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.device_name} ({self.prefix}…)"
+
+    def is_active(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful response to a POST with an Idempotency-Key, written in the effect's transaction.
+
+    `scope` names who sent it (a user, an Open311 client, a reporter's report, or the public), so keys of
+    different clients never meet; `fingerprint` is the SHA-256 of method, path and body. The response may
+    hold a follow-up secret or personal data, so it is encrypted at rest like the reporter's data.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu đã xử lý (Idempotency-Key)")
+        verbose_name_plural = _("yêu cầu đã xử lý (Idempotency-Key)")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,797 @@
+"""The officials' side of the API (R-6.3): device tokens, the inbox, a case, every workflow action, uploads.
+
+Reads go through the scoped selectors (report_scope, report_get_for; the console's inbox), writes through
+pakn.reports.services; a case lists the actions the workflow allows this user now, so an app shows only
+valid buttons. Personal data only through GET …/reporter, to those who may see it, every view recorded.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone
+from ninja import File, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from pakn.api import schemas as s
+from pakn.api.common import (
+    IDEMPOTENCY_PARAMETER,
+    AddressRate,
+    absolute,
+    decode_cursor,
+    encode_cursor,
+    idempotent,
+    public_media_path,
+    staff_auth,
+    staff_of,
+    staff_scope,
+)
+from pakn.api.models import ApiToken
+from pakn.api.problems import Problem, problem
+from pakn.api.tokens import LoginFailed, token_issue, token_revoke
+from pakn.org.models import Agency, Area, Category, User
+from pakn.org.services import commune_agency_for_area
+from pakn.reports import services
+from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
+from pakn.reports.selectors import (
+    can_see_personal_data,
+    report_get_for,
+    report_personal_data,
+    report_scope,
+)
+from pakn.reports.workflow import TRANSITIONS, StaleReport, allowed_actions
+
+auth_router = Router(tags=["Cán bộ: đăng nhập"])
+router = Router(tags=["Cán bộ"], auth=staff_auth)
+
+POST_EXTRA = {"parameters": [IDEMPOTENCY_PARAMETER]}
+Role = User.Role
+
+
+# --- Tokens per device (R-3.1) ----------------------------------------------------------------------------
+
+
+def _has_totp(user: User) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _agency_ref(agency: Agency | None) -> dict[str, Any] | None:
+    if agency is None:
+        return None
+    return {"id": agency.pk, "code": agency.code, "name": agency.name, "kind": agency.kind}
+
+
+def _user_ref(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "full_name": user.get_full_name() or user.username, "role": user.role}
+
+
+def _me(user: User) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.get_full_name() or user.username,
+        "role": user.role,
+        "role_label": str(User.Role(user.role).label) if user.role else "",
+        "agency": _agency_ref(user.agency),
+        "is_focal": user.is_focal,
+        "two_factor": _has_totp(user),
+    }
+
+
+def _login_scope(request: HttpRequest) -> str:
+    return "login"
+
+
+@auth_router.post(
+    "/token",
+    response={201: s.TokenIssuedOut, 401: Problem, 403: Problem, 429: Problem},
+    throttle=[AddressRate("login")],
+    summary="Đăng nhập từ một thiết bị, nhận mã truy cập (R-3.1)",
+    description=(
+        "Username, password, a device name and, when the account has a confirmed TOTP device, the current "
+        "code (403 `otp_required` without it). Repeated failures lock the account for a while (429 "
+        "`login_locked`). The token is shown only in this response; it is stored hashed."
+    ),
+    openapi_extra=POST_EXTRA,
+)
+@idempotent(_login_scope)
+def token_create(request: HttpRequest, payload: s.TokenIn) -> Any:
+    try:
+        issued = token_issue(
+            request=request,
+            username=payload.username,
+            password=payload.password,
+            device_name=payload.device_name,
+            otp_code=payload.otp_code,
+        )
+    except LoginFailed as e:
+        status = {
+            "invalid_credentials": 401,
+            "otp_invalid": 401,
+            "login_locked": 429,
+            "otp_throttled": 429,
+        }.get(e.code, 403)
+        headers = {"Retry-After": str(e.retry_after)} if e.retry_after else None
+        return status, problem(status, e.code, e.message, headers=headers)
+    user = issued.token.user
+    token = issued.token
+    return 201, s.TokenIssuedOut(
+        id=token.pk,
+        token=issued.raw,
+        device_name=token.device_name,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        user=s.MeOut(**_me(user)),
+    )
+
+
+@auth_router.get("/me", response=s.MeOut, auth=staff_auth, summary="Tài khoản của mã truy cập này")
+def me(request: HttpRequest) -> Any:
+    return _me(staff_of(request))
+
+
+def _token_out(token: ApiToken, request: HttpRequest) -> dict[str, Any]:
+    current = getattr(request, "api_token", None)
+    return {
+        "id": token.pk,
+        "device_name": token.device_name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "last_used_at": token.last_used_at,
+        "current": current is not None and current.pk == token.pk,
+    }
+
+
+@auth_router.get("/tokens", response=list[s.TokenOut], auth=staff_auth, summary="Các thiết bị đang đăng nhập")
+def tokens(request: HttpRequest) -> Any:
+    user = staff_of(request)
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return [_token_out(t, request) for t in active.order_by("-created_at")]
+
+
+@auth_router.delete(
+    "/tokens/{token_id}",
+    response={204: None},
+    auth=staff_auth,
+    summary="Thu hồi mã truy cập của một thiết bị",
+)
+def token_delete(request: HttpRequest, token_id: int) -> Any:
+    user = staff_of(request)
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
+    if token is None:
+        raise Http404
+    token_revoke(token=token, actor=user)
+    return HttpResponse(status=204)
+
+
+@auth_router.delete("/token", response={204: None}, auth=staff_auth, summary="Đăng xuất thiết bị này")
+def token_delete_current(request: HttpRequest) -> Any:
+    token_revoke(token=request.api_token, actor=staff_of(request))  # type: ignore[attr-defined]
+    return HttpResponse(status=204)
+
+
+# --- The inbox (R-7, R-10.1) ---------------------------------------------------------------------------------
+
+
+def _countdown(report: Report, now: Any, soon: Any, calendar: Any) -> str:
+    from pakn.console.selectors import countdown
+
+    c = countdown(report.due_at, now=now, soon=soon, calendar=calendar) if report.is_open else None
+    return c.text if c else ""
+
+
+def _summary(report: Report, now: Any, soon: Any, calendar: Any) -> dict[str, Any]:
+    excerpt = report.content if len(report.content) <= 200 else report.content[:199].rstrip() + "…"
+    return {
+        "id": report.pk,
+        "tracking_code": report.tracking_code,
+        "title": report.title,
+        "excerpt": excerpt,
+        "category": report.category.name,
+        "area": report.area.name if report.area else "",
+        "state": report.state,
+        "state_label": str(State(report.state).label),
+        "step": report.step,
+        "due_at": report.due_at,
+        "is_overdue": report.is_overdue(now),
+        "countdown": _countdown(report, now, soon, calendar),
+        "agency": _agency_ref(report.agency),
+        "assignee": _user_ref(report.assignee),
+        "channel": report.channel,
+        "created_at": report.created_at,
+        "updated_at": report.updated_at,
+        "clarification_pending": report.clarification_pending,
+    }
+
+
+def _by_code(model: Any, code: str | None, field: str, message: str, **extra: Any) -> Any:
+    if not code:
+        return None
+    found = model.objects.filter(code=code, **extra).first()
+    if found is None:
+        raise ValidationError({field: message})
+    return found
+
+
+@router.get("/inbox", response=s.InboxOut, summary="Hộp việc: các tab và bộ lọc như bảng điều khiển")
+def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
+    """The console's inbox: `mine` (waiting for my role here), `agency`, `due_soon`, `overdue`, `done`.
+
+    Open tabs are sorted by deadline; pass `next_cursor` as `cursor` for the next page. `q` finds a
+    tracking code, or (for roles that handle personal data) a phone or ID number, recorded (R-3.2).
+    """
+    from pakn.console import selectors as console
+    from pakn.workdays.calendar import get_calendar
+
+    user = staff_of(request)
+    inbox_filters = console.InboxFilters(
+        category=_by_code(Category, filters.category, "category", "Lĩnh vực không tồn tại."),
+        area=_by_code(Area, filters.area, "area", "Đơn vị hành chính không tồn tại.", is_active=True),
+        state=filters.state or "",
+        channel=filters.channel or "",
+        agency=_by_code(Agency, filters.agency, "agency", "Cơ quan không tồn tại."),
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    now = timezone.now()
+    calendar = get_calendar()
+    soon = console.due_soon_limit(now, calendar)
+    message = ""
+    next_cursor: str | None = None
+    if filters.q:
+        search, rows = console.search_reports(viewer=user, text=filters.q, limit=filters.page_size)
+        message = search.message
+        if search.kind != "invalid":
+            wanted = {r.pk for r in rows}
+            scoped = report_scope(user).filter(pk__in=wanted).filter(inbox_filters.condition())
+            keep = set(scoped.values_list("pk", flat=True))
+            rows = [r for r in rows if r.pk in keep]
+    else:
+        page = console.inbox_page(
+            viewer=user,
+            tab=filters.tab,
+            filters=inbox_filters,
+            now=now,
+            soon=soon,
+            after=filters.cursor,
+            size=filters.page_size,
+        )
+        rows, next_cursor = page.rows, page.next_cursor or None
+    counts = console.inbox_counts(viewer=user, filters=inbox_filters, now=now, soon=soon)
+    return {
+        "tab": filters.tab,
+        "items": [_summary(r, now, soon, calendar) for r in rows],
+        "next_cursor": next_cursor,
+        "counts": [
+            {"tab": c.key, "label": console.tab_label(user, c.key), "count": c.count, "capped": c.capped}
+            for c in counts
+        ],
+        "message": message,
+    }
+
+
+# --- A case ---------------------------------------------------------------------------------------------------
+
+# The endpoint of each workflow action, by the action's code.
+ACTION_PATHS: dict[str, str] = {
+    "forward": "forward",
+    "request_info": "request-info",
+    "reject": "reject",
+    "assign": "assign",
+    "reassign": "reassign",
+    "escalate": "escalate",
+    "report_result": "result",
+    "approve": "approve",
+    "return_result": "return",
+    "request_opinions": "request-opinions",
+    "give_opinion": "opinion",
+    "publish_result": "publish",
+    "take_over": "take-over",
+    "clarify": "clarify",
+    "mark_valuable": "marks",
+    "mark_abusive": "marks",
+    "mark_state_secret": "marks",
+    "mark_complex": "marks",
+    "bar_reporter": "bar-reporter",
+}
+
+
+def _offered(report: Report, action: str) -> bool:
+    """What the table allows in this state, less what the action's effect would refuse anyway."""
+    return not (action == "clarify" and not report.clarification_pending)
+
+
+def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
+    from pakn.console.selectors import case_events, case_opinions, due_soon_limit
+    from pakn.portal.selectors import attachment_is_public
+    from pakn.workdays.calendar import get_calendar
+
+    now = timezone.now()
+    calendar = get_calendar()
+    base = reverse("api:case", args=[report.pk])
+    actions = [
+        {"action": t.action, "label": t.label, "method": "POST", "path": f"{base}/{ACTION_PATHS[t.action]}"}
+        for t in allowed_actions(report, user)
+        if t.action in ACTION_PATHS and _offered(report, t.action)
+    ]
+    suggested = None
+    if any(a["action"] == "forward" for a in actions) and report.area_id:
+        suggested = _agency_ref(commune_agency_for_area(report.area))
+    attachments = list(
+        Attachment.objects.filter(report=report).select_related("event").order_by("created_at", "pk")
+    )
+    return {
+        **_summary(report, now, due_soon_limit(now, calendar), calendar),
+        "content": report.content,
+        "address_text": report.address_text,
+        "area_code": report.area.code if report.area else None,
+        "latitude": float(report.latitude) if report.latitude is not None else None,
+        "longitude": float(report.longitude) if report.longitude is not None else None,
+        "escalate_by": report.escalate_by,
+        "is_complex": report.is_complex,
+        "is_state_secret": report.is_state_secret,
+        "is_valuable": report.is_valuable,
+        "is_abusive": report.is_abusive,
+        "result_text": report.result_text,
+        "closed_reason": report.closed_reason,
+        "rating": report.rating,
+        "resolved_at": report.resolved_at,
+        "version": report.version,
+        "reporter_kind": report.reporter_kind,
+        "can_see_personal_data": can_see_personal_data(user, report),
+        "suggested_agency": suggested,
+        "allowed_actions": actions,
+        "timeline": [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "action": e.action,
+                "label": TRANSITIONS[e.action].label if e.action in TRANSITIONS else "Gửi phản ánh",
+                "actor": _user_ref(e.actor),
+                "actor_kind": e.actor_kind,
+                "agency": e.agency.name if e.agency else "",
+                "target_agency": e.target_agency.name if e.target_agency else "",
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "step": e.step,
+                "step_due_at": e.step_due_at,
+                "on_time": e.on_time,
+                "due_at": e.due_at,
+                "note": e.note,
+                "visibility": e.visibility,
+            }
+            for e in case_events(report)
+        ],
+        "attachments": [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "content_type": a.content_type,
+                "size": a.size,
+                "uploaded_by_reporter": a.uploaded_by_reporter,
+                "created_at": a.created_at,
+                "url": absolute(request, reverse("api:case_attachment", args=[report.pk, a.pk])),
+                "public_url": absolute(request, public_media_path(a, report.tracking_code))
+                if attachment_is_public(a, report)
+                else None,
+            }
+            for a in attachments
+        ],
+        "opinions": [
+            {
+                "id": o.pk,
+                "department": _agency_ref(o.department),
+                "question": o.question,
+                "requested_at": o.requested_at,
+                "due_at": o.due_at,
+                "answer": o.answer,
+                "answered_at": o.answered_at,
+                "answered_by": _user_ref(o.answered_by),
+            }
+            for o in case_opinions(report)
+        ],
+    }
+
+
+def _case_for(user: User, case_id: int) -> Report:
+    return report_get_for(user, case_id)
+
+
+@router.get(
+    "/cases/{case_id}", response=s.CaseOut, url_name="case", summary="Một vụ việc, với các thao tác được phép"
+)
+def case(request: HttpRequest, case_id: int) -> Any:
+    user = staff_of(request)
+    return _case(request, _case_for(user, case_id), user)
+
+
+class PurposeIn(Schema):
+    purpose: str = Field("", max_length=200, description="Why (kept in the access record)")
+
+
+@router.get(
+    "/cases/{case_id}/reporter",
+    response=s.PersonalDataOut,
+    summary="Thông tin cá nhân người phản ánh (R-3.2; mỗi lần xem được ghi lại)",
+)
+def case_reporter(request: HttpRequest, case_id: int, filters: Query[PurposeIn]) -> Any:
+    user = staff_of(request)
+    report = _case_for(user, case_id)
+    data = report_personal_data(viewer=user, report=report, purpose=filters.purpose or "API")
+    return {
+        "reporter_kind": report.reporter_kind,
+        "name": data.name,
+        "address": data.address,
+        "phone": data.phone,
+        "id_number": data.id_number,
+        "email": data.email,
+    }
+
+
+@router.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    url_name="case_attachment",
+    response={200: None},
+    summary="Tệp gốc (ảnh, video, ghi âm) của một vụ việc",
+    openapi_extra={
+        "responses": {"200": {"description": "The file", "content": {"application/octet-stream": {}}}}
+    },
+)
+def case_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponseBase:
+    user = staff_of(request)
+    report = _case_for(user, case_id)
+    attachment = Attachment.objects.filter(report=report, pk=attachment_id).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{(attachment.file.name or "tep").rsplit("/", 1)[-1]}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+UPLOAD_STATES = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED)
+
+
+@router.post(
+    "/cases/{case_id}/attachments",
+    response={201: s.CaseOut},
+    summary="Tải ảnh, video, ghi âm của kết quả xử lý",
+    description=(
+        "multipart/form-data with files in `media`, by staff of the agency holding the case (or its "
+        "assigned officer). Images get an EXIF-free public copy, shown publicly with the approved result."
+    ),
+    openapi_extra=POST_EXTRA,
+)
+@idempotent(staff_scope)
+def case_upload(request: HttpRequest, case_id: int, media: File[list[UploadedFile]]) -> Any:
+    user = staff_of(request)
+    report = _case_for(user, case_id)
+    holder = user.agency_id == report.agency_id and user.role != Role.SPECIALIST
+    if not (holder or report.assignee_id == user.pk) or report.state not in UPLOAD_STATES:
+        raise HttpError(403, "Chỉ cơ quan đang xử lý vụ việc mới tải được tệp kết quả.")
+    from pakn.api.public import _attach, _check_media
+
+    files = list(media)
+    if not files:
+        raise ValidationError({"media": "Vui lòng chọn ít nhất một tệp."})
+    _check_media(files)
+    result_event = (
+        Event.objects.filter(report=report, action__in=["report_result", "approve", "publish_result"])
+        .order_by("-seq")
+        .first()
+    )
+    with transaction.atomic():
+        _attach(report, files, by_reporter=False, event=result_event)
+    return 201, s.CaseOut(**_case(request, report, user))
+
+
+# --- Workflow actions: one endpoint each -----------------------------------------------------------------------
+
+
+def _acting(request: HttpRequest, case_id: int, version: int | None) -> tuple[User, Report]:
+    user = staff_of(request)
+    report = _case_for(user, case_id)
+    if version is not None and version != report.version:
+        raise StaleReport("Vụ việc vừa được người khác cập nhật. Vui lòng tải lại và thử lại.")
+    return user, report
+
+
+def _agency(code: str | None, field: str) -> Agency | None:
+    return _by_code(Agency, code, field, "Cơ quan không tồn tại.", is_active=True)
+
+
+def _officer(user_id: int) -> User:
+    officer = User.objects.filter(pk=user_id).select_related("agency").first()
+    if officer is None:
+        raise ValidationError({"officer": "Không tìm thấy cán bộ này."})
+    return officer
+
+
+def _action(path: str, schema: type[Schema], summary: str, run: Callable[[User, Report, Any], Any]) -> None:
+    """Register POST /staff/cases/{case_id}/<path>: act, then answer with the case as it is now."""
+
+    def view(request: HttpRequest, case_id: int, payload: Any) -> Any:
+        user, report = _acting(request, case_id, payload.version)
+        run(user, report, payload)
+        return 200, s.CaseOut(**_case(request, report_get_for(user, report.pk), user))
+
+    view.__name__ = f"case_{path.replace('-', '_')}"
+    view.__annotations__ = {"request": HttpRequest, "case_id": int, "payload": schema, "return": Any}
+    router.post(
+        f"/cases/{{case_id}}/{path}",
+        response={200: s.CaseOut},
+        summary=summary,
+        openapi_extra=POST_EXTRA,
+    )(idempotent(staff_scope)(view))
+
+
+_action(
+    "forward",
+    s.ForwardIn,
+    "Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (R-7.2a)",
+    lambda u, r, p: services.report_forward(
+        report=r, actor=u, agency=_agency(p.agency, "agency"), note=p.note
+    ),
+)
+_action(
+    "request-info",
+    s.NoteIn,
+    "Đề nghị người phản ánh bổ sung thông tin trong 01 giờ (R-7.2b)",
+    lambda u, r, p: services.report_request_info(report=r, actor=u, note=p.note),
+)
+_action(
+    "reject",
+    s.RejectIn,
+    "Từ chối tiếp nhận, nêu lý do (R-7.2c, R-1.2, R-5.3)",
+    lambda u, r, p: services.report_reject(report=r, actor=u, reason_code=p.reason_code, note=p.note),
+)
+_action(
+    "assign",
+    s.AssignIn,
+    "Phân công cán bộ xử lý (R-7.3a, R-7.4a)",
+    lambda u, r, p: services.report_assign(report=r, actor=u, officer=_officer(p.officer), note=p.note),
+)
+_action(
+    "reassign",
+    s.AssignIn,
+    "Phân công lại cán bộ xử lý",
+    lambda u, r, p: services.report_reassign(report=r, actor=u, officer=_officer(p.officer), note=p.note),
+)
+_action(
+    "escalate",
+    s.EscalateIn,
+    "Chuyển cấp trên khi vượt thẩm quyền (R-7.3b, R-7.4b)",
+    lambda u, r, p: services.report_escalate(report=r, actor=u, note=p.note, is_complex=p.is_complex),
+)
+_action(
+    "result",
+    s.ResultIn,
+    "Báo cáo kết quả xử lý cho lãnh đạo (R-7.3a)",
+    lambda u, r, p: services.report_submit_result(report=r, actor=u, result_text=p.result_text),
+)
+_action(
+    "approve",
+    s.ApproveIn,
+    "Duyệt kết quả, công khai và gửi người phản ánh (R-7.3a)",
+    lambda u, r, p: services.report_approve(report=r, actor=u, result_text=p.result_text, note=p.note),
+)
+_action(
+    "return",
+    s.NoteIn,
+    "Trả lại kết quả để xử lý tiếp",
+    lambda u, r, p: services.report_return(report=r, actor=u, note=p.note),
+)
+
+
+def _departments(codes: list[str]) -> list[Agency]:
+    found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({"departments": f"Không tìm thấy cơ quan: {', '.join(missing)}."})
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+_action(
+    "request-opinions",
+    s.OpinionsIn,
+    "Xin ý kiến các sở, ngành (R-7.5)",
+    lambda u, r, p: services.report_request_opinions(
+        report=r, actor=u, departments=_departments(p.departments), question=p.question
+    ),
+)
+_action(
+    "opinion",
+    s.OpinionIn,
+    "Sở, ngành cho ý kiến (R-7.5)",
+    lambda u, r, p: services.report_give_opinion(report=r, actor=u, answer=p.answer),
+)
+_action(
+    "publish",
+    s.PublishIn,
+    "Công khai kết quả cấp tỉnh (R-7.5)",
+    lambda u, r, p: services.report_publish_result(report=r, actor=u, result_text=p.result_text, note=p.note),
+)
+_action(
+    "take-over",
+    s.NoteIn,
+    "Văn phòng UBND tỉnh chủ trì xử lý (R-4.4)",
+    lambda u, r, p: services.report_take_over(report=r, actor=u, note=p.note),
+)
+_action(
+    "clarify",
+    s.NoteIn,
+    "Trả lời đề nghị làm rõ của người phản ánh (R-8.2)",
+    lambda u, r, p: services.report_clarify(report=r, actor=u, note=p.note),
+)
+_action(
+    "marks",
+    s.MarkIn,
+    "Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (R-15, R-7.4b, R-9.2)",
+    lambda u, r, p: services.report_mark(report=r, actor=u, mark=p.mark, value=p.value, note=p.note),
+)
+_action(
+    "bar-reporter",
+    s.NoteIn,
+    "Hạn chế người gửi nhiều lần phản ánh sai sự thật (R-15.2)",
+    lambda u, r, p: services.reporter_bar(report=r, actor=u, note=p.note),
+)
+
+
+# --- Choices for the actions ---------------------------------------------------------------------------------------
+
+
+@router.get("/officers", response=list[s.OfficerOut], summary="Cán bộ có thể phân công (cơ quan của tôi)")
+def officers(request: HttpRequest) -> Any:
+    from pakn.console.selectors import assignable_officers
+
+    user = staff_of(request)
+    if user.agency is None:
+        return []
+    return [
+        {"id": o.pk, "full_name": o.get_full_name() or o.username, "role": o.role, "open_cases": o.open_cases}
+        for o in assignable_officers(user.agency)
+    ]
+
+
+class AgencyFilters(Schema):
+    kind: Literal["department", "district", "commune", "enterprise"] | None = None
+    q: str | None = Field(None, max_length=100, description="Words of the name")
+
+
+@router.get("/agencies", response=list[s.AgencyOut], summary="Cơ quan có thể chuyển đến hoặc xin ý kiến")
+def agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
+    from pakn.console.selectors import forward_targets
+
+    qs = forward_targets()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            qs = qs.filter(name__icontains=word)
+    return [{**(_agency_ref(a) or {}), "parent_code": a.parent.code if a.parent else None} for a in qs[:500]]
+
+
+# --- Notifications: what happened that needs me (R-7, R-10.1) ------------------------------------------------
+
+NOTIFY_DAYS = 30
+
+
+def _concerning(user: User) -> Q:
+    """Events by others that call for this person: the case came to my agency, was assigned to me, my
+    department was asked, the reporter asked or answered, a result awaits my approval, a step went overdue."""
+    here = Q(report__agency_id=user.agency_id)
+    mine = Q(report__assignee_id=user.pk)
+    arrived = Q(action__in=["forward", "escalate", "take_over"], target_agency_id=user.agency_id)
+    assigned = Q(action__in=["assign", "reassign"], report__assignee_id=user.pk)
+    asked = Q(
+        Exists(
+            OpinionRequest.objects.filter(
+                report_id=OuterRef("report_id"), department_id=user.agency_id, requested_at=OuterRef("at")
+            )
+        ),
+        action="request_opinions",
+    )
+    reporter = Q(action__in=["supplement", "reply"]) & (here | mine)
+    overdue = Q(action="note_overdue") & (mine if user.role == Role.OFFICER else here)
+    if user.role == Role.OFFICER:
+        return assigned | reporter | overdue | Q(action="return_result", report__assignee_id=user.pk)
+    if user.role == Role.SPECIALIST:
+        return asked
+    review = Q(action="report_result") & here
+    opinions = Q(action="give_opinion") & here
+    return arrived | asked | reporter | overdue | review | opinions
+
+
+def _notification_text(e: Event) -> str:
+    code = e.report.tracking_code
+    label = TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action
+    if e.action in ("forward", "escalate", "take_over") and e.target_agency:
+        return f"Phản ánh {code} được chuyển đến {e.target_agency.name} ({label.lower()})."
+    if e.action in ("assign", "reassign"):
+        return f"Bạn được phân công xử lý phản ánh {code}."
+    if e.action == "request_opinions":
+        return f"Trung tâm IOC xin ý kiến về phản ánh {code}."
+    if e.action == "give_opinion":
+        return f"{e.agency.name if e.agency else 'Sở, ngành'} đã cho ý kiến về phản ánh {code}."
+    if e.action == "supplement":
+        return f"Người phản ánh đã bổ sung thông tin cho phản ánh {code}."
+    if e.action == "reply":
+        return f"Người phản ánh đề nghị làm rõ kết quả phản ánh {code}."
+    if e.action == "note_overdue":
+        return f"Phản ánh {code} đã quá hạn bước hiện tại."
+    if e.action == "report_result":
+        return f"Kết quả xử lý phản ánh {code} chờ duyệt."
+    if e.action == "return_result":
+        return f"Kết quả xử lý phản ánh {code} bị trả lại."
+    return f"{label}: phản ánh {code}."
+
+
+class NotificationFilters(Schema):
+    cursor: str | None = None
+    limit: int = Field(30, ge=1, le=100)
+
+
+@router.get("/notifications", response=s.NotificationPage, summary="Thông báo: việc mới cần tôi")
+def notifications(request: HttpRequest, filters: Query[NotificationFilters]) -> Any:
+    """Newest first over the last 30 days, from the timeline of the cases I may see (never my own acts)."""
+    user = staff_of(request)
+    try:
+        cursor = decode_cursor(filters.cursor)
+    except ValueError as e:
+        raise ValidationError({"cursor": "Con trỏ phân trang không hợp lệ."}) from e
+    if user.agency_id is None:
+        return {"items": [], "next_cursor": None}
+    since = timezone.now() - timedelta(days=NOTIFY_DAYS)
+    qs = (
+        Event.objects.filter(report__in=report_scope(user).filter(updated_at__gte=since).values("pk"))
+        .filter(_concerning(user), at__gte=since)
+        .exclude(actor_id=user.pk)
+        .select_related("report", "agency", "target_agency")
+        .only(
+            "pk",
+            "at",
+            "action",
+            "note",
+            "visibility",
+            "report__id",
+            "report__tracking_code",
+            "agency__name",
+            "target_agency__name",
+        )
+    )
+    if cursor:
+        moment, pk = cursor
+        qs = qs.filter(Q(at__lt=moment) | Q(at=moment, pk__lt=pk))
+    rows = list(qs.order_by("-at", "-pk")[: filters.limit + 1])
+    page, more = rows[: filters.limit], len(rows) > filters.limit
+    return {
+        "items": [
+            {
+                "id": e.pk,
+                "at": e.at,
+                "action": e.action,
+                "text": _notification_text(e),
+                "note": e.note,
+                "case_id": e.report_id,
+                "tracking_code": e.report.tracking_code,
+            }
+            for e in page
+        ],
+        "next_cursor": encode_cursor(page[-1].at, page[-1].pk) if more else None,
+    }

@@ -1,0 +1,676 @@
+"""Reads of the staff console: inboxes with keyset pagination, counts, search, the overdue board, a case.
+
+Everything starts from `pakn.reports.selectors.report_scope(viewer)`, so a page never shows a report its
+viewer may not see (R-3.2, R-14.2). Lists never load the reporter's personal data (the columns are deferred).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Min, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pakn.org.models import Agency, Area, Category, User
+from pakn.reports.crypto import lookup_hash
+from pakn.reports.models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    Event,
+    OpinionRequest,
+    PersonalDataAccess,
+    Report,
+    State,
+)
+from pakn.reports.selectors import agency_subtree_ids, report_scope
+from pakn.reports.services import normalize_tracking_code
+from pakn.reports.validators import normalize_id_number, normalize_phone
+from pakn.workdays.calendar import Duration, Unit, WorkCalendar, get_calendar
+
+Role = User.Role
+PERSONAL_FIELDS = (
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_id_number",
+    "reporter_email",
+)
+PAGE_SIZE = 25
+COUNT_CAP = 1000
+DUE_SOON_WORKING_HOURS = 4
+
+TABS: tuple[tuple[str, str | Promise], ...] = (
+    ("mine", _("Của tôi")),
+    ("agency", _("Cơ quan tôi")),
+    ("due_soon", _("Sắp đến hạn")),
+    ("overdue", _("Quá hạn")),
+    ("done", _("Đã xong")),
+)
+TAB_KEYS = tuple(key for key, _ in TABS)
+
+
+# --- Who is responsible for what ------------------------------------------------------------------------
+
+
+def sees_everything(viewer: User) -> bool:
+    """The supervisor, the IOC and the administrator watch every agency (report_scope agrees)."""
+    return viewer.role in (Role.SUPERVISOR, Role.ADMIN) or (
+        viewer.agency is not None and viewer.agency.kind == Agency.Kind.IOC
+    )
+
+
+def watched_agency_ids(viewer: User) -> list[int] | None:
+    """The agencies whose open cases are the viewer's agency work: None for everyone (supervisor, admin).
+
+    Kept on the user object for the request, since every tab asks."""
+    cached: list[int] | bool | None = getattr(viewer, "_console_watched", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    ids: list[int] | None
+    if viewer.agency_id is None:
+        ids = []
+    elif viewer.role in (Role.SUPERVISOR, Role.ADMIN):
+        ids = None
+    elif viewer.role == Role.LEADER:
+        ids = agency_subtree_ids(viewer.agency)  # type: ignore[arg-type]
+    else:
+        ids = [viewer.agency_id]
+    viewer._console_watched = ids  # type: ignore[attr-defined]
+    return ids
+
+
+def _pending_opinions(agency_id: int | None) -> QuerySet[OpinionRequest]:
+    return OpinionRequest.objects.filter(department_id=agency_id, answered_at__isnull=True)
+
+
+# A tab is written as state → condition, with no OR across states: each part then reads one range of the
+# (state, due_at) and (agency, state, due_at) indexes, and the parts are merged (a hand-made merge append).
+Parts = dict[str, Q]
+LIVE_STATES = (
+    State.RECEIVED,
+    State.AWAITING_INFO,
+    State.ROUTED,
+    State.IN_PROGRESS,
+    State.AWAITING_APPROVAL,
+    State.COORDINATING,
+    State.RESOLVED,  # only with a clarification pending (R-8.2)
+)
+CLARIFY = Q(clarification_pending=True)
+
+
+def waiting_for(viewer: User) -> Parts:
+    """The cases that wait for this person's role at this person's agency now (the "mine" tab, R-7)."""
+    here = Q(agency_id=viewer.agency_id)
+    clarification: Parts = {State.RESOLVED: here & CLARIFY}
+    if viewer.role == Role.OPERATOR:
+        return {State.RECEIVED: here, State.COORDINATING: here, **clarification}
+    if viewer.role == Role.SUPERVISOR:
+        return {**dict.fromkeys(OPEN_STATES, here), **clarification}
+    if viewer.role == Role.LEADER:
+        asked = Q(pk__in=_pending_opinions(viewer.agency_id).values("report_id"))
+        if viewer.agency is not None and viewer.agency.is_province_level:
+            return {State.RECEIVED: here, State.COORDINATING: here | asked, **clarification}
+        return {
+            State.ROUTED: here,
+            State.IN_PROGRESS: here & Q(assignee_id=viewer.pk),
+            State.AWAITING_APPROVAL: here,
+            State.COORDINATING: asked,  # a department's leader answers opinions too
+            **clarification,
+        }
+    if viewer.role == Role.OFFICER:
+        mine = here & Q(assignee_id=viewer.pk)
+        return {State.IN_PROGRESS: mine, State.RESOLVED: mine & CLARIFY}
+    if viewer.role == Role.SPECIALIST:
+        return {State.COORDINATING: Q(pk__in=_pending_opinions(viewer.agency_id).values("report_id"))}
+    return {}
+
+
+def _agency_work(viewer: User) -> Parts:
+    """Open cases of the viewer's agencies (and clarifications asked of them)."""
+    if viewer.role == Role.SPECIALIST:
+        asked = Q(pk__in=OpinionRequest.objects.filter(department_id=viewer.agency_id).values("report_id"))
+        return dict.fromkeys(OPEN_STATES, asked)
+    ids = watched_agency_ids(viewer)
+    where = Q() if ids is None else Q(agency_id__in=ids)
+    return {**dict.fromkeys(OPEN_STATES, where), State.RESOLVED: where & CLARIFY}
+
+
+def _done(viewer: User) -> Q:
+    closed = Q(state__in=CLOSED_STATES)
+    if viewer.role == Role.SPECIALIST:
+        answered = OpinionRequest.objects.filter(
+            department_id=viewer.agency_id, answered_at__isnull=False
+        ).values("report_id")
+        return Q(pk__in=answered)
+    ids = watched_agency_ids(viewer)
+    if ids is None:
+        return closed
+    mine = Event.objects.filter(actor_id=viewer.pk).values("report_id")
+    return closed & (Q(agency_id__in=ids) | Q(assignee_id=viewer.pk) | Q(pk__in=mine))
+
+
+def due_soon_limit(now: datetime, calendar: WorkCalendar | None = None) -> datetime:
+    """The end of the "due soon" window: a few working hours from now."""
+    return (calendar or get_calendar()).add(now, Duration(DUE_SOON_WORKING_HOURS, Unit.WORKING_HOURS))
+
+
+def tab_parts(viewer: User, tab: str, now: datetime, soon: datetime) -> Parts:
+    """An open tab as state → condition."""
+    if tab == "mine":
+        return waiting_for(viewer)
+    parts = _agency_work(viewer)
+    if tab == "agency":
+        return parts
+    if tab == "due_soon":
+        return {state: q & Q(due_at__gte=now, due_at__lte=soon) for state, q in parts.items()}
+    if tab == "overdue":
+        return {state: q & Q(due_at__lt=now) for state, q in parts.items() if state != State.RESOLVED}
+    raise ValueError(tab)
+
+
+def tab_condition(viewer: User, tab: str, now: datetime, soon: datetime) -> Q:
+    """A tab as one condition (for counting)."""
+    if tab == "done":
+        return _done(viewer)
+    condition = Q(pk__in=[])
+    for state, q in tab_parts(viewer, tab, now, soon).items():
+        condition |= Q(state=state) & q
+    return condition
+
+
+# --- Filters and search -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    category: Category | None = None
+    area: Area | None = None
+    state: str = ""
+    channel: str = ""
+    agency: Agency | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def condition(self) -> Q:
+        q = Q()
+        if self.category is not None:
+            q &= Q(category_id=self.category.pk)
+        if self.area is not None:
+            q &= (
+                Q(area_id=self.area.pk)
+                if self.area.kind == Area.Kind.COMMUNE
+                else Q(area__parent_id=self.area.pk)
+            )
+        if self.state:
+            q &= Q(state=self.state)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.agency is not None:
+            q &= Q(agency_id=self.agency.pk)
+        tz = timezone.get_current_timezone()
+        if self.date_from:
+            q &= Q(created_at__gte=datetime.combine(self.date_from, time.min, tzinfo=tz))
+        if self.date_to:
+            q &= Q(created_at__lt=datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=tz))
+        return q
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.category, self.area, self.state, self.channel, self.agency, self.date_from, self.date_to)
+        )
+
+
+def may_search_people(viewer: User) -> bool:
+    """Searching by phone or ID number links a person to reports: only roles that handle personal data."""
+    return viewer.role in (Role.OPERATOR, Role.LEADER, Role.OFFICER, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Search:
+    kind: str  # "code", "phone", "id", "phone+id", "invalid"
+    condition: Q
+    message: str = ""
+    hashes: tuple[str, ...] = ()
+
+
+def parse_search(text: str) -> Search:
+    """A tracking code, a phone number or an ID number (exact, through the keyed hash; R-3.2)."""
+    raw = (text or "").strip()
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    letters = any(ch.isalpha() for ch in raw)
+    if letters or (len(digits) == 8 and not raw.startswith(("0", "+"))):
+        code = normalize_tracking_code(raw)
+        return Search("code", Q(tracking_code=code))
+    condition = Q(pk__in=[])
+    kinds, hashes = [], []
+    try:
+        hashes.append(lookup_hash("phone", normalize_phone(raw)))
+        condition |= Q(phone_hash=hashes[-1])
+        kinds.append("phone")
+    except ValidationError:
+        pass
+    try:
+        hashes.append(lookup_hash("id", normalize_id_number(raw)))
+        condition |= Q(id_number_hash=hashes[-1])
+        kinds.append("id")
+    except ValidationError:
+        pass
+    if not kinds:
+        return Search(
+            "invalid",
+            Q(pk__in=[]),
+            "Không nhận ra nội dung tra cứu: hãy nhập mã phản ánh (ví dụ K7MP-4QX9), số điện thoại "
+            "hoặc số CMND/CCCD đầy đủ.",
+        )
+    return Search("+".join(kinds), condition, hashes=tuple(hashes))
+
+
+def search_reports(*, viewer: User, text: str, limit: int = 50) -> tuple[Search, list[Report]]:
+    """Search in the viewer's scope; a search by phone or ID number is recorded (R-3.2)."""
+    search = parse_search(text)
+    if search.kind == "invalid":
+        return search, []
+    if search.kind != "code" and not may_search_people(viewer):
+        return Search(
+            "invalid", Q(pk__in=[]), "Vai trò của bạn không được tra cứu theo thông tin cá nhân."
+        ), []
+    rows = with_related(list(_plain(report_scope(viewer).filter(search.condition)).order_by("-id")[:limit]))
+    if search.kind != "code":
+        labels = {"phone": "số điện thoại", "id": "số CMND/CCCD", "phone+id": "số điện thoại hoặc CMND/CCCD"}
+        PersonalDataAccess.objects.create(
+            user=viewer,
+            report=rows[0] if len(rows) == 1 else None,
+            kind=PersonalDataAccess.Kind.SEARCH,
+            # The keyed hash (never the number) lets an auditor check who looked for whom.
+            detail=(
+                f"Tra cứu theo {labels[search.kind]} ({', '.join(h[:16] for h in search.hashes)}): "
+                f"{len(rows)} kết quả"
+            )[:200],
+        )
+    return search, rows
+
+
+# --- Lists with keyset pagination ------------------------------------------------------------------------
+
+
+def _plain(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """Report rows without joins (a join misleads SQLite's planner on big tables) nor personal data."""
+    return qs.defer(*PERSONAL_FIELDS)
+
+
+def with_related(rows: list[Report]) -> list[Report]:
+    """Category, agency, area and assignee of a page of reports: one query each."""
+    prefetch_related_objects(rows, "category", "agency", "area", "assignee")
+    return rows
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a list ordered by (due_at nulls last, id) or by id descending (the done tab)."""
+
+    due_at: datetime | None
+    pk: int
+
+    def encode(self) -> str:
+        due = self.due_at.isoformat() if self.due_at else ""
+        return base64.urlsafe_b64encode(f"{due}|{self.pk}".encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        if not text:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            due, pk = raw.split("|")
+            return cls(datetime.fromisoformat(due) if due else None, int(pk))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return None
+
+
+def _after(c: Cursor) -> Q:
+    if c.due_at is None:
+        return Q(due_at__isnull=True, pk__gt=c.pk)
+    return Q(due_at__gt=c.due_at) | Q(due_at=c.due_at, pk__gt=c.pk) | Q(due_at__isnull=True)
+
+
+def _before(c: Cursor) -> Q:
+    if c.due_at is None:
+        return Q(due_at__isnull=False) | Q(due_at__isnull=True, pk__lt=c.pk)
+    return Q(due_at__lt=c.due_at) | Q(due_at=c.due_at, pk__lt=c.pk)
+
+
+@dataclass
+class InboxPage:
+    rows: list[Report]
+    next_cursor: str = ""
+    prev_cursor: str = ""
+
+
+def _order_key(report: Report) -> tuple[bool, datetime, int]:
+    return (report.due_at is None, report.due_at or datetime.min.replace(tzinfo=UTC), report.pk)
+
+
+def inbox_page(
+    *,
+    viewer: User,
+    tab: str,
+    filters: InboxFilters,
+    now: datetime,
+    soon: datetime,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+) -> InboxPage:
+    """One page of a tab: open tabs by deadline (keyset on due_at, id), the done tab newest first.
+
+    An open tab reads each state's part with its own ordered, limited query and merges them; the page is
+    then checked against report_scope, so a tab's conditions can never show more than the viewer may see.
+    """
+    a, b = Cursor.decode(after), Cursor.decode(before)
+    if tab == "done":
+        qs = _plain(report_scope(viewer).filter(_done(viewer)).filter(filters.condition()))
+        return _scoped(viewer, _page_by_id(qs, a, b, size))
+    backwards = b is not None
+    order: list[Any] = (
+        [F("due_at").desc(nulls_first=True), "-pk"] if backwards else [F("due_at").asc(nulls_last=True), "pk"]
+    )
+    candidates: list[Report] = []
+    for state, condition in tab_parts(viewer, tab, now, soon).items():
+        if filters.state and filters.state != state:
+            continue
+        qs = _plain(Report.objects.filter(condition, state=state).filter(filters.condition()))
+        if b is not None:
+            qs = qs.filter(_before(b))
+        elif a is not None:
+            qs = qs.filter(_after(a))
+        candidates.extend(qs.order_by(*order)[: size + 1])
+    candidates.sort(key=_order_key, reverse=backwards)
+    rows = candidates[: size + 1]
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    page = InboxPage(rows)
+    if rows:
+        first, last = Cursor(rows[0].due_at, rows[0].pk), Cursor(rows[-1].due_at, rows[-1].pk)
+        if backwards:
+            page.next_cursor = last.encode()
+            page.prev_cursor = first.encode() if more else ""
+        else:
+            page.next_cursor = last.encode() if more else ""
+            page.prev_cursor = first.encode() if a is not None else ""
+    return _scoped(viewer, page)
+
+
+def _scoped(viewer: User, page: InboxPage) -> InboxPage:
+    """Keep only rows within report_scope (one query on the page's ids) and load their related objects."""
+    if page.rows:
+        visible = set(
+            report_scope(viewer).filter(pk__in=[r.pk for r in page.rows]).values_list("pk", flat=True)
+        )
+        page.rows = with_related([r for r in page.rows if r.pk in visible])
+    return page
+
+
+def _page_by_id(qs: QuerySet[Report], a: Cursor | None, b: Cursor | None, size: int) -> InboxPage:
+    if b is not None:
+        rows = list(qs.filter(pk__gt=b.pk).order_by("pk")[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        page = InboxPage(rows)
+        if rows:
+            page.next_cursor = Cursor(None, rows[-1].pk).encode()
+            if more:
+                page.prev_cursor = Cursor(None, rows[0].pk).encode()
+        return page
+    if a is not None:
+        qs = qs.filter(pk__lt=a.pk)
+    rows = list(qs.order_by("-pk")[: size + 1])
+    page = InboxPage(rows[:size])
+    if len(rows) > size:
+        page.next_cursor = Cursor(None, page.rows[-1].pk).encode()
+    if a is not None and page.rows:
+        page.prev_cursor = Cursor(None, page.rows[0].pk).encode()
+    return page
+
+
+@dataclass(frozen=True)
+class TabCount:
+    key: str
+    label: str | Promise
+    count: int
+    capped: bool
+
+    @property
+    def display(self) -> str:
+        return f"{self.count}+" if self.capped else str(self.count)
+
+
+def inbox_counts(
+    *, viewer: User, filters: InboxFilters, now: datetime, soon: datetime, cap: int = COUNT_CAP
+) -> list[TabCount]:
+    """How many cases each tab holds, counted up to `cap` (a bounded query on a million reports)."""
+    scope = report_scope(viewer).filter(filters.condition())
+    counts = []
+    for key, label in TABS:
+        n = scope.filter(tab_condition(viewer, key, now, soon)).order_by()[: cap + 1].count()
+        counts.append(TabCount(key, label, min(n, cap), n > cap))
+    return counts
+
+
+def tab_label(viewer: User, key: str) -> str:
+    if key == "agency" and viewer.role == Role.SUPERVISOR:
+        return str(_("Toàn tỉnh"))
+    return str(dict(TABS)[key])
+
+
+# --- Countdowns in working time --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Countdown:
+    seconds: int  # working seconds left (negative: overdue by that much)
+    overdue: bool
+    due_soon: bool
+    text: str
+
+
+def working_day_seconds(calendar: WorkCalendar) -> int:
+    """The length of a working day from the office hours (07:30–11:30, 13:30–17:00 → 7.5 hours)."""
+    from django.conf import settings
+
+    from pakn.workdays.calendar import parse_office_hours
+
+    total = 0
+    for start, end in parse_office_hours(settings.PAKN_OFFICE_HOURS):
+        total += (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds
+    return total or 8 * 3600
+
+
+def _duration_text(seconds: int, day: int) -> str:
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, day)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} ngày")
+    if hours:
+        parts.append(f"{hours} giờ")
+    if minutes and not days:
+        parts.append(f"{minutes} phút")
+    return " ".join(parts) or "dưới 1 phút"
+
+
+def countdown(
+    due_at: datetime | None,
+    *,
+    now: datetime,
+    soon: datetime,
+    calendar: WorkCalendar,
+    working: bool = True,
+) -> Countdown | None:
+    """Time left until a deadline, or how late it is (R-7, R-10.1): in working time, or in clock time for
+    steps whose deadline is counted in clock hours (triage and supplement: 1 hour, R-7.2)."""
+    if due_at is None:
+        return None
+    day = working_day_seconds(calendar) if working else 86400
+    suffix = " làm việc" if working else ""
+    if due_at < now:
+        late = (
+            calendar.working_seconds_between(due_at, now) if working else int((now - due_at).total_seconds())
+        )
+        return Countdown(-late, True, False, f"Quá hạn {_duration_text(late, day)}{suffix}")
+    left = calendar.working_seconds_between(now, due_at) if working else int((due_at - now).total_seconds())
+    return Countdown(left, False, due_at <= soon, f"Còn {_duration_text(left, day)}{suffix}")
+
+
+class DeadlineUnits:
+    """Whether each step's deadline counts working time, from the DeadlinePolicy table read once."""
+
+    def __init__(self) -> None:
+        from pakn.reports.models import DeadlinePolicy
+        from pakn.reports.sla import DEFAULTS
+
+        self.rows = {(p.step, p.agency_kind, p.is_complex): p.unit for p in DeadlinePolicy.objects.all()}
+        self.defaults = {(d.step, d.agency_kind, d.is_complex): d.unit for d in DEFAULTS}
+
+    def working(self, step: str, agency_kind: str, is_complex: bool = False) -> bool:
+        keys = [
+            (step, agency_kind, is_complex),
+            (step, agency_kind, False),
+            (step, "", is_complex),
+            (step, "", False),
+        ]
+        for table in (self.rows, self.defaults):
+            for key in keys:
+                if key in table:
+                    return table[key] in (Unit.WORKING_HOURS, Unit.WORKING_DAYS)
+        return True
+
+
+@dataclass
+class Clock:
+    """What a page needs to show countdowns: now, the due-soon limit, the calendar and the step units."""
+
+    now: datetime
+    calendar: WorkCalendar
+    soon: datetime
+    units: DeadlineUnits
+
+    @classmethod
+    def start(cls, now: datetime | None = None) -> Clock:
+        now = now or timezone.now()
+        calendar = get_calendar()
+        return cls(now, calendar, due_soon_limit(now, calendar), DeadlineUnits())
+
+    def for_report(self, report: Report) -> Countdown | None:
+        working = (
+            self.units.working(report.step, report.agency.kind, report.is_complex) if report.step else True
+        )
+        return countdown(report.due_at, now=self.now, soon=self.soon, calendar=self.calendar, working=working)
+
+    def for_moment(self, due_at: datetime | None) -> Countdown | None:
+        return countdown(due_at, now=self.now, soon=self.soon, calendar=self.calendar)
+
+
+# --- The overdue board (R-10.1, R-4.4) --------------------------------------------------------------------
+
+
+@dataclass
+class OverdueRow:
+    agency: Agency
+    count: int
+    oldest_due: datetime
+    cases: list[Report] = field(default_factory=list)
+
+
+def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[OverdueRow]:
+    """Overdue open cases grouped by the agency holding them, the most overdue agencies first; the first few
+    cases of each agency come from one query (a row number per agency)."""
+    overdue = report_scope(viewer).filter(state__in=OPEN_STATES, due_at__lt=now)
+    groups = list(
+        overdue.order_by()
+        .values("agency_id")
+        .annotate(n=Count("id"), oldest=Min("due_at"))
+        .order_by("-n", "oldest")[:200]
+    )
+    agencies = Agency.objects.in_bulk([g["agency_id"] for g in groups])
+    rows = {g["agency_id"]: OverdueRow(agencies[g["agency_id"]], g["n"], g["oldest"]) for g in groups}
+    ranked = _plain(overdue.filter(agency_id__in=list(rows))).annotate(
+        rank=Window(RowNumber(), partition_by=[F("agency_id")], order_by=[F("due_at").asc(), F("pk").asc()])
+    )
+    for report in with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank"))):
+        rows[report.agency_id].cases.append(report)
+    return list(rows.values())
+
+
+# --- A case -----------------------------------------------------------------------------------------------
+
+
+def case_events(report: Report) -> list[Event]:
+    """The whole timeline, public and internal (staff only)."""
+    return list(
+        report.events.select_related("actor", "actor__agency", "agency", "target_agency").order_by("seq")
+    )
+
+
+REPORTER_ACTIONS = ("request_info", "supplement", "reply", "clarify", "reject")
+
+
+def reporter_messages(events: Sequence[Event]) -> list[Event]:
+    """The exchange with the reporter: requests for information, supplements, clarifications."""
+    return [e for e in events if e.action in REPORTER_ACTIONS]
+
+
+def case_opinions(report: Report) -> list[OpinionRequest]:
+    return list(
+        OpinionRequest.objects.filter(report=report)
+        .select_related("department", "requested_by", "answered_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def assignable_officers(agency: Agency) -> list[Any]:
+    """Active officers and leaders of an agency with their number of open cases (to spread the load)."""
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role__in=[Role.OFFICER, Role.LEADER])
+        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
+        .order_by("role", "last_name", "first_name")
+    )
+
+
+def forward_targets() -> QuerySet[Agency]:
+    """Agencies the IOC may forward a report to (not province level)."""
+    return (
+        Agency.objects.filter(is_active=True)
+        .exclude(kind__in=[Agency.Kind.IOC, Agency.Kind.SUPERVISOR])
+        .select_related("parent")
+        .order_by("kind", "name")
+    )
+
+
+def agency_staff(agency: Agency) -> list[Any]:
+    """The staff of an agency with their open cases (the leader's staff page, R-14.1)."""
+    return list(
+        User.objects.filter(agency=agency)
+        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
+        .order_by("-is_active", "role", "last_name", "first_name")
+    )
+
+
+def filter_agencies(viewer: User) -> QuerySet[Agency]:
+    """The agencies a viewer may filter the inbox by."""
+    ids = watched_agency_ids(viewer)
+    qs = Agency.objects.filter(is_active=True).order_by("kind", "name")
+    return qs if ids is None else qs.filter(pk__in=ids)

@@ -1,0 +1,345 @@
+"""Pages of the staff console: the inbox, a case with its actions, media, and the leaders' pages (R-7, R-10).
+
+Reads go through pakn.console.selectors (built on report_scope), writes through pakn.reports.services via
+the action forms; a report a viewer may not see is a 404, an action he may not take a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pakn.console import selectors
+from pakn.console.access import refuse, require_roles, staff_user
+from pakn.console.forms import (
+    ACTION_FORMS,
+    MAIN_ACTIONS,
+    ActionForm,
+    HandoverForm,
+    InboxFilterForm,
+    MarkForm,
+)
+from pakn.console.models import ClientSubmission
+from pakn.console.services import action_once
+from pakn.org.models import User
+from pakn.reports import services as report_services
+from pakn.reports.models import Attachment, Report, Step
+from pakn.reports.selectors import can_see_personal_data, report_get_for, report_personal_data, report_scope
+from pakn.reports.workflow import TRANSITIONS, ActionRefused, WorkflowError, allowed_actions, check
+
+Role = User.Role
+
+
+# --- The inbox ----------------------------------------------------------------------------------------------
+
+
+def _default_tab(user: User) -> str:
+    return "agency" if user.role == Role.ADMIN else "mine"
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What needs me now, sorted by deadline, with working-time countdowns (R-7, R-10.1)."""
+    user = staff_user(request)
+    clock = selectors.Clock.start()
+    query = request.GET.get("q", "").strip()
+    if query:
+        return _search(request, user, query, clock)
+    filter_form = InboxFilterForm(request.GET or None, viewer=user)
+    filters = filter_form.filters()
+    tab = request.GET.get("tab") or _default_tab(user)
+    if tab not in selectors.TAB_KEYS:
+        tab = _default_tab(user)
+    page = selectors.inbox_page(
+        viewer=user,
+        tab=tab,
+        filters=filters,
+        now=clock.now,
+        soon=clock.soon,
+        after=request.GET.get("sau"),
+        before=request.GET.get("truoc"),
+    )
+    for row in page.rows:
+        row.countdown = clock.for_report(row)  # type: ignore[attr-defined]
+    counts = selectors.inbox_counts(viewer=user, filters=filters, now=clock.now, soon=clock.soon)
+    filter_params = {
+        k: v for k, v in request.GET.items() if k in filter_form.fields and v and filter_form.is_bound
+    }
+    return render(
+        request,
+        "console/inbox.html",
+        {
+            "nav": "inbox",
+            "tab": tab,
+            "tabs": [
+                {**vars(c), "display": c.display, "label": selectors.tab_label(user, c.key)} for c in counts
+            ],
+            "tab_label": selectors.tab_label(user, tab),
+            "page": page,
+            "filter_form": filter_form,
+            "filters_active": filters.active,
+            "filter_query": urlencode(filter_params),
+            "may_search_people": selectors.may_search_people(user),
+        },
+    )
+
+
+def _search(request: HttpRequest, user: User, query: str, clock: selectors.Clock) -> HttpResponse:
+    search, rows = selectors.search_reports(viewer=user, text=query)
+    if search.kind == "code" and len(rows) == 1:
+        return redirect("console:case", pk=rows[0].pk)
+    for row in rows:
+        row.countdown = clock.for_report(row)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "console/search.html",
+        {
+            "nav": "inbox",
+            "query": query,
+            "search": search,
+            "rows": rows,
+            "may_search_people": selectors.may_search_people(user),
+        },
+    )
+
+
+# --- A case -------------------------------------------------------------------------------------------------
+
+
+def _action_forms(
+    report: Report, user: User, failed: ActionForm | None = None
+) -> tuple[list[Any], list[Any]]:
+    """The forms of the actions this user may take now: the procedure's, then the marks."""
+    allowed = {t.action for t in allowed_actions(report, user)}
+    if not report.clarification_pending:
+        allowed.discard("clarify")  # only once the reporter asked (R-8.2); the effect would refuse it
+    main: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
+    for action, form_class in ACTION_FORMS.items():
+        if action not in allowed and not (failed is not None and failed.action == action):
+            continue
+        if failed is not None and failed.action == action:
+            form = failed
+        else:
+            form = form_class(report=report, user=user)
+        title = form.title if isinstance(form, MarkForm) else TRANSITIONS[action].label
+        entry = {"form": form, "action": action, "title": title, "open": form is failed}
+        (main if action in MAIN_ACTIONS else marks).append(entry)
+    main.sort(key=lambda e: MAIN_ACTIONS.index(e["action"]))
+    return main, marks
+
+
+def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any) -> dict[str, Any]:
+    clock = selectors.Clock.start()
+    events = selectors.case_events(report)
+    officers = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={e.data.get("officer") for e in events if isinstance(e.data.get("officer"), int)}
+        )
+    }
+    for e in events:
+        e.label = TRANSITIONS[e.action].label if e.action in TRANSITIONS else "Gửi phản ánh"  # type: ignore[attr-defined]
+        e.officer = officers.get(e.data.get("officer"))  # type: ignore[attr-defined]
+        e.step_label = Step(e.step).label if e.step in Step.values else ""  # type: ignore[attr-defined]
+    attachments = list(Attachment.objects.filter(report=report).order_by("created_at", "pk"))
+    main, marks = _action_forms(report, user, extra.pop("failed", None))
+    return {
+        "nav": "inbox",
+        "report": report,
+        "events": events,
+        "reporter_messages": selectors.reporter_messages(events),
+        "opinions": selectors.case_opinions(report),
+        "reporter_media": [a for a in attachments if a.uploaded_by_reporter],
+        "result_media": [a for a in attachments if not a.uploaded_by_reporter],
+        "countdown": clock.for_report(report),
+        "escalate_countdown": clock.for_moment(report.escalate_by)
+        if report.escalate_by and report.is_open
+        else None,
+        "main_actions": main,
+        "mark_actions": marks,
+        "may_see_personal": can_see_personal_data(user, report),
+        # The tile server is configurable (the province may run its own, DESIGN): the portal's settings.
+        "tile_url": getattr(settings, "PAKN_TILE_URL", "") or "",
+        "tile_attribution": getattr(settings, "PAKN_TILE_ATTRIBUTION", "") or "",
+        **extra,
+    }
+
+
+@require_GET
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report: content, media, map, whole timeline, messages with the reporter, the allowed actions."""
+    user = staff_user(request)
+    report = report_get_for(user, pk)
+    return render(request, "console/case.html", _case_context(request, report, user))
+
+
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take one action of the workflow; errors are shown beside the fields, nothing typed is lost."""
+    user = staff_user(request)
+    report = report_get_for(user, pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("Không có thao tác này.")
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    key = request.POST.get(f"{action}-client_key", "")[:64]
+    if key and ClientSubmission.objects.filter(key=key, user=user, report=report).exists():
+        # Sent again after a lost answer (a result queued offline): already applied, say so and stop here.
+        return _done(
+            request, report, user, wants_json, "Kết quả này đã được gửi trước đó; không gửi lại.", True
+        )
+    try:
+        check(report, action, user)
+    except ActionRefused as e:
+        if wants_json:
+            return JsonResponse({"ok": False, "message": e.message}, status=403)
+        return refuse(request, e.message)
+    except WorkflowError as e:
+        if wants_json:
+            return JsonResponse({"ok": False, "message": e.message}, status=409)
+        messages.error(request, e.message)
+        return render(request, "console/case.html", _case_context(request, report, user), status=409)
+    form = form_class(request.POST, request.FILES, report=report, user=user)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                outcome = action_once(
+                    key=form.cleaned_data.get("client_key") or "",
+                    user=user,
+                    report=report,
+                    action=action,
+                    perform=form.perform,
+                )
+        except ValidationError as e:
+            form.add_service_errors(e)
+        except WorkflowError as e:
+            form.add_error(None, e.message)
+        else:
+            label = form.title if isinstance(form, MarkForm) else TRANSITIONS[action].label
+            message = f"Đã thực hiện: {label}."
+            if outcome.duplicate:
+                message = "Kết quả này đã được gửi trước đó; không gửi lại."
+            return _done(request, report, user, wants_json, message, outcome.duplicate)
+        report.refresh_from_db()
+    if wants_json:
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": "Chưa gửi được: vui lòng kiểm tra các mục được đánh dấu.",
+                "errors": {k: [str(m) for m in v] for k, v in form.errors.items()},
+            },
+            status=400,
+        )
+    return render(request, "console/case.html", _case_context(request, report, user, failed=form), status=400)
+
+
+def _done(
+    request: HttpRequest, report: Report, user: User, wants_json: bool, message: str, duplicate: bool
+) -> HttpResponse:
+    """After an action: back to the case (or to the inbox when the case left the user's sight)."""
+    url = reverse("console:case", args=[report.pk])
+    if not report_scope(user).filter(pk=report.pk).exists():
+        url = reverse("console:inbox")
+    messages.success(request, message)  # also shown after a script's submission, on the page it opens next
+    if wants_json:
+        return JsonResponse({"ok": True, "url": url, "message": message, "duplicate": duplicate})
+    return redirect(url)
+
+
+@require_POST
+def case_personal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reveal the reporter's personal data to a role that needs it; every view is recorded (R-3.2)."""
+    user = staff_user(request)
+    report = report_get_for(user, pk)
+    if not can_see_personal_data(user, report):
+        return refuse(request, "Bạn không có quyền xem thông tin cá nhân của người phản ánh.")
+    personal = report_personal_data(
+        viewer=user, report=report, purpose="Xem trên trang cán bộ để xử lý phản ánh"
+    )
+    if getattr(request, "htmx", False):
+        return render(request, "console/_personal.html", {"personal": personal, "report": report})
+    return render(request, "console/case.html", _case_context(request, report, user, personal=personal))
+
+
+@require_GET
+def attachment(request: HttpRequest, pk: int, preview: bool = False) -> FileResponse:
+    """A private original (or its public preview) to a viewer who may see the report."""
+    user = staff_user(request)
+    item = get_object_or_404(Attachment, pk=pk)
+    if not report_scope(user).filter(pk=item.report_id).exists():
+        raise Http404("Không tìm thấy tệp.")
+    use_public = preview and bool(item.public_file)
+    stored = item.public_file if use_public else item.file
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as e:
+        raise Http404("Không tìm thấy tệp.") from e
+    response = FileResponse(handle, content_type="image/jpeg" if use_public else item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# --- Leaders and the supervisor -------------------------------------------------------------------------------
+
+
+@require_GET
+@require_roles(Role.SUPERVISOR, Role.LEADER, Role.OPERATOR)
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    """Overdue cases across the province (the supervisor) or below a leader, grouped by agency (R-10.1)."""
+    user = staff_user(request)
+    clock = selectors.Clock.start()
+    rows = selectors.overdue_board(viewer=user, now=clock.now)
+    for row in rows:
+        for case_row in row.cases:
+            case_row.countdown = clock.for_report(case_row)  # type: ignore[attr-defined]
+        row.oldest = row.cases[0].countdown if row.cases else None  # type: ignore[attr-defined]
+    return render(
+        request,
+        "console/overdue.html",
+        {"nav": "overdue", "rows": rows, "total": sum(r.count for r in rows), "now": clock.now},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_roles(Role.LEADER)
+def staff(request: HttpRequest) -> HttpResponse:
+    """A leader's staff with their open cases, and the hand-over of a departing official's cases (R-14.1)."""
+    user = staff_user(request)
+    assert user.agency is not None
+    form = HandoverForm(request.POST or None, agency=user.agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            events = report_services.focal_handover(
+                actor=user, from_user=form.cleaned_data["from_user"], to_user=form.cleaned_data["to_user"]
+            )
+        except ValidationError as e:
+            for name, errors in getattr(e, "error_dict", {"__all__": e.error_list}).items():
+                form.add_error(
+                    name if name in form.fields else None, [m for err in errors for m in err.messages]
+                )
+        except WorkflowError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(
+                request,
+                f"Đã bàn giao {len(events)} phản ánh đang xử lý từ {form.cleaned_data['from_user']} "
+                f"cho {form.cleaned_data['to_user']}.",
+            )
+            return redirect("console:staff")
+    return render(
+        request,
+        "console/staff.html",
+        {"nav": "staff", "people": selectors.agency_staff(user.agency), "form": form},
+        status=400 if form.errors else 200,
+    )

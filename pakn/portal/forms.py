@@ -1,0 +1,362 @@
+"""Forms of the portal: the report (R-5.1, R-5.2), follow-up actions (R-7.2b, R-8), look-up and public filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from pakn.org.models import Area, Category
+from pakn.portal.labels import RATING_LABELS, STATE_LABELS
+from pakn.portal.selectors import PERIODS, STATUS_GROUPS, categories, communes
+from pakn.reports.models import ReporterKind
+from pakn.reports.validators import normalize_id_number, normalize_phone
+
+CONTENT_MAX = 5000
+
+
+class CoordinateField(forms.FloatField):
+    """A latitude or longitude typed with a dot or a comma."""
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # FloatField's stub says int
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+
+def _required(message: Any) -> dict[str, Any]:
+    return {"required": message}
+
+
+class CommuneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class PlaceFieldsMixin(forms.Form):
+    address_text = forms.CharField(
+        label=_("Địa điểm cụ thể"),
+        max_length=300,
+        required=False,
+        help_text=_("Số nhà, tên đường, thôn, tổ dân phố hoặc mốc dễ nhận biết."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    area = CommuneChoiceField(
+        label=_("Xã, phường"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("— Chọn xã, phường —"),
+    )
+    latitude = CoordinateField(
+        label=_("Vĩ độ"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"invalid": _("Vĩ độ phải là một số, ví dụ 21.8537.")},
+    )
+    longitude = CoordinateField(
+        label=_("Kinh độ"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"invalid": _("Kinh độ phải là một số, ví dụ 106.7615.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = communes()  # type: ignore[attr-defined]
+
+    def clean_place(self, cleaned: dict[str, Any]) -> None:
+        lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
+        if (
+            (lat is None) != (lng is None)
+            and "latitude" not in self.errors
+            and "longitude" not in self.errors
+        ):
+            self.add_error("latitude", _("Vui lòng nhập đủ vĩ độ và kinh độ (hoặc chọn vị trí trên bản đồ)."))
+
+
+def _clean_phone(value: str) -> str:
+    if value:
+        try:
+            normalize_phone(value)
+        except ValidationError as e:
+            raise ValidationError([gettext(m) for m in e.messages]) from e
+    return value
+
+
+def _clean_id_number(value: str) -> str:
+    if value:
+        try:
+            normalize_id_number(value)
+        except ValidationError as e:
+            raise ValidationError([gettext(m) for m in e.messages]) from e
+    return value
+
+
+class ReportForm(PlaceFieldsMixin):
+    """What R-5.1 asks for, and the declaration of R-5.2."""
+
+    # Parsed by the view: a malformed key (an old cached form) must not stop the report.
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Category.objects.none(),
+        empty_label=_("— Chọn lĩnh vực —"),
+        error_messages=_required(_("Vui lòng chọn lĩnh vực.")),
+    )
+    content = forms.CharField(
+        label=_("Nội dung phản ánh"),
+        max_length=CONTENT_MAX,
+        help_text=_("Sự việc gì, ở đâu, từ khi nào, ảnh hưởng thế nào. Nội dung này được công khai."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            **_required(_("Vui lòng nhập nội dung phản ánh.")),
+            "max_length": _("Nội dung tối đa %(limit_value)d ký tự (hiện có %(show_value)d)."),
+        },
+    )
+    reporter_kind = forms.ChoiceField(
+        label=_("Người gửi là"),
+        choices=[(ReporterKind.PERSON, _("Cá nhân")), (ReporterKind.ORGANISATION, _("Tổ chức"))],
+        initial=ReporterKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(
+        label=_("Họ và tên (hoặc tên tổ chức)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages=_required(_("Vui lòng nhập họ và tên.")),
+    )
+    reporter_address = forms.CharField(
+        label=_("Địa chỉ liên hệ"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages=_required(_("Vui lòng nhập địa chỉ liên hệ.")),
+    )
+    reporter_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages=_required(_("Vui lòng nhập số điện thoại.")),
+    )
+    reporter_id_number = forms.CharField(
+        label=_("Số CCCD hoặc CMND"),
+        max_length=20,
+        help_text=_("CCCD 12 chữ số hoặc CMND 9 chữ số."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages=_required(_("Vui lòng nhập số CMND hoặc CCCD.")),
+    )
+    reporter_email = forms.EmailField(
+        label=_("Thư điện tử (không bắt buộc)"),
+        required=False,
+        max_length=200,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+    )
+    declared_truthful = forms.BooleanField(
+        label=_(
+            "Tôi cam đoan thông tin phản ánh là đúng sự thật và đã đọc thông báo về xử lý dữ liệu cá nhân ở trên."
+        ),
+        error_messages=_required(_("Vui lòng cam kết thông tin phản ánh là trung thực.")),
+    )
+
+    field_order = [
+        "submission_key",
+        "category",
+        "content",
+        "latitude",
+        "longitude",
+        "area",
+        "address_text",
+        "reporter_kind",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_id_number",
+        "reporter_address",
+        "reporter_email",
+        "declared_truthful",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories()  # type: ignore[attr-defined]
+        # The error summary names this long checkbox by a short word.
+        self.fields["declared_truthful"].summary_label = _("Cam kết")  # type: ignore[attr-defined]
+
+    def clean_reporter_phone(self) -> str:
+        return _clean_phone(self.cleaned_data.get("reporter_phone", "").strip())
+
+    def clean_reporter_id_number(self) -> str:
+        return _clean_id_number(self.cleaned_data.get("reporter_id_number", "").strip())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.clean_place(cleaned)
+        has_pin = cleaned.get("latitude") is not None and cleaned.get("longitude") is not None
+        if not (cleaned.get("address_text") or cleaned.get("area") or has_pin) and not self.has_error(
+            "latitude"
+        ):
+            self.add_error(
+                "address_text",
+                _(
+                    "Vui lòng cho biết nơi xảy ra sự việc: chọn trên bản đồ, chọn xã, phường hoặc ghi địa điểm."
+                ),
+            )
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        """The keyword arguments of pakn.reports.services.report_submit."""
+        c = self.cleaned_data
+        return {
+            "category": c["category"],
+            "content": c["content"],
+            "address_text": c.get("address_text", ""),
+            "area": c.get("area"),
+            "latitude": c.get("latitude"),
+            "longitude": c.get("longitude"),
+            "reporter_kind": c.get("reporter_kind") or ReporterKind.PERSON,
+            "reporter_name": c["reporter_name"],
+            "reporter_address": c["reporter_address"],
+            "reporter_phone": c["reporter_phone"],
+            "reporter_id_number": c["reporter_id_number"],
+            "reporter_email": c.get("reporter_email", ""),
+            "declared_truthful": bool(c.get("declared_truthful")),
+        }
+
+
+class SupplementForm(PlaceFieldsMixin):
+    """R-7.2b: what the IOC asked for; every field optional, but something must be given."""
+
+    note = forms.CharField(
+        label=_("Thông tin bổ sung"),
+        required=False,
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reporter_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=200)
+    reporter_address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=300)
+    reporter_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    reporter_id_number = forms.CharField(
+        label=_("Số CCCD hoặc CMND"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean_reporter_phone(self) -> str:
+        return _clean_phone(self.cleaned_data.get("reporter_phone", "").strip())
+
+    def clean_reporter_id_number(self) -> str:
+        return _clean_id_number(self.cleaned_data.get("reporter_id_number", "").strip())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.clean_place(cleaned)
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        fields: dict[str, Any] = {
+            name: c.get(name)
+            for name in (
+                "address_text",
+                "area",
+                "reporter_name",
+                "reporter_address",
+                "reporter_phone",
+                "reporter_id_number",
+            )
+            if c.get(name) not in (None, "")
+        }
+        if c.get("latitude") is not None and c.get("longitude") is not None:
+            fields["latitude"] = c["latitude"]
+            fields["longitude"] = c["longitude"]
+        return fields
+
+
+class ReplyForm(forms.Form):
+    """R-8.1: the reporter asks the agency to clarify its result."""
+
+    note = forms.CharField(
+        label=_("Nội dung cần làm rõ"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required(_("Vui lòng nhập nội dung cần làm rõ.")),
+    )
+
+
+class RatingForm(forms.Form):
+    """R-8.3: satisfied, acceptable or unsatisfied."""
+
+    rating = forms.ChoiceField(
+        label=_("Bạn đánh giá kết quả xử lý thế nào?"),
+        choices=list(RATING_LABELS.items()),
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng.")),
+    )
+
+
+class LookupForm(forms.Form):
+    ma = forms.CharField(
+        label=_("Mã tra cứu"),
+        max_length=20,
+        help_text=_("Mã gồm 8 ký tự in trên trang xác nhận, ví dụ K7MP-4QX9."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages=_required(_("Vui lòng nhập mã tra cứu.")),
+    )
+
+
+def _status_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("Mọi trạng thái")),
+        *STATUS_GROUPS.items(),
+        *((str(k), v) for k, v in STATE_LABELS.items()),
+    ]
+
+
+class PublicFilterForm(forms.Form):
+    """Filters of the public list and map (R-9.2)."""
+
+    q = forms.CharField(
+        label=_("Từ khóa hoặc mã"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    linh_vuc = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Category.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Mọi lĩnh vực"),
+    )
+    xa = CommuneChoiceField(
+        label=_("Xã, phường"),
+        queryset=Area.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Mọi xã, phường"),
+    )
+    trang_thai = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=_status_choices)
+    thoi_gian = forms.ChoiceField(
+        label=_("Thời gian gửi"),
+        required=False,
+        choices=[("", _("Mọi thời gian")), *PERIODS.items()],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["linh_vuc"].queryset = categories()  # type: ignore[attr-defined]
+        self.fields["xa"].queryset = communes()  # type: ignore[attr-defined]

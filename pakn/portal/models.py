@@ -1,0 +1,56 @@
+"""What the portal keeps of its own: submissions by their client key (sent exactly once) and files held
+while a form comes back with an error."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.reports.crypto import EncryptedTextField
+from pakn.reports.models import Report
+
+
+class PortalSubmission(models.Model):
+    """One report sent through the portal, under the key its browser generated (R-6.2).
+
+    A retry with the same key (a lost answer, an offline queue sending again, a double tap) gets the first
+    answer instead of making a second report. The follow-up secret is kept encrypted for a day so a retry
+    can show the private link again; then it is wiped (only its hash stays, on the report).
+    """
+
+    key = models.UUIDField(_("khóa gửi"), unique=True)
+    report = models.OneToOneField(
+        Report, null=True, on_delete=models.PROTECT, related_name="portal_submission"
+    )
+    secret = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi qua cổng")
+        verbose_name_plural = _("lượt gửi qua cổng")
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class StashedUpload(models.Model):
+    """A checked file kept while its form comes back with an error, keyed by the form's submission key.
+
+    Stored through the default storage under «portal-stash/», never served; removed once the report is sent
+    or after a day.
+    """
+
+    form_key = models.UUIDField(db_index=True)
+    file = models.FileField(upload_to="portal-stash/%Y/%m/")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,439 @@
+"""Public reads of the portal, built only on `pakn.reports.selectors.public_reports()` (R-9.2, R-3.2).
+
+Personal-data columns are deferred on every query here, so they are never even decrypted for a public page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pakn.org.models import Area, Category
+from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
+from pakn.reports.selectors import PublicReport, public_report, public_reports
+from pakn.reports.selectors import redact_numbers as core_redact_numbers
+
+PERSONAL_FIELDS = (
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_id_number",
+    "reporter_email",
+    "phone_hash",
+    "id_number_hash",
+    "secret_hash",
+)
+
+# States in which the IOC has accepted the report (step 2 done): the reporter's photos become public then.
+ACCEPTED_STATES = frozenset(
+    {State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED}
+)
+# Staff photos become public with the approved result; these are the events that carry a result.
+RESULT_ACTIONS = frozenset({"report_result", "approve", "publish_result"})
+
+PAGE_SIZE = 20
+MAP_LIMIT = 1000
+
+
+def public_queryset() -> QuerySet[Report]:
+    """Public reports with what a public page shows, without any personal-data column."""
+    return public_reports().select_related("category", "area", "agency").defer(*PERSONAL_FIELDS)
+
+
+def communes() -> QuerySet[Area]:
+    """The active communes and wards, for the form's list and the public filters."""
+    return Area.objects.filter(kind=Area.Kind.COMMUNE, is_active=True).order_by("name")
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+# --- Redaction: numbers that look like phones or ID numbers never reach a public page -------------------
+
+# The masking lives in the core's public view (pakn.reports.selectors); the portal reuses it.
+redact_numbers = core_redact_numbers
+
+
+# --- Filters of the public list and map -----------------------------------------------------------------
+
+PERIODS = {
+    "7d": gettext_lazy("7 ngày qua"),
+    "30d": gettext_lazy("30 ngày qua"),
+    "month": gettext_lazy("Tháng này"),
+    "last_month": gettext_lazy("Tháng trước"),
+    "year": gettext_lazy("Năm nay"),
+    "last_year": gettext_lazy("Năm trước"),
+}
+STATUS_GROUPS = {
+    "open": gettext_lazy("Đang giải quyết (mọi bước)"),
+    "overdue": gettext_lazy("Đang quá hạn"),
+}
+
+
+def period_range(period: str, now: datetime) -> tuple[datetime, datetime] | None:
+    """The [start, end) of a named period in local time, or None for «any time»."""
+    local = timezone.localtime(now)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = day.replace(day=1)
+    year = month.replace(month=1)
+    if period == "7d":
+        return now - timedelta(days=7), now + timedelta(seconds=1)
+    if period == "30d":
+        return now - timedelta(days=30), now + timedelta(seconds=1)
+    if period == "month":
+        return month, now + timedelta(seconds=1)
+    if period == "last_month":
+        previous = (month - timedelta(days=1)).replace(day=1)
+        return previous, month
+    if period == "year":
+        return year, now + timedelta(seconds=1)
+    if period == "last_year":
+        return year.replace(year=year.year - 1), year
+    return None
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    category: Category | None = None
+    area: Area | None = None
+    status: str = ""
+    period: str = ""
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.area or self.status or self.period or self.text)
+
+
+def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Report]:
+    """Public reports matching the filters, newest first."""
+    reports = public_queryset()
+    if filters.category is not None:
+        reports = reports.filter(category=filters.category)
+    if filters.area is not None:
+        reports = reports.filter(area=filters.area)
+    if filters.status == "open":
+        reports = reports.filter(state__in=OPEN_STATES)
+    elif filters.status == "overdue":
+        reports = reports.filter(state__in=OPEN_STATES, due_at__lt=now)
+    elif filters.status in State.values:
+        reports = reports.filter(state=filters.status)
+    span = period_range(filters.period, now)
+    if span is not None:
+        reports = reports.filter(created_at__gte=span[0], created_at__lt=span[1])
+    text = filters.text.strip()
+    if text:
+        condition = (
+            Q(content__icontains=text)
+            | Q(title__icontains=text)
+            | Q(address_text__icontains=text)
+            | Q(result_text__icontains=text, state=State.RESOLVED)
+        )
+        code = re.sub(r"[^0-9A-Za-z]", "", text).upper()
+        if len(code) == 8:
+            condition |= Q(tracking_code=f"{code[:4]}-{code[4:]}")
+        reports = reports.filter(condition)
+    return reports.order_by("-created_at", "-pk")
+
+
+def public_page_items(reports: list[Report], *, now: datetime) -> list[PublicReport]:
+    return [public_report(r, now=now) for r in reports]
+
+
+def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT) -> dict[str, Any]:
+    """Markers of public reports with a place: no personal data, content shortened and redacted."""
+    from pakn.portal.labels import STATE_TONES, state_label
+
+    rows = list(
+        filtered_reports(filters, now=now)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .values(
+            "tracking_code",
+            "latitude",
+            "longitude",
+            "state",
+            "category__name",
+            "area__name",
+            "title",
+            "content",
+            "created_at",
+        )[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
+    points = []
+    for row in rows[:limit]:
+        text = row["title"] or row["content"]
+        summary = redact_numbers(text[:117] + "…" if len(text) > 120 else text)
+        points.append(
+            {
+                "code": row["tracking_code"],
+                "lat": float(row["latitude"] or 0),  # never None: filtered above
+                "lng": float(row["longitude"] or 0),
+                "state": row["state"],
+                "state_label": state_label(row["state"]),
+                "tone": STATE_TONES.get(row["state"], "new"),
+                "category": row["category__name"],
+                "area": row["area__name"] or "",
+                "summary": summary,
+                "date": timezone.localtime(row["created_at"]).strftime("%d/%m/%Y"),
+                "url": detail_url.format(row["tracking_code"]),
+            }
+        )
+    return {"count": len(points), "truncated": truncated, "reports": points}
+
+
+# --- One public report -------------------------------------------------------------------------------------
+
+
+def public_report_by_code(code: str) -> Report:
+    """The public report with this tracking code, or 404 (state secrets and abusive reports do not exist)."""
+    report = public_queryset().filter(tracking_code=code).first()
+    if report is None:
+        raise Http404(_("Không tìm thấy phản ánh."))
+    return report
+
+
+def attachment_is_public(attachment: Attachment, report: Report) -> bool:
+    """An image's EXIF-free copy is public when the report is public and the photo's moment has come:
+    the reporter's photos once the IOC has accepted the report (step 2), staff photos with the approved result.
+    """
+    if not attachment.public_file or report.is_state_secret or report.is_abusive:
+        return False
+    if attachment.uploaded_by_reporter:
+        return report.state in ACCEPTED_STATES
+    if report.state != State.RESOLVED:
+        return False
+    return attachment.event_id is None or (
+        attachment.event is not None and attachment.event.action in RESULT_ACTIONS
+    )
+
+
+@dataclass(frozen=True)
+class PublicPhotos:
+    scene: list[Attachment]
+    result: list[Attachment]
+
+
+def public_photos(report: Report) -> PublicPhotos:
+    """The report's public photos: the scene (from the reporter) and the result (from the agency)."""
+    attachments = (
+        Attachment.objects.filter(report=report, kind=Attachment.Kind.IMAGE)
+        .exclude(public_file="")
+        .select_related("event")
+        .only("pk", "report_id", "public_file", "uploaded_by_reporter", "event__action", "created_at")
+    )
+    visible = [a for a in attachments if attachment_is_public(a, report)]
+    return PublicPhotos(
+        scene=[a for a in visible if a.uploaded_by_reporter],
+        result=[a for a in visible if not a.uploaded_by_reporter],
+    )
+
+
+def public_attachment(code: str, pk: int) -> Attachment:
+    """A public photo of a public report, or 404: never the private original, never a hidden report's."""
+    report = public_report_by_code(code)
+    attachment = (
+        Attachment.objects.filter(pk=pk, report=report, kind=Attachment.Kind.IMAGE)
+        .select_related("event")
+        .first()
+    )
+    if attachment is None or not attachment_is_public(attachment, report):
+        raise Http404(_("Không tìm thấy ảnh."))
+    return attachment
+
+
+# --- The public summary (R-9.2) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    this_month: int
+    this_year: int
+    open_now: int
+    resolved_this_year: int
+    on_time_this_year: int
+    rated_this_year: int
+    ratings: dict[str, int]
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.resolved_this_year:
+            return None
+        return round(100 * self.on_time_this_year / self.resolved_this_year)
+
+    def rating_percent(self, rating: str) -> int | None:
+        if not self.rated_this_year:
+            return None
+        return round(100 * self.ratings.get(rating, 0) / self.rated_this_year)
+
+    @property
+    def satisfied_percent(self) -> int | None:
+        return self.rating_percent("satisfied")
+
+    @property
+    def acceptable_percent(self) -> int | None:
+        return self.rating_percent("acceptable")
+
+    @property
+    def unsatisfied_percent(self) -> int | None:
+        return self.rating_percent("unsatisfied")
+
+
+SUMMARY_CACHE_SECONDS = 60
+
+
+def public_summary(*, now: datetime | None = None, use_cache: bool = True) -> Summary:
+    """Reports this month and this year, how many were resolved with every step on time, and the ratings.
+
+    A resolved report counts as on time when none of its steps finished after its deadline (R-7).
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    key = f"portal:summary:{local:%Y-%m-%d-%H-%M}"
+    if use_cache and (cached := cache.get(key)) is not None:
+        return cached  # type: ignore[no-any-return]
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    year_start = month_start.replace(month=1)
+    reports = public_reports()
+    resolved = reports.filter(state=State.RESOLVED, resolved_at__gte=year_start)
+    late = Event.objects.filter(report=OuterRef("pk"), on_time=False)
+    ratings = dict(
+        reports.filter(rated_at__gte=year_start)
+        .exclude(rating="")
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .values_list("rating", "n")
+    )
+    summary = Summary(
+        this_month=reports.filter(created_at__gte=month_start).count(),
+        this_year=reports.filter(created_at__gte=year_start).count(),
+        open_now=reports.filter(state__in=OPEN_STATES).count(),
+        resolved_this_year=resolved.count(),
+        on_time_this_year=resolved.exclude(Exists(late)).count(),
+        rated_this_year=sum(ratings.values()),
+        ratings=ratings,
+    )
+    if use_cache:
+        cache.set(key, summary, SUMMARY_CACHE_SECONDS)
+    return summary
+
+
+# --- Before sending: nearby open reports of the same category, and a commune from the pin ------------------
+
+EARTH_KM = 6371.0
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _box(lat: float, lng: float, km: float) -> Q:
+    dlat = km / 111.0
+    dlng = km / (111.0 * max(0.1, math.cos(math.radians(lat))))
+    return Q(
+        latitude__gte=Decimal(str(round(lat - dlat, 6))),
+        latitude__lte=Decimal(str(round(lat + dlat, 6))),
+        longitude__gte=Decimal(str(round(lng - dlng, 6))),
+        longitude__lte=Decimal(str(round(lng + dlng, 6))),
+    )
+
+
+@dataclass(frozen=True)
+class Nearby:
+    report: PublicReport
+    distance_km: float | None
+
+
+def nearby_open_reports(
+    *,
+    category: Category,
+    area: Area | None,
+    latitude: float | None,
+    longitude: float | None,
+    now: datetime,
+    radius_km: float = 1.0,
+    days: int = 30,
+    limit: int = 5,
+) -> list[Nearby]:
+    """Open reports of the same category from the last 30 days, within `radius_km` of the pin or in the same
+    commune ("is it one of these?"), nearest first."""
+    condition = Q(pk__in=[])
+    if area is not None:
+        condition |= Q(area=area)
+    has_pin = latitude is not None and longitude is not None
+    if has_pin:
+        condition |= _box(latitude, longitude, radius_km)  # type: ignore[arg-type]
+    if area is None and not has_pin:
+        return []
+    candidates = list(
+        public_queryset()
+        .filter(
+            condition, category=category, state__in=OPEN_STATES, created_at__gte=now - timedelta(days=days)
+        )
+        .order_by("-created_at")[:100]
+    )
+    found: list[tuple[float, Nearby]] = []
+    for r in candidates:
+        distance = None
+        if has_pin and r.latitude is not None and r.longitude is not None:
+            distance = distance_km(latitude, longitude, float(r.latitude), float(r.longitude))  # type: ignore[arg-type]
+        near = distance is not None and distance <= radius_km
+        if near or (area is not None and r.area_id == area.pk):
+            found.append(
+                (
+                    distance if distance is not None else radius_km * 10,
+                    Nearby(public_report(r, now=now), distance),
+                )
+            )
+    found.sort(key=lambda pair: pair[0])
+    return [n for _d, n in found[:limit]]
+
+
+SUGGEST_RADIUS_KM = 3.0
+
+
+@dataclass(frozen=True)
+class CommuneSuggestion:
+    area: Area
+    distance_km: float
+
+
+def suggest_commune(
+    latitude: float, longitude: float, *, radius_km: float = SUGGEST_RADIUS_KM
+) -> CommuneSuggestion | None:
+    """The commune of the nearest earlier public report within `radius_km` of the pin, or None.
+
+    We have commune names, not boundaries: this is a hint the person confirms, never a decision.
+    """
+    rows = (
+        public_reports()
+        .filter(_box(latitude, longitude, radius_km), area__kind=Area.Kind.COMMUNE, area__is_active=True)
+        .values_list("area_id", "latitude", "longitude")[:3000]
+    )
+    best: tuple[float, int] | None = None
+    for area_id, lat, lng in rows:
+        d = distance_km(latitude, longitude, float(lat or 0), float(lng or 0))
+        if d <= radius_km and (best is None or d < best[0]):
+            best = (d, area_id)
+    if best is None:
+        return None
+    area = Area.objects.filter(pk=best[1]).first()
+    return CommuneSuggestion(area, best[0]) if area else None

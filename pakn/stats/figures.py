@@ -1,0 +1,791 @@
+"""Every figure of the statistics, computed in the database from the reports and their timelines.
+
+The definitions are written out in docs/statistics.md; this module is their only implementation. Each figure
+is an aggregate query (COUNT with FILTER, GROUP BY, EXISTS, correlated sub-queries): nothing here loops over
+reports in Python, and the same queries run on SQLite and PostgreSQL. A figure is computed for a scope (the
+province, or a set of agencies) and a period [start, end) in Asia/Ho_Chi_Minh.
+
+Which agency a figure belongs to is read from the timeline, where every event records the agency that held
+the case when the action was taken (R-9.1): a case received by a commune and resolved by the province counts
+as received by the commune and as resolved by the province.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Round, RowNumber, TruncDay
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pakn.reports.models import OPEN_STATES, Channel, Event, Rating, Report, State, Step
+from pakn.stats.periods import Period, local_zone
+from pakn.stats.scope import Scope
+
+# --- Vocabulary ------------------------------------------------------------------------------------------
+
+# Actions that give a case its result (R-7.3a approval at a commune or district, R-7.5 publication by the IOC).
+RESOLVE_ACTIONS = ("approve", "publish_result")
+# Actions that bring a case to an agency: submission (to the IOC), routing, escalation, take-over (R-4.4).
+MOVE_ACTIONS = ("forward", "escalate", "take_over")
+# Steps whose deadline binds an agency. Supplementing (R-7.2b) is the reporter's step, not an agency's.
+AGENCY_STEPS = tuple(s for s in Step.values if s != Step.SUPPLEMENT)
+# Open states in which an agency is the one that must act: waiting for the reporter is not an agency's delay.
+AGENCY_OPEN_STATES = tuple(sorted(OPEN_STATES - {State.AWAITING_INFO}))
+# The step an open report is at, by its state (every `enter_step` of pakn.reports.workflow).
+STATE_STEP: dict[str, str] = {
+    State.RECEIVED: Step.TRIAGE,
+    State.AWAITING_INFO: Step.SUPPLEMENT,
+    State.ROUTED: Step.ASSIGN,
+    State.IN_PROGRESS: Step.HANDLE,
+    State.AWAITING_APPROVAL: Step.APPROVE,
+    State.COORDINATING: Step.COORDINATE,
+}
+
+# The figures of the periodic report, in their order, with their Vietnamese names (R-10.3, R-13.2).
+FIGURES: dict[str, Any] = {
+    "received": gettext_lazy("Tiếp nhận trong kỳ"),
+    "handled": gettext_lazy("Đã xử lý trong kỳ"),
+    "on_time": gettext_lazy("Xử lý đúng hạn"),
+    "late": gettext_lazy("Xử lý trễ hạn"),
+    "open": gettext_lazy("Đang xử lý cuối kỳ"),
+    "overdue": gettext_lazy("Trong đó đã quá hạn"),
+    "rejected": gettext_lazy("Từ chối tiếp nhận"),
+    "cancelled": gettext_lazy("Hủy do không bổ sung"),
+}
+DIMENSIONS: dict[str, Any] = {
+    "category": gettext_lazy("Lĩnh vực"),
+    "channel": gettext_lazy("Kênh tiếp nhận"),
+    "area": gettext_lazy("Địa bàn (xã, phường)"),
+}
+RATINGS = tuple(Rating.values)
+
+
+@contextmanager
+def analytics() -> Iterator[None]:
+    """Run the statistics' queries with PostgreSQL's JIT compiler off.
+
+    Their estimated costs are high enough for PostgreSQL to JIT-compile them, which takes seconds and saves
+    nothing on queries that run in tens of milliseconds (measured in docs/performance.md). SQLite: no-op.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def in_period(period: Period, field_name: str = "at") -> Q:
+    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
+
+
+# --- Sets of events and reports behind each figure ---------------------------------------------------------
+
+
+def arrivals(scope: Scope) -> QuerySet[Any]:
+    """Events that brought a case to an agency of the scope, annotated with that agency as `into`."""
+    if scope.agency_ids is None:
+        condition = Q(action="submit") | Q(action__in=MOVE_ACTIONS)
+    else:
+        ids = sorted(scope.agency_ids)
+        # Written on the columns (not on `into`) so the indexes on agency and target agency can serve it.
+        condition = Q(action="submit", agency_id__in=ids) | Q(
+            action__in=MOVE_ACTIONS, target_agency_id__in=ids
+        )
+    return Event.objects.filter(condition).annotate(into=Coalesce("target_agency_id", "agency_id"))
+
+
+def received_events(scope: Scope, period: Period, *, per_agency: bool = False) -> QuerySet[Any]:
+    """The first arrival of each case in the scope (or, per agency, at each agency), when it is in the period.
+
+    A case passed from a commune to its district is received once by a district leader's scope, and once by
+    each of the two agencies in a per-agency table.
+    """
+    earlier = (
+        arrivals(scope)
+        .filter(report=OuterRef("report"))
+        .filter(Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), seq__lt=OuterRef("seq")))
+    )
+    if per_agency:
+        earlier = earlier.filter(into=OuterRef("into"))
+    return arrivals(scope).filter(in_period(period)).exclude(Exists(earlier))
+
+
+def received_report_ids(scope: Scope, period: Period) -> QuerySet[Any]:
+    if scope.is_province:
+        # Every case arrives first at the IOC by its submission, whose time is the report's created_at.
+        return Report.objects.filter(in_period(period, "created_at")).values("pk")
+    return received_events(scope, period).values("report_id")
+
+
+def handled_events(scope: Scope, period: Period) -> QuerySet[Event]:
+    """Results approved or published in the period by an agency of the scope."""
+    return Event.objects.filter(in_period(period), scope.q("agency"), action__in=RESOLVE_ACTIONS)
+
+
+def late_steps(scope: Scope) -> QuerySet[Event]:
+    """Steps done after their deadline by an agency of the scope."""
+    return Event.objects.filter(scope.q("agency"), step__in=AGENCY_STEPS, on_time=False)
+
+
+def late_handled_events(scope: Scope, period: Period, *, per_agency: bool = False) -> QuerySet[Event]:
+    """Results of the period for which the scope (or, per agency, that agency) did some step late before."""
+    late = late_steps(scope).filter(report=OuterRef("report"), at__lte=OuterRef("at"))
+    if per_agency:
+        late = late.filter(agency=OuterRef("agency"))
+    return handled_events(scope, period).filter(Exists(late))
+
+
+def _last_event_before(moment: datetime) -> QuerySet[Event]:
+    # A department's opinion does not move the case (the IOC still holds it), so it does not say who holds it.
+    return (
+        Event.objects.filter(report=OuterRef("pk"), at__lt=moment)
+        .exclude(action="give_opinion")
+        .order_by("-seq")
+    )
+
+
+def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
+    """The cases open just before `moment` (the end of a period is exclusive), held by an agency of the scope,
+    as the timeline says they were then.
+
+    Annotated with `state_at`, `due_at_then` (the deadline of the step pending then) and `holder_at`.
+    Only reports still open now or changed after `moment` can differ from their current row; the others are
+    skipped before the timeline is read (a report's `updated_at` is the time of its last event).
+    """
+    last = _last_event_before(moment)
+    reports = (
+        # Two index-friendly candidate lists (open now; changed since), each a sub-query the database reads
+        # through its own index, rather than every report created before the moment.
+        Report.objects.filter(
+            Q(pk__in=Report.objects.filter(state__in=OPEN_STATES).values("pk"))
+            | Q(pk__in=Report.objects.filter(updated_at__gte=moment).values("pk"))
+        )
+        .filter(created_at__lt=moment)
+        .annotate(
+            state_at=Subquery(last.values("to_state")[:1]),
+            due_at_then=Subquery(last.values("due_at")[:1]),
+            holder_at=Subquery(
+                last.annotate(holder=Coalesce("target_agency_id", "agency_id")).values("holder")[:1],
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(state_at__in=sorted(OPEN_STATES))
+    )
+    if scope.agency_ids is not None:
+        ids = sorted(scope.agency_ids)
+        # Only a report that reached an agency of the scope by then can be held by it: a cheap, indexed
+        # pre-selection (events by agency and time) before the timeline of each candidate is read.
+        reached = Event.objects.filter(Q(agency_id__in=ids) | Q(target_agency_id__in=ids), at__lt=moment)
+        reports = reports.filter(pk__in=reached.values("report_id"), holder_at__in=ids)
+    return reports
+
+
+def overdue_q(moment: datetime) -> Q:
+    """Among `situation` rows: an agency's step whose deadline had passed at `moment`."""
+    return Q(state_at__in=AGENCY_OPEN_STATES, due_at_then__lt=moment)
+
+
+def rejected_events(scope: Scope, period: Period) -> QuerySet[Event]:
+    return Event.objects.filter(in_period(period), scope.q("agency"), action="reject")
+
+
+def cancelled_events(scope: Scope, period: Period) -> QuerySet[Event]:
+    return Event.objects.filter(in_period(period), scope.q("agency"), action="cancel_expired")
+
+
+def figure_report_ids(
+    figure: str, scope: Scope, period: Period, now: datetime | None = None
+) -> QuerySet[Any]:
+    """The ids of the reports behind one figure (a sub-query, for the lists each figure links to)."""
+    moment = period.cutoff(now)
+    if figure == "received":
+        return received_report_ids(scope, period)
+    if figure == "handled":
+        return handled_events(scope, period).values("report_id")
+    if figure == "late":
+        return late_handled_events(scope, period).values("report_id")
+    if figure == "on_time":
+        late = late_handled_events(scope, period).values("report_id")
+        return handled_events(scope, period).exclude(report_id__in=late).values("report_id")
+    if figure == "open":
+        return situation(scope, moment).values("pk")
+    if figure == "overdue":
+        return situation(scope, moment).filter(overdue_q(moment)).values("pk")
+    if figure == "rejected":
+        return rejected_events(scope, period).values("report_id")
+    if figure == "cancelled":
+        return cancelled_events(scope, period).values("report_id")
+    raise ValueError(f"unknown figure {figure!r}")
+
+
+def figure_reports(
+    figure: str, scope: Scope, period: Period, now: datetime | None = None
+) -> QuerySet[Report]:
+    return Report.objects.filter(pk__in=figure_report_ids(figure, scope, period, now))
+
+
+# --- Totals and tables by dimension ----------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """The figures of one row (a total, a category, an agency…)."""
+
+    received: int = 0
+    handled: int = 0
+    late: int = 0
+    open: int = 0
+    overdue: int = 0
+    rejected: int = 0
+    cancelled: int = 0
+
+    @property
+    def on_time(self) -> int:
+        return self.handled - self.late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.handled if self.handled else None
+
+    def get(self, figure: str) -> int:
+        return int(getattr(self, figure))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.get(f) for f in FIGURES)
+
+
+_SET_FIGURES = ("received", "handled", "late", "open", "overdue", "rejected", "cancelled")
+
+
+def _report_sets(scope: Scope, period: Period, now: datetime | None) -> dict[str, QuerySet[Any]]:
+    return {name: figure_report_ids(name, scope, period, now) for name in _SET_FIGURES}
+
+
+def _count_kwargs(sets: dict[str, QuerySet[Any]]) -> dict[str, Count]:
+    return {name: Count("pk", filter=Q(pk__in=ids)) for name, ids in sets.items()}
+
+
+def _universe(sets: dict[str, QuerySet[Any]]) -> Q:
+    # `late` ⊂ `handled` and `overdue` ⊂ `open`: the other sets cover every report counted.
+    q = Q()
+    for name in ("received", "handled", "open", "rejected", "cancelled"):
+        q |= Q(pk__in=sets[name])
+    return q
+
+
+def totals(scope: Scope, period: Period, now: datetime | None = None) -> Counts:
+    """Every figure of the scope and period, in one query."""
+    sets = _report_sets(scope, period, now)
+    row = Report.objects.filter(_universe(sets)).aggregate(**_count_kwargs(sets))
+    return Counts(**{k: v or 0 for k, v in row.items()})
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    counts: Counts
+
+
+@dataclass
+class Breakdown:
+    """The figures of a period by category, channel and area, and their totals, from one grouped query.
+
+    Each report has one category, one channel and one area, so the rows of each dimension add up to the
+    totals exactly; the sums over the groups are sums of the database's counts, not a loop over reports.
+    """
+
+    totals: Counts
+    dimensions: dict[str, list[Row]]
+
+
+def breakdown(scope: Scope, period: Period, now: datetime | None = None) -> Breakdown:
+    sets = _report_sets(scope, period, now)
+    groups = (
+        Report.objects.filter(_universe(sets))
+        .values("category_id", "category__name", "channel", "area_id", "area__name")
+        .annotate(**_count_kwargs(sets))
+    )
+    channel_labels = dict(Channel.choices)
+    total = Counts()
+    found: dict[str, dict[Any, Row]] = {d: {} for d in DIMENSIONS}
+    for g in groups:
+        counts = _counts(g)
+        _add(total, counts)
+        keys = {
+            "category": (g["category_id"], g["category__name"]),
+            "channel": (g["channel"], str(channel_labels.get(g["channel"], g["channel"]))),
+            "area": (g["area_id"], g["area__name"] or _("Chưa xác định")),
+        }
+        for dimension, (key, label) in keys.items():
+            row = found[dimension].setdefault(key, Row(key, label, Counts()))
+            _add(row.counts, counts)
+    dimensions = {
+        d: sorted(rows.values(), key=lambda row: (-row.counts.received, -row.counts.handled, row.label))
+        for d, rows in found.items()
+    }
+    return Breakdown(total, dimensions)
+
+
+def by_dimension(dimension: str, scope: Scope, period: Period, now: datetime | None = None) -> list[Row]:
+    """The figures by category, channel or area (rows add up to the totals)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    return breakdown(scope, period, now).dimensions[dimension]
+
+
+def _add(total: Counts, counts: Counts) -> None:
+    for name in _SET_FIGURES:
+        setattr(total, name, total.get(name) + counts.get(name))
+
+
+def _counts(row: Mapping[str, Any]) -> Counts:
+    return Counts(**{name: row.get(name) or 0 for name in _SET_FIGURES})
+
+
+# --- Per agency: the figures each agency is accountable for (R-12.1) ------------------------------------
+
+
+@dataclass
+class AgencyFigures:
+    """What one agency did in a period: the figures of the ranking (R-12.1) and of the per-agency table."""
+
+    agency_id: int
+    counts: Counts = field(default_factory=Counts)
+    steps: int = 0
+    steps_on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    acceptable: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def step_on_time_rate(self) -> float | None:
+        return self.steps_on_time / self.steps if self.steps else None
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Results given, against results given plus cases still pending at the end of the period."""
+        base = self.counts.handled + self.counts.open
+        return self.counts.handled / base if base else None
+
+    @property
+    def satisfaction_score(self) -> float | None:
+        """Satisfied counts 1, acceptable ½, unsatisfied 0, averaged over the ratings received."""
+        return (self.satisfied + 0.5 * self.acceptable) / self.rated if self.rated else None
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.steps or self.rated or not self.counts.is_empty)
+
+
+def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dict[int, AgencyFigures]:
+    """Each agency of the scope with what it did in the period (seven grouped queries, whatever the size)."""
+    moment = period.cutoff(now)
+    result: dict[int, AgencyFigures] = {}
+
+    def row(agency_id: int) -> AgencyFigures:
+        if agency_id not in result:
+            result[agency_id] = AgencyFigures(agency_id)
+        return result[agency_id]
+
+    for r in (
+        received_events(scope, period, per_agency=True)
+        .values("into")
+        .annotate(n=Count("report_id", distinct=True))
+    ):
+        row(r["into"]).counts.received = r["n"]
+    for r in handled_events(scope, period).values("agency_id").annotate(n=Count("report_id", distinct=True)):
+        row(r["agency_id"]).counts.handled = r["n"]
+    for r in (
+        late_handled_events(scope, period, per_agency=True)
+        .values("agency_id")
+        .annotate(n=Count("report_id", distinct=True))
+    ):
+        row(r["agency_id"]).counts.late = r["n"]
+    for r in (
+        situation(scope, moment)
+        .values("holder_at")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(moment)))
+    ):
+        row(r["holder_at"]).counts.open = r["open"]
+        row(r["holder_at"]).counts.overdue = r["overdue"]
+    for r in (
+        Event.objects.filter(in_period(period), scope.q("agency"), action__in=("reject", "cancel_expired"))
+        .values("agency_id")
+        .annotate(
+            rejected=Count("report_id", distinct=True, filter=Q(action="reject")),
+            cancelled=Count("report_id", distinct=True, filter=Q(action="cancel_expired")),
+        )
+    ):
+        row(r["agency_id"]).counts.rejected = r["rejected"]
+        row(r["agency_id"]).counts.cancelled = r["cancelled"]
+    for r in (
+        step_events(scope, period)
+        .values("agency_id")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    ):
+        row(r["agency_id"]).steps = r["n"]
+        row(r["agency_id"]).steps_on_time = r["on_time"]
+    ratings: QuerySet[Any] = (
+        rating_events(scope, period)
+        .values("agency_id")
+        .annotate(
+            n=Count("report_id", distinct=True),
+            **{
+                rating: Count("report_id", distinct=True, filter=Q(report__rating=rating))
+                for rating in RATINGS
+            },
+        )
+    )
+    for r in ratings:
+        a = row(r["agency_id"])
+        a.rated, a.satisfied, a.acceptable, a.unsatisfied = (
+            r["n"],
+            r["satisfied"],
+            r["acceptable"],
+            r["unsatisfied"],
+        )
+    return result
+
+
+# --- Steps, satisfaction, handling time ---------------------------------------------------------------------
+
+
+def step_events(scope: Scope, period: Period) -> QuerySet[Event]:
+    """Steps with a deadline completed in the period by an agency of the scope."""
+    return Event.objects.filter(
+        in_period(period), scope.q("agency"), step__in=AGENCY_STEPS, on_time__isnull=False
+    )
+
+
+@dataclass
+class StepShare:
+    step: str
+    label: str
+    done: int
+    on_time: int
+
+    @property
+    def late(self) -> int:
+        return self.done - self.on_time
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.done if self.done else None
+
+
+def steps_on_time(scope: Scope, period: Period) -> list[StepShare]:
+    """For each step of Article 7: how many were done in the period, and how many within the deadline."""
+    labels = dict(Step.choices)
+    rows = {
+        r["step"]: r
+        for r in step_events(scope, period)
+        .values("step")
+        .annotate(done=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    }
+    return [
+        StepShare(step, str(labels[step]), rows[step]["done"], rows[step]["on_time"])
+        for step in AGENCY_STEPS
+        if step in rows
+    ]
+
+
+def rating_events(scope: Scope, period: Period) -> QuerySet[Event]:
+    """Ratings given in the period to results of agencies of the scope (the case stays with the agency that
+    gave its result, so the rating event names it)."""
+    return Event.objects.filter(in_period(period), scope.q("agency"), action="rate")
+
+
+@dataclass
+class Satisfaction:
+    satisfied: int = 0
+    acceptable: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def rated(self) -> int:
+        return self.satisfied + self.acceptable + self.unsatisfied
+
+    def share(self, rating: str) -> float | None:
+        return getattr(self, rating) / self.rated if self.rated else None
+
+    @property
+    def shares(self) -> list[tuple[str, str, int, float | None]]:
+        labels = dict(Rating.choices)
+        return [(r, str(labels[r]), getattr(self, r), self.share(r)) for r in RATINGS]
+
+
+def satisfaction(scope: Scope, period: Period) -> Satisfaction:
+    row = rating_events(scope, period).aggregate(
+        **{r: Count("report_id", distinct=True, filter=Q(report__rating=r)) for r in RATINGS}
+    )
+    return Satisfaction(**{r: row[r] or 0 for r in RATINGS})
+
+
+def last_results(scope: Scope, period: Period) -> QuerySet[Event]:
+    """The last result of each case in the period (a case reopened and resolved again counts once)."""
+    later = handled_events(scope, period).filter(report=OuterRef("report"), seq__gt=OuterRef("seq"))
+    return handled_events(scope, period).exclude(Exists(later))
+
+
+HANDLING_TIME = ExpressionWrapper(F("at") - F("report__created_at"), output_field=DurationField())
+
+
+@dataclass
+class HandlingTime:
+    count: int
+    median: timedelta | None
+    p90: timedelta | None
+    mean: timedelta | None
+
+
+def _ranks(count: int, fraction: float) -> tuple[int, int, float]:
+    """The two 0-based ranks around the `fraction` quantile of `count` values, and the weight of the second:
+    PostgreSQL's percentile_cont interpolates between the values at floor and ceil of fraction × (count − 1)."""
+    position = fraction * (count - 1)
+    low = math.floor(position)
+    return low, min(low + 1, count - 1), position - low
+
+
+def percentiles(durations: QuerySet[Any], count: int, fractions: tuple[float, ...]) -> list[timedelta | None]:
+    """Quantiles of the `handling` annotation in one query: the rows at the needed ranks, numbered by a
+    window function (ROW_NUMBER() OVER (ORDER BY handling)), at most two per quantile."""
+    if count == 0:
+        return [None for _ in fractions]
+    wanted = {rank for f in fractions for rank in _ranks(count, f)[:2]}
+    numbered = durations.annotate(
+        rank=Window(RowNumber(), order_by=F("handling").asc()),
+    )
+    values = {
+        rank - 1: _as_timedelta(value)
+        for rank, value in numbered.filter(rank__in=sorted(r + 1 for r in wanted)).values_list(
+            "rank", "handling"
+        )
+    }
+    result: list[timedelta | None] = []
+    for f in fractions:
+        low, high, weight = _ranks(count, f)
+        result.append(values[low] + (values[high] - values[low]) * weight)
+    return result
+
+
+def _as_timedelta(value: Any) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
+
+
+def handling_time(scope: Scope, period: Period) -> HandlingTime:
+    """From submission to result, for the cases resolved in the period: median, 90th percentile, mean."""
+    durations: QuerySet[Any] = last_results(scope, period).annotate(handling=HANDLING_TIME)
+    summary = durations.aggregate(n=Count("pk"), mean=Avg("handling"))
+    n = summary["n"] or 0
+    mean = summary["mean"]
+    median, p90 = percentiles(durations, n, (0.5, 0.9))
+    return HandlingTime(
+        count=n,
+        median=median,
+        p90=p90,
+        mean=_as_timedelta(mean) if mean is not None else None,
+    )
+
+
+# --- The dashboard's series ---------------------------------------------------------------------------------
+
+
+def received_per_day(scope: Scope, period: Period) -> list[tuple[Any, int]]:
+    """(local date, reports received that day) for every day of the period, zero days included."""
+    zone = local_zone()
+    rows: QuerySet[Any]
+    if scope.is_province:
+        rows = (
+            Report.objects.filter(in_period(period, "created_at"))
+            .annotate(day=TruncDay("created_at", tzinfo=zone))
+            .values("day")
+            .annotate(n=Count("pk"))
+        )
+    else:
+        rows = (
+            received_events(scope, period)
+            .annotate(day=TruncDay("at", tzinfo=zone))
+            .values("day")
+            .annotate(n=Count("report_id", distinct=True))
+        )
+    found = {_local_date(r["day"]): r["n"] for r in rows}
+    days = [period.first_day + timedelta(days=i) for i in range(period.days)]
+    return [(d, found.get(d, 0)) for d in days]
+
+
+def _local_date(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timezone.localtime(value, local_zone()).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def received_by(dimension: str, scope: Scope, period: Period) -> list[tuple[Any, str, int]]:
+    """(key, label, count) of the cases received in the period, by category, channel or area, largest first."""
+    received = Report.objects.filter(pk__in=received_report_ids(scope, period))
+    rows: list[tuple[Any, str, int]]
+    if dimension == "category":
+        rows = [
+            (r["category_id"], r["category__name"], r["n"])
+            for r in received.values("category_id", "category__name").annotate(n=Count("pk"))
+        ]
+    elif dimension == "area":
+        rows = [
+            (r["area_id"], r["area__name"] or _("Chưa xác định"), r["n"])
+            for r in received.values("area_id", "area__name").annotate(n=Count("pk"))
+        ]
+    elif dimension == "channel":
+        labels = dict(Channel.choices)
+        rows = [
+            (r["channel"], str(labels.get(r["channel"], r["channel"])), r["n"])
+            for r in received.values("channel").annotate(n=Count("pk"))
+        ]
+    else:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    return sorted(rows, key=lambda row: (-row[2], row[1]))
+
+
+def received_by_state(scope: Scope, period: Period) -> list[tuple[str, str, int]]:
+    """Where the cases received in the period stand now: (state, label, count) in workflow order."""
+    rows = dict(
+        Report.objects.filter(pk__in=received_report_ids(scope, period))
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return [(s, str(label), rows[s]) for s, label in State.choices if rows.get(s)]
+
+
+@dataclass
+class MapCell:
+    latitude: float
+    longitude: float
+    count: int
+
+
+MAP_PRECISION = 2  # 0.01° ≈ 1.1 km: a commune's centre holds several cells, a street is not singled out
+
+
+def received_map(scope: Scope, period: Period) -> list[MapCell]:
+    """The received cases with a place, counted per cell of a 0.01° grid (the density map)."""
+    rows = (
+        Report.objects.filter(pk__in=received_report_ids(scope, period))
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(lat=Round("latitude", MAP_PRECISION), lng=Round("longitude", MAP_PRECISION))
+        .values("lat", "lng")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lat", "lng")
+    )
+    return [
+        MapCell(round(float(r["lat"]), MAP_PRECISION), round(float(r["lng"]), MAP_PRECISION), r["n"])
+        for r in rows
+    ]
+
+
+# --- Overdue now ----------------------------------------------------------------------------------------------
+
+
+def overdue_now(scope: Scope, now: datetime | None = None) -> QuerySet[Report]:
+    """Cases whose current step's deadline has passed, held by an agency of the scope (R-10.1)."""
+    now = now or timezone.now()
+    return Report.objects.filter(scope.q("agency"), state__in=AGENCY_OPEN_STATES, due_at__lt=now)
+
+
+def overdue_by_agency(scope: Scope, now: datetime | None = None) -> list[tuple[int, str, int]]:
+    rows = (
+        overdue_now(scope, now)
+        .values("agency_id", "agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "agency__name")
+    )
+    return [(r["agency_id"], r["agency__name"], r["n"]) for r in rows]
+
+
+def overdue_by_step(scope: Scope, now: datetime | None = None) -> list[tuple[str, str, int]]:
+    labels = dict(Step.choices)
+    rows = dict(overdue_now(scope, now).values("step").annotate(n=Count("pk")).values_list("step", "n"))
+    return [(s, str(labels[s]), rows[s]) for s in Step.values if rows.get(s)]
+
+
+# --- Late cases (R-14.4) --------------------------------------------------------------------------------------
+
+
+def late_done(scope: Scope, period: Period) -> QuerySet[Event]:
+    """Steps done late in the period by an agency of the scope, oldest first."""
+    return (
+        late_steps(scope)
+        .filter(in_period(period))
+        .select_related("report", "agency")
+        .order_by("agency__name", "at", "pk")
+    )
+
+
+def step_at_expression() -> Case:
+    return Case(
+        *[When(state_at=state, then=Value(step)) for state, step in STATE_STEP.items()],
+        default=Value(""),
+    )
+
+
+def late_pending(scope: Scope, period: Period, now: datetime | None = None) -> QuerySet[Any]:
+    """Cases whose step was pending past its deadline at the end of the period (or now, while it runs)."""
+    moment = period.cutoff(now)
+    return (
+        situation(scope, moment)
+        .filter(overdue_q(moment))
+        .annotate(step_at=step_at_expression())
+        .order_by("holder_at", "due_at_then", "pk")
+    )
+
+
+# --- The public view of one report's timeliness --------------------------------------------------------------
+
+
+def on_time_expression() -> Case:
+    """True when a resolved report's steps were all done in time by the agencies, False when one was late,
+    None while it is not resolved (the open-data export, R-9.2)."""
+    late = Event.objects.filter(
+        report=OuterRef("pk"), step__in=AGENCY_STEPS, on_time=False, at__lte=OuterRef("resolved_at")
+    )
+    return Case(
+        When(Q(state=State.RESOLVED) & Exists(late), then=Value(False)),
+        When(state=State.RESOLVED, then=Value(True)),
+        default=Value(None),
+        output_field=BooleanField(null=True),
+    )
+
+
+def agencies_named(ids: Iterable[int]) -> dict[int, str]:
+    from pakn.org.models import Agency
+
+    return dict(Agency.objects.filter(pk__in=sorted(set(ids))).values_list("pk", "name"))
