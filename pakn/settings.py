@@ -292,7 +292,9 @@ if PAKN_SMS_BACKEND not in ("console", "http", "locmem"):
 PAKN_SMS_GATEWAY_URL = env_str("PAKN_SMS_GATEWAY_URL", "") or ""
 PAKN_SMS_GATEWAY_TOKEN = env_str("PAKN_SMS_GATEWAY_TOKEN", "") or ""
 # JSON body posted to the gateway; string values may hold {to}, {to_local}, {text}, {key} and {sender}.
-PAKN_SMS_GATEWAY_BODY = env_str("PAKN_SMS_GATEWAY_BODY", '{"to": "{to}", "text": "{text}", "sender": "{sender}"}')
+PAKN_SMS_GATEWAY_BODY = env_str(
+    "PAKN_SMS_GATEWAY_BODY", '{"to": "{to}", "text": "{text}", "sender": "{sender}"}'
+)
 PAKN_SMS_GATEWAY_TIMEOUT = env_int("PAKN_SMS_GATEWAY_TIMEOUT", 10)
 PAKN_SMS_SENDER = env_str("PAKN_SMS_SENDER", "PAKN") or "PAKN"
 # Send SMS without Vietnamese accents (GSM-7: 160 characters a segment instead of 70).
@@ -339,7 +341,7 @@ PAKN_NOTIFY_MAX_ATTEMPTS = env_int("PAKN_NOTIFY_MAX_ATTEMPTS", 8)
 PAKN_NOTIFY_RETRY_SECONDS = env_int("PAKN_NOTIFY_RETRY_SECONDS", 30)
 PAKN_NOTIFY_RETRY_MAX_SECONDS = env_int("PAKN_NOTIFY_RETRY_MAX_SECONDS", 3600)
 PAKN_NOTIFY_LEASE_SECONDS = env_int("PAKN_NOTIFY_LEASE_SECONDS", 120)
-if PAKN_NOTIFY_LEASE_SECONDS <= max(PAKN_SMS_GATEWAY_TIMEOUT, PAKN_PUSH_TIMEOUT):
+if max(PAKN_SMS_GATEWAY_TIMEOUT, PAKN_PUSH_TIMEOUT) >= PAKN_NOTIFY_LEASE_SECONDS:
     raise ImproperlyConfigured("PAKN_NOTIFY_LEASE_SECONDS must be longer than the gateway timeouts")
 if PAKN_NOTIFY_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("PAKN_NOTIFY_MAX_ATTEMPTS must be at least 1")
@@ -369,7 +371,12 @@ for _name, _values, _allowed in (
 # The agencies' ranking (R-12.1), see docs/statistics.md: relative weights of the on-time, resolution and
 # satisfaction rates, and the points deducted per case overdue at the end of the period.
 # PAKN_RANK_WEIGHTS="on_time=40,resolution=30,satisfaction=30,overdue=1"
-PAKN_RANK_WEIGHTS: dict[str, float] = {"on_time": 40.0, "resolution": 30.0, "satisfaction": 30.0, "overdue": 1.0}
+PAKN_RANK_WEIGHTS: dict[str, float] = {
+    "on_time": 40.0,
+    "resolution": 30.0,
+    "satisfaction": 30.0,
+    "overdue": 1.0,
+}
 for _item in env_list("PAKN_RANK_WEIGHTS", []):
     _key, _sep, _value = _item.partition("=")
     try:

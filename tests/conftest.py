@@ -41,6 +41,8 @@ def _reference_data(request: Any) -> None:
     request.getfixturevalue("transactional_db")
     for name in SEED_MIGRATIONS:
         importlib.import_module(name).seed(apps, None)
+
+
 PASSWORD = "Pakn-test-2026!"
 _names = itertools.count(1)
 

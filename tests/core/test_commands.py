@@ -75,6 +75,13 @@ def test_rotate_data_key_reencrypts_with_the_newest_key(areas):
 def test_worker_and_serve_commands_exist():
     from django.core.management import get_commands
 
-    assert {"serve", "worker", "demo", "sweep", "audit", "calendar", "import_areas", "rotate_data_key"} <= set(
-        get_commands()
-    )
+    assert {
+        "serve",
+        "worker",
+        "demo",
+        "sweep",
+        "audit",
+        "calendar",
+        "import_areas",
+        "rotate_data_key",
+    } <= set(get_commands())

@@ -14,7 +14,9 @@ def run_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPro
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
     clean.update({"PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings", **env})
     code = "import django; django.setup(); from django.conf import settings; print(settings.PAKN_ENV, settings.DEBUG)"
-    return subprocess.run([sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_it_runs_as_a_local_demo_with_no_settings(tmp_path):

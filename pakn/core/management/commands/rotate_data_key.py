@@ -20,13 +20,13 @@ class Command(BaseCommand):
         done = 0
         # Raw values: the ciphertexts, not the decrypted text the model field would give.
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, {columns} FROM {table} ORDER BY id")  # noqa: S608
+            cursor.execute(f"SELECT id, {columns} FROM {table} ORDER BY id")
             rows = cursor.fetchall()
         for start in range(0, len(rows), 500):
             with transaction.atomic(), connection.cursor() as cursor:
                 for row in rows[start : start + 500]:
                     values = [rotate(v or "") for v in row[1:]]
                     assignments = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in FIELDS)
-                    cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, row[0]])  # noqa: S608
+                    cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, row[0]])
                     done += 1
         self.stdout.write(f"Đã mã hóa lại dữ liệu cá nhân của {done} phản ánh.")
