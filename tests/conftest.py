@@ -21,6 +21,7 @@ SEED_MIGRATIONS = (
     "pakn.workdays.migrations.0002_seed_2026_overrides",
     "pakn.reports.migrations.0002_seed_deadline_policies",
     "pakn.notify.migrations.0003_seed_templates",
+    "pakn.console.migrations.0002_seed_response_templates",
 )
 
 

@@ -88,8 +88,21 @@ def watched_agency_ids(viewer: User) -> list[int] | None:
     return ids
 
 
-def _pending_opinions(agency_id: int | None) -> QuerySet[OpinionRequest]:
-    return OpinionRequest.objects.filter(department_id=agency_id, answered_at__isnull=True)
+def _asked_open_for(viewer: User, *, pending: bool) -> list[int]:
+    """`_asked_open` of the viewer's department, kept on the user object for the request (every tab asks)."""
+    cache: dict[bool, list[int]] = viewer.__dict__.setdefault("_console_asked", {})
+    if pending not in cache:
+        cache[pending] = _asked_open(viewer.agency_id, pending=pending)
+    return cache[pending]
+
+
+def _asked_open(agency_id: int | None, *, pending: bool) -> list[int]:
+    """Open reports a department was asked about, read first (a few, while open reports are many). Opinions
+    are asked and given only while the province coordinates a case (R-7.5), so these are all coordinating."""
+    asked = OpinionRequest.objects.filter(department_id=agency_id, report__state=State.COORDINATING)
+    if pending:
+        asked = asked.filter(answered_at__isnull=True)
+    return list(asked.order_by().values_list("report_id", flat=True).distinct())
 
 
 # A tab is written as state → condition, with no OR across states: each part then reads one range of the
@@ -104,7 +117,9 @@ LIVE_STATES = (
     State.COORDINATING,
     State.RESOLVED,  # only with a clarification pending (R-8.2)
 )
-CLARIFY = Q(clarification_pending=True)
+# A pending clarification always has its step's deadline; asking for it keeps the index range small (the
+# resolved reports without one are most of the table).
+CLARIFY = Q(clarification_pending=True, due_at__isnull=False)
 
 
 def waiting_for(viewer: User) -> Parts:
@@ -116,7 +131,7 @@ def waiting_for(viewer: User) -> Parts:
     if viewer.role == Role.SUPERVISOR:
         return {**dict.fromkeys(OPEN_STATES, here), **clarification}
     if viewer.role == Role.LEADER:
-        asked = Q(pk__in=_pending_opinions(viewer.agency_id).values("report_id"))
+        asked = Q(pk__in=_asked_open_for(viewer, pending=True))
         if viewer.agency is not None and viewer.agency.is_province_level:
             return {State.RECEIVED: here, State.COORDINATING: here | asked, **clarification}
         return {
@@ -130,15 +145,14 @@ def waiting_for(viewer: User) -> Parts:
         mine = here & Q(assignee_id=viewer.pk)
         return {State.IN_PROGRESS: mine, State.RESOLVED: mine & CLARIFY}
     if viewer.role == Role.SPECIALIST:
-        return {State.COORDINATING: Q(pk__in=_pending_opinions(viewer.agency_id).values("report_id"))}
+        return {State.COORDINATING: Q(pk__in=_asked_open_for(viewer, pending=True))}
     return {}
 
 
 def _agency_work(viewer: User) -> Parts:
     """Open cases of the viewer's agencies (and clarifications asked of them)."""
     if viewer.role == Role.SPECIALIST:
-        asked = Q(pk__in=OpinionRequest.objects.filter(department_id=viewer.agency_id).values("report_id"))
-        return dict.fromkeys(OPEN_STATES, asked)
+        return {State.COORDINATING: Q(pk__in=_asked_open_for(viewer, pending=False))}
     ids = watched_agency_ids(viewer)
     where = Q() if ids is None else Q(agency_id__in=ids)
     return {**dict.fromkeys(OPEN_STATES, where), State.RESOLVED: where & CLARIFY}
@@ -459,11 +473,16 @@ class TabCount:
 def inbox_counts(
     *, viewer: User, filters: InboxFilters, now: datetime, soon: datetime, cap: int = COUNT_CAP
 ) -> list[TabCount]:
-    """How many cases each tab holds, counted up to `cap` (a bounded query on a million reports)."""
-    scope = report_scope(viewer).filter(filters.condition())
+    """How many cases each tab holds, counted up to `cap` (a bounded query on a million reports).
+
+    The open tabs' conditions lie within report_scope by construction (the viewer's own agencies, the
+    agencies below a leader's, a department's asked cases; tests/console/test_inbox.py checks it for every
+    role), so they are counted without it; the done tab, which reads the viewer's past events, keeps it."""
     counts = []
     for key, label in TABS:
-        n = scope.filter(tab_condition(viewer, key, now, soon)).order_by()[: cap + 1].count()
+        base = report_scope(viewer) if key == "done" else Report.objects.all()
+        qs = base.filter(tab_condition(viewer, key, now, soon)).filter(filters.condition())
+        n = qs.order_by()[: cap + 1].count()
         counts.append(TabCount(key, label, min(n, cap), n > cap))
     return counts
 

@@ -47,6 +47,20 @@ class Cases:
     def _next(report: Report, minutes: int = 10) -> datetime:
         return report.updated_at + timedelta(minutes=minutes)
 
+    def leader_of(self, report: Report) -> User:
+        org = self.org
+        if report.agency_id == org.commune.pk:
+            return org.commune_leader
+        if report.agency_id == org.other_commune.pk:
+            return org.other_leader
+        assert org.district is not None and report.agency_id == org.district.pk
+        return org.district_leader
+
+    def officer_of(self, report: Report) -> User:
+        if report.agency_id == self.org.commune.pk:
+            return self.org.officer
+        return self.org.person(f"officer-{report.agency_id}", report.agency, User.Role.OFFICER)
+
     def routed(self, **kw: Any) -> Report:
         report = self.received(**kw)
         services.report_forward(report=report, actor=self.org.operator, now=self._next(report))
@@ -55,20 +69,23 @@ class Cases:
     def in_progress(self, **kw: Any) -> Report:
         report = self.routed(**kw)
         services.report_assign(
-            report=report, actor=self.org.commune_leader, officer=self.org.officer, now=self._next(report)
+            report=report,
+            actor=self.leader_of(report),
+            officer=self.officer_of(report),
+            now=self._next(report),
         )
         return report
 
     def awaiting_approval(self, **kw: Any) -> Report:
         report = self.in_progress(**kw)
         services.report_submit_result(
-            report=report, actor=self.org.officer, result_text="Đã xử lý xong.", now=self._next(report)
+            report=report, actor=report.assignee, result_text="Đã xử lý xong.", now=self._next(report)
         )
         return report
 
     def resolved(self, **kw: Any) -> Report:
         report = self.awaiting_approval(**kw)
-        services.report_approve(report=report, actor=self.org.commune_leader, now=self._next(report))
+        services.report_approve(report=report, actor=self.leader_of(report), now=self._next(report))
         return report
 
     def coordinating(self, *, ask: bool = True, **kw: Any) -> Report:
@@ -76,12 +93,12 @@ class Cases:
         report = self.routed(**kw)
         services.report_escalate(
             report=report,
-            actor=self.org.commune_leader,
+            actor=self.leader_of(report),
             note="Vượt thẩm quyền của xã.",
             now=self._next(report),
         )
         while not report.agency.is_province_level:
-            leader = self.org.district_leader
+            leader = self.leader_of(report)
             services.report_escalate(
                 report=report, actor=leader, note="Vượt thẩm quyền của huyện.", now=self._next(report)
             )

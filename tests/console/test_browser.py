@@ -408,7 +408,7 @@ def test_supervisor_board_and_screens_for_the_guides(browser, live_server, org):
     assert "3 phản ánh quá hạn" in supervisor.inner_text("main")
     shot(supervisor, "giam-sat-qua-han", full=True)
 
-    admin = make_user(org.ioc, User.Role.ADMIN)
+    admin = make_user(org.ioc, User.Role.ADMIN, name="Phạm Quang Huy")
     page = staff(browser, live_server, admin)
     page.click('nav.c-nav >> text="Nhập tài khoản"')
     csv = "Mã cơ quan,Vai trò,Họ và tên,Điện thoại,Thư điện tử,Tên đăng nhập\n"

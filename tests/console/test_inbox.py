@@ -331,3 +331,40 @@ def test_the_console_speaks_english_when_asked(org, cases: Cases):
     assert "To do" in inbox and "My agency" in inbox and "Due soon" in inbox
     case = client.get(f"/console/phan-anh/{report.pk}/").content.decode()
     assert "Timeline" in case and "Assign within 1 working hour" in case
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "operator",
+        "ioc_leader",
+        "supervisor",
+        "commune_leader",
+        "officer",
+        "officer2",
+        "other_leader",
+        "district_leader",
+        "district_officer",
+        "specialist0",
+        "specialist1",
+    ],
+)
+def test_every_tab_stays_within_the_viewers_scope(org2022, cases2022: Cases, key):
+    """R-3.2, R-14.2: the tabs' conditions (counted without report_scope) never reach beyond it."""
+    from pakn.reports.selectors import report_scope
+    from pakn.reports.workflow import ReporterActor
+    from tests.console.test_access import person
+
+    for state in ("received", "routed", "in_progress", "awaiting_approval", "coordinating"):
+        getattr(cases2022, state)()
+        getattr(cases2022, state)(area=org2022.other_commune.area)
+    asked_elsewhere = cases2022.resolved(area=org2022.other_commune.area)
+    services.report_reply(report=asked_elsewhere, actor=ReporterActor(asked_elsewhere.pk), note="Làm rõ?")
+    viewer = person(org2022, key)
+    now = timezone.now()
+    visible = set(report_scope(viewer).values_list("pk", flat=True))
+    for tab in ("mine", "agency", "due_soon", "overdue"):
+        rows = set(
+            Report.objects.filter(selectors.tab_condition(viewer, tab, now, now)).values_list("pk", flat=True)
+        )
+        assert rows <= visible, (key, tab)

@@ -14,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = 0
-        for base in settings.LOCALE_PATHS:
+        app_locales = sorted(Path(settings.BASE_DIR, "pakn").glob("*/locale"))
+        for base in [*settings.LOCALE_PATHS, *app_locales]:
             for po_path in sorted(Path(base).glob("*/LC_MESSAGES/*.po")):
                 with open(po_path, "rb") as f:
                     catalog = read_po(f)
