@@ -15,5 +15,6 @@ urlpatterns = [
     path("console/", include("pakn.console.urls")),
     path("api/v1/", include("pakn.api.urls")),
     path("open311/v2/", include("pakn.open311.urls")),
+    path("du-lieu-mo/", include("pakn.stats.public_urls")),
     path("", include("pakn.portal.urls")),
 ]

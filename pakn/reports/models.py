@@ -181,6 +181,7 @@ class Report(models.Model):
             models.Index(fields=["state", "due_at"], name="report_state_due"),
             models.Index(fields=["agency", "state", "due_at"], name="report_agency_state_due"),
             models.Index(fields=["assignee", "state"], name="report_assignee_state"),
+            models.Index(fields=["updated_at"], name="report_updated"),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +246,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["step", "at"], name="event_step_at"),
             models.Index(fields=["agency", "at"], name="event_agency_at"),
+            # Statistics by action and by receiving agency over a period (docs/statistics.md).
+            models.Index(fields=["action", "at"], name="event_action_at"),
+            models.Index(fields=["target_agency", "at"], name="event_target_at"),
         ]
 
     def __str__(self) -> str:

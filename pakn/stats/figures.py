@@ -181,14 +181,22 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
     skipped before the timeline is read (a report's `updated_at` is the time of its last event).
     """
     last = _last_event_before(moment)
-    reports = (
+    alive = Q(state__in=OPEN_STATES) | Q(updated_at__gte=moment)
+    if scope.agency_ids is None:
         # Two index-friendly candidate lists (open now; changed since), each a sub-query the database reads
         # through its own index, rather than every report created before the moment.
-        Report.objects.filter(
+        candidates = Report.objects.filter(
             Q(pk__in=Report.objects.filter(state__in=OPEN_STATES).values("pk"))
             | Q(pk__in=Report.objects.filter(updated_at__gte=moment).values("pk"))
         )
-        .filter(created_at__lt=moment)
+    else:
+        ids = sorted(scope.agency_ids)
+        # Only a report that reached an agency of the scope by then can be held by it: a cheap, indexed
+        # pre-selection (events by agency and time) before the timeline of each candidate is read.
+        reached = Event.objects.filter(Q(agency_id__in=ids) | Q(target_agency_id__in=ids), at__lt=moment)
+        candidates = Report.objects.filter(pk__in=reached.values("report_id")).filter(alive)
+    reports = (
+        candidates.filter(created_at__lt=moment)
         .annotate(
             state_at=Subquery(last.values("to_state")[:1]),
             due_at_then=Subquery(last.values("due_at")[:1]),
@@ -200,11 +208,7 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
         .filter(state_at__in=sorted(OPEN_STATES))
     )
     if scope.agency_ids is not None:
-        ids = sorted(scope.agency_ids)
-        # Only a report that reached an agency of the scope by then can be held by it: a cheap, indexed
-        # pre-selection (events by agency and time) before the timeline of each candidate is read.
-        reached = Event.objects.filter(Q(agency_id__in=ids) | Q(target_agency_id__in=ids), at__lt=moment)
-        reports = reports.filter(pk__in=reached.values("report_id"), holder_at__in=ids)
+        reports = reports.filter(holder_at__in=sorted(scope.agency_ids))
     return reports
 
 

@@ -237,6 +237,8 @@ def periodic_print(request: HttpRequest) -> HttpResponse:
     if q.scope.agency is None:
         governing, issuer = settings.PAKN_REPORT_GOVERNING_BODY, settings.PAKN_REPORT_ISSUER
         symbol, signer = settings.PAKN_REPORT_SYMBOL, settings.PAKN_REPORT_SIGNER_TITLE
+        office = Agency.objects.filter(kind=Agency.Kind.SUPERVISOR).order_by("pk").first()
+        issuer_name = office.name if office is not None else issuer.capitalize()
     else:
         parent = q.scope.agency.parent
         governing = (
@@ -245,6 +247,7 @@ def periodic_print(request: HttpRequest) -> HttpResponse:
             else settings.PAKN_REPORT_GOVERNING_BODY
         )
         issuer, symbol, signer = q.scope.agency.name, "BC", "THỦ TRƯỞNG CƠ QUAN"
+        issuer_name = q.scope.agency.name
     tables = {t.key: t for t in report.tables}
     # A4 portrait holds about ten columns: the printed per-agency table keeps the figures of.
     tables["agencies"] = tables["agencies"].only(
@@ -263,6 +266,7 @@ def periodic_print(request: HttpRequest) -> HttpResponse:
         "tables": tables,
         "governing": governing.upper(),
         "issuer": issuer.upper(),
+        "issuer_name": issuer_name,
         "symbol": symbol,
         "signer": signer,
         "place": settings.PAKN_REPORT_PLACE,

@@ -136,7 +136,7 @@ def crawl(client) -> dict[str, tuple[str, bytes]]:
                     continue
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
             if "json" in content_type:
-                queue += [p["url"] for p in json.loads(text).get("reports", [])]
+                queue += [p["url"] for p in json.loads(text).get("reports", []) if "url" in p]
     return seen
 
 

@@ -295,3 +295,28 @@ def test_pages_follow_the_language_but_files_stay_vietnamese(client, dataset, fr
     assert response.content.decode("utf-8-sig").startswith("Chỉ tiêu,Kỳ này,Kỳ trước")
     printed = client.get(reverse("stats:periodic_print"), APRIL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Số phản ánh tiếp nhận trong kỳ" in printed and "tháng 4 năm 2026" in printed
+
+
+def test_an_agencys_printed_report_is_issued_by_the_agency(client, dataset, frozen):
+    html = get(client, dataset.org.commune_leader, "periodic_print", **APRIL).content.decode()
+    assert dataset.c1.name.upper() in html and "/BC<" in html
+    assert f"{dataset.c1.name} báo cáo kết quả" in html
+    assert "Văn phòng UBND tỉnh báo cáo" not in html
+
+
+def test_the_administrator_reads_explanations_in_the_admin(client, dataset, frozen):
+    from pakn.stats.services import late_explanation_save
+
+    late_explanation_save(
+        actor=dataset.org.commune_leader,
+        report=dataset.r["R9"],
+        step="handle",
+        due_at=at("2026-04-21 08:30"),
+        agency=dataset.c1,
+        text="Chờ đơn vị cấp nước phối hợp.",
+        now=NOW,
+    )
+    admin = make_user(dataset.org.ioc, User.Role.ADMIN)
+    client.force_login(admin)
+    page = client.get("/admin/stats/lateexplanation/")
+    assert page.status_code == 200 and dataset.r["R9"].tracking_code in page.content.decode()
