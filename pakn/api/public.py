@@ -33,10 +33,11 @@ from pakn.api.common import (
 )
 from pakn.org.models import Area, Category
 from pakn.reports import services
+from pakn.reports.actions import allowed_actions, label_of
 from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Attachment, Event, Report, State
 from pakn.reports.selectors import events_for_reporter, public_events, public_report, public_reports
-from pakn.reports.workflow import TRANSITIONS, ReporterActor
+from pakn.reports.workflow import ReporterActor
 
 router = Router(tags=["Người dân"], throttle=[AddressRate("read")])
 reporter_router = Router(
@@ -288,18 +289,8 @@ def report_detail(request: HttpRequest, tracking_code: str) -> Any:
 
 
 def _reporter_actions(report: Report) -> list[str]:
-    actor = ReporterActor(report.pk)
-    from pakn.reports.workflow import allowed_actions
-
-    actions = [
-        t.action for t in allowed_actions(report, actor) if t.action in ("supplement", "reply", "rate")
-    ]
-    # The table knows states; the effect also refuses a second rating.
-    return [a for a in actions if not (a == "rate" and report.rating)]
-
-
-def _label(action: str) -> str:
-    return TRANSITIONS[action].label if action in TRANSITIONS else "Gửi phản ánh"
+    """What the reporter may do now: exactly `allowed_actions` for him."""
+    return [spec.action for spec in allowed_actions(report, ReporterActor(report.pk))]
 
 
 def _my_report(request: HttpRequest, report: Report) -> dict[str, Any]:
@@ -334,7 +325,7 @@ def _my_report(request: HttpRequest, report: Report) -> dict[str, Any]:
             {
                 "at": e.at,
                 "action": e.action,
-                "label": _label(e.action),
+                "label": label_of(e.action),
                 "agency": e.agency.name if e.agency else "",
                 "target_agency": e.target_agency.name if e.target_agency else "",
                 "to_state": e.to_state,
@@ -417,7 +408,7 @@ def my_messages(request: HttpRequest) -> Any:
             "sender": e.actor_kind if e.actor_kind != Event.ActorKind.STAFF else "agency",
             "agency": e.agency.name if e.agency else "",
             "action": e.action,
-            "label": _label(e.action),
+            "label": label_of(e.action),
             "text": e.note or (report.result_text if e.action in ("approve", "publish_result") else ""),
         }
         for e in events
@@ -439,7 +430,7 @@ def my_message(request: HttpRequest, payload: s.MessageIn) -> Any:
         sender="reporter",
         agency=report.agency.name,
         action=event.action,
-        label=_label(event.action),
+        label=label_of(event.action),
         text=event.note,
     )
 

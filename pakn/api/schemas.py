@@ -8,6 +8,14 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from pakn.reports.actions import SPECS
+
+
+def _limit(action: str, name: str) -> int | None:
+    """An input's length limit, from the action's spec (the same on every surface)."""
+    return SPECS[action].input(name).max_length
+
+
 StateCode = Literal[
     "received",
     "awaiting_info",
@@ -150,12 +158,12 @@ class MyReportOut(PublicReportDetailOut):
 class SupplementIn(Schema):
     """R-7.2b: what the IOC asked for; every field optional, at least one needed. Media in `media` parts."""
 
-    note: str = Field("", max_length=5000, examples=["Vị trí: cạnh cột điện số 12."])
-    reporter_name: str = Field("", max_length=200)
-    reporter_address: str = Field("", max_length=300)
-    reporter_phone: str = Field("", max_length=30)
-    reporter_id_number: str = Field("", max_length=20)
-    address_text: str = Field("", max_length=300)
+    note: str = Field("", max_length=_limit("supplement", "note"), examples=["Vị trí: cạnh cột điện số 12."])
+    reporter_name: str = Field("", max_length=_limit("supplement", "reporter_name"))
+    reporter_address: str = Field("", max_length=_limit("supplement", "reporter_address"))
+    reporter_phone: str = Field("", max_length=_limit("supplement", "reporter_phone"))
+    reporter_id_number: str = Field("", max_length=_limit("supplement", "reporter_id_number"))
+    address_text: str = Field("", max_length=_limit("supplement", "address_text"))
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     area: str | None = Field(None, description="The commune's code")
@@ -171,7 +179,9 @@ class MessageOut(Schema):
 
 
 class MessageIn(Schema):
-    text: str = Field(min_length=1, max_length=5000, examples=["Đề nghị cho biết thời gian hoàn thành."])
+    text: str = Field(
+        min_length=1, max_length=_limit("reply", "note"), examples=["Đề nghị cho biết thời gian hoàn thành."]
+    )
 
 
 class RatingIn(Schema):
@@ -380,66 +390,6 @@ class OfficerOut(UserRef):
 
 class AgencyOut(AgencyRef):
     parent_code: str | None
-
-
-# --- Staff: workflow actions (each optionally with the `version` of the case the user saw) --------------
-
-
-class _Versioned(Schema):
-    version: int | None = Field(None, ge=0, description="The case's version as seen; 409 if it changed")
-
-
-class ForwardIn(_Versioned):
-    agency: str | None = Field(None, description="Agency code; default: the commune where it happened")
-    note: str = Field("", max_length=2000)
-
-
-class NoteIn(_Versioned):
-    note: str = Field(min_length=1, max_length=5000)
-
-
-class RejectIn(_Versioned):
-    reason_code: Literal["complaint", "legal_advice", "unlawful", "invalid", "duplicate", "other"] = "other"
-    note: str = Field("", max_length=2000)
-
-
-class AssignIn(_Versioned):
-    officer: int = Field(description="The officer's id (GET /staff/officers)")
-    note: str = Field("", max_length=2000)
-
-
-class EscalateIn(_Versioned):
-    note: str = Field(min_length=1, max_length=2000)
-    is_complex: bool = Field(False, description="R-7.4b: a complex case (a district then has 2 working days)")
-
-
-class ResultIn(_Versioned):
-    result_text: str = Field(min_length=1, max_length=5000)
-
-
-class ApproveIn(_Versioned):
-    result_text: str = Field("", max_length=5000, description="Edit the result as approved (optional)")
-    note: str = Field("", max_length=2000)
-
-
-class OpinionsIn(_Versioned):
-    departments: list[str] = Field(min_length=1, description="Department codes")
-    question: str = Field(min_length=1, max_length=5000)
-
-
-class OpinionIn(_Versioned):
-    answer: str = Field(min_length=1, max_length=5000)
-
-
-class PublishIn(_Versioned):
-    result_text: str = Field(min_length=1, max_length=5000)
-    note: str = Field("", max_length=2000)
-
-
-class MarkIn(_Versioned):
-    mark: Literal["valuable", "abusive", "complex", "state_secret"]
-    value: bool = True
-    note: str = Field("", max_length=2000)
 
 
 class NotificationOut(Schema):

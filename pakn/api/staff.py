@@ -5,7 +5,6 @@ pakn.reports.services; a case lists the actions the workflow allows this user no
 valid buttons. Personal data only through GET …/reporter, to those who may see it, every view recorded.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -22,6 +21,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from pakn.api import schemas as s
+from pakn.api.actions import by_code, register_actions
 from pakn.api.common import (
     IDEMPOTENCY_PARAMETER,
     AddressRate,
@@ -39,7 +39,7 @@ from pakn.api.problems import Problem, problem
 from pakn.api.tokens import LoginFailed, token_issue, token_revoke
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import commune_agency_for_area
-from pakn.reports import services
+from pakn.reports.actions import allowed_actions, label_of
 from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
 from pakn.reports.selectors import (
     can_see_personal_data,
@@ -47,7 +47,7 @@ from pakn.reports.selectors import (
     report_personal_data,
     report_scope,
 )
-from pakn.reports.workflow import TRANSITIONS, StaleReport, allowed_actions
+from pakn.reports.sla import Clock
 
 auth_router = Router(tags=["Cán bộ: đăng nhập"])
 router = Router(tags=["Cán bộ"], auth=staff_auth)
@@ -186,14 +186,8 @@ def token_delete_current(request: HttpRequest) -> Any:
 # --- The inbox (R-7, R-10.1) ---------------------------------------------------------------------------------
 
 
-def _countdown(report: Report, now: Any, soon: Any, calendar: Any) -> str:
-    from pakn.console.selectors import countdown
-
-    c = countdown(report.due_at, now=now, soon=soon, calendar=calendar) if report.is_open else None
-    return c.text if c else ""
-
-
-def _summary(report: Report, now: Any, soon: Any, calendar: Any) -> dict[str, Any]:
+def _summary(report: Report, clock: Clock) -> dict[str, Any]:
+    countdown = clock.for_report(report)
     excerpt = report.content if len(report.content) <= 200 else report.content[:199].rstrip() + "…"
     return {
         "id": report.pk,
@@ -206,8 +200,8 @@ def _summary(report: Report, now: Any, soon: Any, calendar: Any) -> dict[str, An
         "state_label": str(State(report.state).label),
         "step": report.step,
         "due_at": report.due_at,
-        "is_overdue": report.is_overdue(now),
-        "countdown": _countdown(report, now, soon, calendar),
+        "is_overdue": report.is_overdue(clock.now),
+        "countdown": countdown.text if countdown else "",
         "agency": _agency_ref(report.agency),
         "assignee": _user_ref(report.assignee),
         "channel": report.channel,
@@ -215,15 +209,6 @@ def _summary(report: Report, now: Any, soon: Any, calendar: Any) -> dict[str, An
         "updated_at": report.updated_at,
         "clarification_pending": report.clarification_pending,
     }
-
-
-def _by_code(model: Any, code: str | None, field: str, message: str, **extra: Any) -> Any:
-    if not code:
-        return None
-    found = model.objects.filter(code=code, **extra).first()
-    if found is None:
-        raise ValidationError({field: message})
-    return found
 
 
 @router.get("/inbox", response=s.InboxOut, summary="Hộp việc: các tab và bộ lọc như bảng điều khiển")
@@ -234,21 +219,19 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
     tracking code, or (for roles that handle personal data) a phone or ID number, recorded (R-3.2).
     """
     from pakn.console import selectors as console
-    from pakn.workdays.calendar import get_calendar
 
     user = staff_of(request)
     inbox_filters = console.InboxFilters(
-        category=_by_code(Category, filters.category, "category", "Lĩnh vực không tồn tại."),
-        area=_by_code(Area, filters.area, "area", "Đơn vị hành chính không tồn tại.", is_active=True),
+        category=by_code(Category, filters.category, "category", "Lĩnh vực không tồn tại."),
+        area=by_code(Area, filters.area, "area", "Đơn vị hành chính không tồn tại.", is_active=True),
         state=filters.state or "",
         channel=filters.channel or "",
-        agency=_by_code(Agency, filters.agency, "agency", "Cơ quan không tồn tại."),
+        agency=by_code(Agency, filters.agency, "agency", "Cơ quan không tồn tại."),
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    now = timezone.now()
-    calendar = get_calendar()
-    soon = console.due_soon_limit(now, calendar)
+    clock = Clock.start()
+    now, soon = clock.now, clock.soon
     message = ""
     next_cursor: str | None = None
     if filters.q:
@@ -273,7 +256,7 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
     counts = console.inbox_counts(viewer=user, filters=inbox_filters, now=now, soon=soon)
     return {
         "tab": filters.tab,
-        "items": [_summary(r, now, soon, calendar) for r in rows],
+        "items": [_summary(r, clock) for r in rows],
         "next_cursor": next_cursor,
         "counts": [
             {"tab": c.key, "label": console.tab_label(user, c.key), "count": c.count, "capped": c.capped}
@@ -285,47 +268,18 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
 
 # --- A case ---------------------------------------------------------------------------------------------------
 
-# The endpoint of each workflow action, by the action's code.
-ACTION_PATHS: dict[str, str] = {
-    "forward": "forward",
-    "request_info": "request-info",
-    "reject": "reject",
-    "assign": "assign",
-    "reassign": "reassign",
-    "escalate": "escalate",
-    "report_result": "result",
-    "approve": "approve",
-    "return_result": "return",
-    "request_opinions": "request-opinions",
-    "give_opinion": "opinion",
-    "publish_result": "publish",
-    "take_over": "take-over",
-    "clarify": "clarify",
-    "mark_valuable": "marks",
-    "mark_abusive": "marks",
-    "mark_state_secret": "marks",
-    "mark_complex": "marks",
-    "bar_reporter": "bar-reporter",
-}
-
-
-def _offered(report: Report, action: str) -> bool:
-    """What the table allows in this state, less what the action's effect would refuse anyway."""
-    return not (action == "clarify" and not report.clarification_pending)
-
 
 def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
-    from pakn.console.selectors import case_events, case_opinions, due_soon_limit
+    from pakn.console.selectors import case_events, case_opinions
     from pakn.portal.selectors import attachment_is_public
-    from pakn.workdays.calendar import get_calendar
 
-    now = timezone.now()
-    calendar = get_calendar()
+    clock = Clock.start()
+    now = clock.now
     base = reverse("api:case", args=[report.pk])
     actions = [
-        {"action": t.action, "label": t.label, "method": "POST", "path": f"{base}/{ACTION_PATHS[t.action]}"}
-        for t in allowed_actions(report, user)
-        if t.action in ACTION_PATHS and _offered(report, t.action)
+        {"action": spec.action, "label": spec.title(), "method": "POST", "path": f"{base}/{spec.api_path}"}
+        for spec in allowed_actions(report, user, now=now)
+        if spec.api_path
     ]
     suggested = None
     if any(a["action"] == "forward" for a in actions) and report.area_id:
@@ -334,7 +288,7 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         Attachment.objects.filter(report=report).select_related("event").order_by("created_at", "pk")
     )
     return {
-        **_summary(report, now, due_soon_limit(now, calendar), calendar),
+        **_summary(report, clock),
         "content": report.content,
         "address_text": report.address_text,
         "area_code": report.area.code if report.area else None,
@@ -359,7 +313,7 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
                 "seq": e.seq,
                 "at": e.at,
                 "action": e.action,
-                "label": TRANSITIONS[e.action].label if e.action in TRANSITIONS else "Gửi phản ánh",
+                "label": label_of(e.action),
                 "actor": _user_ref(e.actor),
                 "actor_kind": e.actor_kind,
                 "agency": e.agency.name if e.agency else "",
@@ -501,156 +455,9 @@ def case_upload(request: HttpRequest, case_id: int, media: File[list[UploadedFil
     return 201, s.CaseOut(**_case(request, report, user))
 
 
-# --- Workflow actions: one endpoint each -----------------------------------------------------------------------
+# --- Workflow actions: one endpoint each, derived from the action specs (pakn.api.actions) -------------------
 
-
-def _acting(request: HttpRequest, case_id: int, version: int | None) -> tuple[User, Report]:
-    user = staff_of(request)
-    report = _case_for(user, case_id)
-    if version is not None and version != report.version:
-        raise StaleReport("Vụ việc vừa được người khác cập nhật. Vui lòng tải lại và thử lại.")
-    return user, report
-
-
-def _agency(code: str | None, field: str) -> Agency | None:
-    return _by_code(Agency, code, field, "Cơ quan không tồn tại.", is_active=True)
-
-
-def _officer(user_id: int) -> User:
-    officer = User.objects.filter(pk=user_id).select_related("agency").first()
-    if officer is None:
-        raise ValidationError({"officer": "Không tìm thấy cán bộ này."})
-    return officer
-
-
-def _action(path: str, schema: type[Schema], summary: str, run: Callable[[User, Report, Any], Any]) -> None:
-    """Register POST /staff/cases/{case_id}/<path>: act, then answer with the case as it is now."""
-
-    def view(request: HttpRequest, case_id: int, payload: Any) -> Any:
-        user, report = _acting(request, case_id, payload.version)
-        run(user, report, payload)
-        return 200, s.CaseOut(**_case(request, report_get_for(user, report.pk), user))
-
-    view.__name__ = f"case_{path.replace('-', '_')}"
-    view.__annotations__ = {"request": HttpRequest, "case_id": int, "payload": schema, "return": Any}
-    router.post(
-        f"/cases/{{case_id}}/{path}",
-        response={200: s.CaseOut},
-        summary=summary,
-        openapi_extra=POST_EXTRA,
-    )(idempotent(staff_scope)(view))
-
-
-_action(
-    "forward",
-    s.ForwardIn,
-    "Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (R-7.2a)",
-    lambda u, r, p: services.report_forward(
-        report=r, actor=u, agency=_agency(p.agency, "agency"), note=p.note
-    ),
-)
-_action(
-    "request-info",
-    s.NoteIn,
-    "Đề nghị người phản ánh bổ sung thông tin trong 01 giờ (R-7.2b)",
-    lambda u, r, p: services.report_request_info(report=r, actor=u, note=p.note),
-)
-_action(
-    "reject",
-    s.RejectIn,
-    "Từ chối tiếp nhận, nêu lý do (R-7.2c, R-1.2, R-5.3)",
-    lambda u, r, p: services.report_reject(report=r, actor=u, reason_code=p.reason_code, note=p.note),
-)
-_action(
-    "assign",
-    s.AssignIn,
-    "Phân công cán bộ xử lý (R-7.3a, R-7.4a)",
-    lambda u, r, p: services.report_assign(report=r, actor=u, officer=_officer(p.officer), note=p.note),
-)
-_action(
-    "reassign",
-    s.AssignIn,
-    "Phân công lại cán bộ xử lý",
-    lambda u, r, p: services.report_reassign(report=r, actor=u, officer=_officer(p.officer), note=p.note),
-)
-_action(
-    "escalate",
-    s.EscalateIn,
-    "Chuyển cấp trên khi vượt thẩm quyền (R-7.3b, R-7.4b)",
-    lambda u, r, p: services.report_escalate(report=r, actor=u, note=p.note, is_complex=p.is_complex),
-)
-_action(
-    "result",
-    s.ResultIn,
-    "Báo cáo kết quả xử lý cho lãnh đạo (R-7.3a)",
-    lambda u, r, p: services.report_submit_result(report=r, actor=u, result_text=p.result_text),
-)
-_action(
-    "approve",
-    s.ApproveIn,
-    "Duyệt kết quả, công khai và gửi người phản ánh (R-7.3a)",
-    lambda u, r, p: services.report_approve(report=r, actor=u, result_text=p.result_text, note=p.note),
-)
-_action(
-    "return",
-    s.NoteIn,
-    "Trả lại kết quả để xử lý tiếp",
-    lambda u, r, p: services.report_return(report=r, actor=u, note=p.note),
-)
-
-
-def _departments(codes: list[str]) -> list[Agency]:
-    found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise ValidationError({"departments": f"Không tìm thấy cơ quan: {', '.join(missing)}."})
-    return [found[c] for c in dict.fromkeys(codes)]
-
-
-_action(
-    "request-opinions",
-    s.OpinionsIn,
-    "Xin ý kiến các sở, ngành (R-7.5)",
-    lambda u, r, p: services.report_request_opinions(
-        report=r, actor=u, departments=_departments(p.departments), question=p.question
-    ),
-)
-_action(
-    "opinion",
-    s.OpinionIn,
-    "Sở, ngành cho ý kiến (R-7.5)",
-    lambda u, r, p: services.report_give_opinion(report=r, actor=u, answer=p.answer),
-)
-_action(
-    "publish",
-    s.PublishIn,
-    "Công khai kết quả cấp tỉnh (R-7.5)",
-    lambda u, r, p: services.report_publish_result(report=r, actor=u, result_text=p.result_text, note=p.note),
-)
-_action(
-    "take-over",
-    s.NoteIn,
-    "Văn phòng UBND tỉnh chủ trì xử lý (R-4.4)",
-    lambda u, r, p: services.report_take_over(report=r, actor=u, note=p.note),
-)
-_action(
-    "clarify",
-    s.NoteIn,
-    "Trả lời đề nghị làm rõ của người phản ánh (R-8.2)",
-    lambda u, r, p: services.report_clarify(report=r, actor=u, note=p.note),
-)
-_action(
-    "marks",
-    s.MarkIn,
-    "Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (R-15, R-7.4b, R-9.2)",
-    lambda u, r, p: services.report_mark(report=r, actor=u, mark=p.mark, value=p.value, note=p.note),
-)
-_action(
-    "bar-reporter",
-    s.NoteIn,
-    "Hạn chế người gửi nhiều lần phản ánh sai sự thật (R-15.2)",
-    lambda u, r, p: services.reporter_bar(report=r, actor=u, note=p.note),
-)
+register_actions(router, _case, s.CaseOut, POST_EXTRA)
 
 
 # --- Choices for the actions ---------------------------------------------------------------------------------------
@@ -720,7 +527,7 @@ def _concerning(user: User) -> Q:
 
 def _notification_text(e: Event) -> str:
     code = e.report.tracking_code
-    label = TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action
+    label = label_of(e.action)
     if e.action in ("forward", "escalate", "take_over") and e.target_agency:
         return f"Phản ánh {code} được chuyển đến {e.target_agency.name} ({label.lower()})."
     if e.action in ("assign", "reassign"):

@@ -1,15 +1,14 @@
-"""Forms of the console: one per workflow action (each knows the service it calls), the inbox filters,
+"""Forms of the console: the workflow actions' form (derived from each action's spec), the inbox filters,
 the second factor and the account import."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +23,8 @@ from pakn.console.selectors import (
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import commune_agency_for_area
 from pakn.reports import media, services
+from pakn.reports.actions import SPECS, ActionSpec, Group, Input, Kind
+from pakn.reports.forms import SpecForm
 from pakn.reports.models import Attachment, Channel, Event, Report, State
 
 Role = User.Role
@@ -50,32 +51,115 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def _textarea(rows: int = 4, **attrs: str) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": str(rows), **attrs})
+# --- Workflow actions: one form class, built from each action's spec ----------------------------------------
 
 
-# --- Workflow actions -------------------------------------------------------------------------------------
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        role = "Lãnh đạo" if obj.role == Role.LEADER else "Cán bộ"
+        return f"{obj} — {role}, {obj.open_cases} việc đang xử lý"
 
 
-class ActionForm(forms.Form):
-    """A form for one action of the workflow table; `perform` calls the service."""
+class ActionForm(SpecForm):
+    """The console's form for one action, derived from its spec (pakn.reports.actions); `perform` takes it.
 
-    action: ClassVar[str] = ""
-    submit_label: ClassVar[str | Promise] = _("Xác nhận")
-    help_text: ClassVar[str | Promise] = ""
-    danger: ClassVar[bool] = False
-    template_purpose: ClassVar[str] = ""  # response templates offered (ResponseTemplate.Purpose)
-    template_field: ClassVar[str] = ""
-    has_files: ClassVar[bool] = False
+    The spec gives the inputs, labels, limits and help texts; this class gives the console's choices for the
+    inputs that need them (agencies, officers, departments), the camera input for photos, and the response
+    templates offered for the first text input.
+    """
 
-    def __init__(self, *args: Any, report: Report, user: User, **kwargs: Any):
-        kwargs.setdefault("prefix", self.action)
-        super().__init__(*args, **kwargs)
-        self.report = report
+    def __init__(self, *args: Any, report: Report, user: User, action: str, **kwargs: Any):
+        spec = SPECS[action]
+        kwargs.setdefault("prefix", action)
         self.user = user
+        super().__init__(*args, spec=spec, report=report, **kwargs)
+        self.action = action
+        self.title = spec.title(report)
+        self.submit_label = spec.button()
+        self.help_text = spec.help_text(report)
+        self.danger = spec.danger
+        self.has_files = any(i.kind == Kind.FILES for i in spec.inputs)
+        texts = [i.name for i in spec.inputs if i.kind == Kind.TEXT]
+        self.template_purpose = spec.templates
+        self.template_field = texts[0] if texts and spec.templates else ""
+        if self.has_files:
+            # A result with photos is sent once even when retried (the client's key, see action_once).
+            self.fields["client_key"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, max_length=64
+            )
+
+    def field_for(self, item: Input) -> forms.Field | None:
+        if item.kind == Kind.AGENCY:
+            return self._agency_field(item)
+        if item.kind == Kind.OFFICER:
+            return self._officer_field(item)
+        if item.kind == Kind.DEPARTMENTS:
+            departments = Agency.objects.filter(kind=Agency.Kind.DEPARTMENT, is_active=True).order_by("name")
+            return forms.ModelMultipleChoiceField(
+                queryset=departments, widget=forms.CheckboxSelectMultiple, **self.common(item)
+            )
+        if item.kind == Kind.FILES:
+            options = self.common(item)
+            options["help_text"] = format_lazy(
+                _("{help} (ảnh tối đa {image} MB, video {video} MB)."),
+                help=str(options["help_text"]).rstrip("."),
+                image=settings.PAKN_MEDIA_LIMITS_MB["image"],
+                video=settings.PAKN_MEDIA_LIMITS_MB["video"],
+            )
+            return MultipleFileField(**options)
+        if item.kind == Kind.TOGGLE:
+            return None  # the console flips the mark: its value follows from the report
+        return super().field_for(item)
+
+    def _agency_field(self, item: Input) -> forms.Field:
+        field = forms.ModelChoiceField(
+            queryset=forward_targets().exclude(pk=self.report.agency_id),
+            empty_label=_("— Chọn cơ quan —"),
+            **self.common(item),
+        )
+        suggested = commune_agency_for_area(self.report.area) if self.report.area_id else None
+        if suggested:
+            field.initial = suggested.pk
+            field.help_text = format_lazy(_("Gợi ý theo địa điểm: {name}."), name=suggested.name)
+        return field
+
+    def _officer_field(self, item: Input) -> forms.Field:
+        officers = assignable_officers(self.report.agency)
+        field = OfficerChoiceField(
+            queryset=User.objects.filter(pk__in=[o.pk for o in officers]), **self.common(item)
+        )
+        field.choices = [("", "— Chọn cán bộ —")] + [
+            (o.pk, field.label_from_instance(o)) for o in officers if o.pk != self.report.assignee_id
+        ]
+        return field
+
+    def clean_photos(self) -> list[Any]:
+        files = self.cleaned_data.get("photos") or []
+        errors = []
+        for f in files:
+            try:
+                media.check_upload(f, field="photos")
+            except ValidationError as e:
+                errors.extend(e.messages)
+        existing = Attachment.objects.filter(report=self.report).count()
+        if files and existing + len(files) > settings.PAKN_MAX_ATTACHMENTS:
+            left = max(settings.PAKN_MAX_ATTACHMENTS - existing, 0)
+            errors.append(
+                f"Mỗi phản ánh có tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp; chỉ còn gửi được {left} tệp."
+            )
+        if errors:
+            raise ValidationError(errors)
+        return files
 
     def perform(self) -> Event:
-        raise NotImplementedError
+        params = self.params()
+        photos = params.pop("photos", None) or []
+        if self.spec.flag:
+            params["value"] = not getattr(self.report, self.spec.flag)
+        event = services.report_act(report=self.report, action=self.action, actor=self.user, **params)
+        for f in photos:
+            media.attachment_add(report=self.report, upload=f, by_reporter=False, event=event)
+        return event
 
     def templates(self) -> list[ResponseTemplate]:
         if not self.template_purpose:
@@ -97,446 +181,10 @@ class ActionForm(forms.Form):
             self.add_error(None, error.messages)
 
 
-class ForwardForm(ActionForm):
-    action = "forward"
-    submit_label = _("Chuyển xử lý")
-    help_text = _("Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc (R-7.2a).")
-
-    agency = forms.ModelChoiceField(
-        label=_("Cơ quan xử lý"), queryset=Agency.objects.none(), empty_label=_("— Chọn cơ quan —")
-    )
-    note = forms.CharField(label=_("Ghi chú (không bắt buộc)"), required=False, widget=_textarea(2))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = forward_targets().exclude(pk=self.report.agency_id)
-        self.suggested = commune_agency_for_area(self.report.area) if self.report.area_id else None
-        if self.suggested:
-            field.initial = self.suggested.pk
-            field.help_text = format_lazy(_("Gợi ý theo địa điểm: {name}."), name=self.suggested.name)
-
-    def perform(self) -> Event:
-        return services.report_forward(
-            report=self.report,
-            actor=self.user,
-            agency=self.cleaned_data["agency"],
-            note=self.cleaned_data["note"],
-        )
-
-
-class RequestInfoForm(ActionForm):
-    action = "request_info"
-    submit_label = _("Gửi đề nghị bổ sung")
-    help_text = _("Người phản ánh có 01 giờ để bổ sung; quá hạn phản ánh sẽ bị hủy (R-7.2b).")
-    template_purpose = ResponseTemplate.Purpose.REQUEST_INFO
-    template_field = "note"
-
-    note = forms.CharField(label=_("Thông tin cần bổ sung"), widget=_textarea(3))
-
-    def perform(self) -> Event:
-        return services.report_request_info(
-            report=self.report, actor=self.user, note=self.cleaned_data["note"]
-        )
-
-
-REJECT_CHOICES = [
-    ("complaint", _("Là khiếu nại, tố cáo (R-1.2)")),
-    ("legal_advice", _("Là đề nghị tư vấn pháp luật (R-1.2)")),
-    ("unlawful", _("Nội dung trái quy định của pháp luật (R-7.2c)")),
-    ("invalid", _("Không đáp ứng quy định về nội dung, thông tin (R-5.3)")),
-    ("duplicate", _("Trùng với phản ánh đã tiếp nhận")),
-    ("other", _("Lý do khác")),
-]
-
-
-class RejectForm(ActionForm):
-    action = "reject"
-    submit_label = _("Từ chối tiếp nhận")
-    help_text = _("Lý do từ chối được gửi cho người phản ánh.")
-    danger = True
-
-    reason_code = forms.ChoiceField(label=_("Lý do"), choices=REJECT_CHOICES)
-    note = forms.CharField(
-        label=_("Giải thích thêm"),
-        required=False,
-        widget=_textarea(2),
-        help_text=_("Bắt buộc khi chọn «Lý do khác»."),
-    )
-
-    def perform(self) -> Event:
-        return services.report_reject(
-            report=self.report,
-            actor=self.user,
-            reason_code=self.cleaned_data["reason_code"],
-            note=self.cleaned_data["note"],
-        )
-
-
-class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        role = "Lãnh đạo" if obj.role == Role.LEADER else "Cán bộ"
-        return f"{obj} — {role}, {obj.open_cases} việc đang xử lý"
-
-
-class AssignForm(ActionForm):
-    action = "assign"
-    submit_label = _("Phân công")
-    help_text = _("Phân công trong 01 giờ làm việc (R-7.3a, R-7.4a).")
-
-    officer = OfficerChoiceField(
-        label=_("Cán bộ xử lý"), queryset=User.objects.none(), empty_label=_("— Chọn cán bộ —")
-    )
-    note = forms.CharField(label=_("Chỉ đạo (không bắt buộc)"), required=False, widget=_textarea(2))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        officers = assignable_officers(self.report.agency)
-        field = self.fields["officer"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(pk__in=[o.pk for o in officers])
-        field.choices = [("", "— Chọn cán bộ —")] + [
-            (o.pk, field.label_from_instance(o)) for o in officers if o.pk != self.report.assignee_id
-        ]
-
-    def perform(self) -> Event:
-        return services.report_assign(
-            report=self.report,
-            actor=self.user,
-            officer=self.cleaned_data["officer"],
-            note=self.cleaned_data["note"],
-        )
-
-
-class ReassignForm(AssignForm):
-    action = "reassign"
-    submit_label = _("Phân công lại")
-    help_text = _("Giao phản ánh cho cán bộ khác của cơ quan.")
-
-    def perform(self) -> Event:
-        return services.report_reassign(
-            report=self.report,
-            actor=self.user,
-            officer=self.cleaned_data["officer"],
-            note=self.cleaned_data["note"],
-        )
-
-
-class EscalateForm(ActionForm):
-    action = "escalate"
-    submit_label = _("Chuyển cấp trên")
-
-    note = forms.CharField(label=_("Lý do chuyển cấp trên"), widget=_textarea(3))
-    is_complex = forms.BooleanField(
-        label=_("Vụ việc phức tạp (được chuyển trong tối đa 02 ngày làm việc, R-7.4b)"), required=False
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        parent = self.report.agency.parent
-        self.target = parent
-        if self.report.agency.kind != Agency.Kind.DISTRICT:
-            del self.fields["is_complex"]
-
-    @property
-    def help(self) -> str:
-        if self.target is None:
-            return "Cơ quan này không có cấp trên."
-        return f"Phản ánh vượt thẩm quyền sẽ được chuyển đến {self.target.name} (R-7.3b, R-7.4b)."
-
-    def perform(self) -> Event:
-        return services.report_escalate(
-            report=self.report,
-            actor=self.user,
-            note=self.cleaned_data["note"],
-            is_complex=bool(self.cleaned_data.get("is_complex")),
-        )
-
-
-class _WithPhotos(ActionForm):
-    """A result with photos from the phone's camera, sent once even when retried (client key)."""
-
-    has_files = True
-    photos = MultipleFileField(
-        label=_("Ảnh, video hiện trường"),
-        required=False,
-        help_text=format_lazy(
-            _("Chụp trực tiếp bằng điện thoại hoặc chọn tệp (ảnh tối đa {image} MB, video {video} MB)."),
-            image=settings.PAKN_MEDIA_LIMITS_MB["image"],
-            video=settings.PAKN_MEDIA_LIMITS_MB["video"],
-        ),
-    )
-    client_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
-
-    def clean_photos(self) -> list[Any]:
-        files = self.cleaned_data.get("photos") or []
-        errors = []
-        for f in files:
-            try:
-                media.check_upload(f, field="photos")
-            except ValidationError as e:
-                errors.extend(e.messages)
-        existing = Attachment.objects.filter(report=self.report).count()
-        if files and existing + len(files) > settings.PAKN_MAX_ATTACHMENTS:
-            left = max(settings.PAKN_MAX_ATTACHMENTS - existing, 0)
-            errors.append(
-                f"Mỗi phản ánh có tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp; chỉ còn gửi được {left} tệp."
-            )
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-    def attach(self, event: Event) -> None:
-        for f in self.cleaned_data.get("photos") or []:
-            media.attachment_add(report=self.report, upload=f, by_reporter=False, event=event)
-
-
-class ResultForm(_WithPhotos):
-    action = "report_result"
-    submit_label = _("Gửi kết quả cho lãnh đạo")
-    help_text = _("Báo cáo kết quả xác minh, xử lý trong 01 ngày làm việc (R-7.3a).")
-    template_purpose = ResponseTemplate.Purpose.RESULT
-    template_field = "result_text"
-
-    result_text = forms.CharField(label=_("Kết quả xử lý"), widget=_textarea(5))
-    field_order = ["result_text", "photos", "client_key"]
-
-    def perform(self) -> Event:
-        event = services.report_submit_result(
-            report=self.report, actor=self.user, result_text=self.cleaned_data["result_text"]
-        )
-        self.attach(event)
-        return event
-
-
-class ApproveForm(ActionForm):
-    action = "approve"
-    submit_label = _("Duyệt và công khai kết quả")
-    help_text = _("Kết quả được công khai và gửi cho người phản ánh.")
-    template_purpose = ResponseTemplate.Purpose.RESULT
-    template_field = "result_text"
-
-    result_text = forms.CharField(
-        label=_("Kết quả xử lý (có thể chỉnh sửa trước khi duyệt)"), widget=_textarea(5)
-    )
-    note = forms.CharField(label=_("Ghi chú nội bộ (không bắt buộc)"), required=False, widget=_textarea(2))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["result_text"].initial = self.report.result_text
-
-    def perform(self) -> Event:
-        return services.report_approve(
-            report=self.report,
-            actor=self.user,
-            result_text=self.cleaned_data["result_text"],
-            note=self.cleaned_data["note"],
-        )
-
-
-class ReturnForm(ActionForm):
-    action = "return_result"
-    submit_label = _("Trả lại kết quả")
-    help_text = _("Cán bộ xử lý sẽ hoàn thiện kết quả theo ý kiến của lãnh đạo.")
-
-    note = forms.CharField(label=_("Ý kiến của lãnh đạo"), widget=_textarea(3))
-
-    def perform(self) -> Event:
-        return services.report_return(report=self.report, actor=self.user, note=self.cleaned_data["note"])
-
-
-class RequestOpinionsForm(ActionForm):
-    action = "request_opinions"
-    submit_label = _("Gửi xin ý kiến")
-    help_text = _(
-        "Các sở, ngành được chọn sẽ thấy phản ánh (không có thông tin cá nhân) và cho ý kiến (R-7.5)."
-    )
-
-    departments = forms.ModelMultipleChoiceField(
-        label=_("Sở, ngành"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
-    question = forms.CharField(label=_("Nội dung xin ý kiến"), widget=_textarea(3))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        field = self.fields["departments"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Agency.objects.filter(kind=Agency.Kind.DEPARTMENT, is_active=True).order_by("name")
-        if self.report.category.department_id:
-            field.initial = [self.report.category.department_id]
-
-    def perform(self) -> Event:
-        return services.report_request_opinions(
-            report=self.report,
-            actor=self.user,
-            departments=list(self.cleaned_data["departments"]),
-            question=self.cleaned_data["question"],
-        )
-
-
-class GiveOpinionForm(ActionForm):
-    action = "give_opinion"
-    submit_label = _("Gửi ý kiến")
-
-    answer = forms.CharField(label=_("Ý kiến của sở, ngành"), widget=_textarea(5))
-
-    def perform(self) -> Event:
-        return services.report_give_opinion(
-            report=self.report, actor=self.user, answer=self.cleaned_data["answer"]
-        )
-
-
-class PublishForm(_WithPhotos):
-    action = "publish_result"
-    submit_label = _("Công khai kết quả")
-    help_text = _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong 03 ngày làm việc (R-7.5).")
-    template_purpose = ResponseTemplate.Purpose.RESULT
-    template_field = "result_text"
-
-    result_text = forms.CharField(label=_("Kết quả xử lý"), widget=_textarea(5))
-    note = forms.CharField(label=_("Ghi chú nội bộ (không bắt buộc)"), required=False, widget=_textarea(2))
-    field_order = ["result_text", "note", "photos", "client_key"]
-
-    def perform(self) -> Event:
-        event = services.report_publish_result(
-            report=self.report,
-            actor=self.user,
-            result_text=self.cleaned_data["result_text"],
-            note=self.cleaned_data["note"],
-        )
-        self.attach(event)
-        return event
-
-
-class TakeOverForm(ActionForm):
-    action = "take_over"
-    submit_label = _("Văn phòng UBND tỉnh chủ trì")
-    help_text = _("Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (R-4.4).")
-
-    note = forms.CharField(label=_("Lý do"), widget=_textarea(3))
-
-    def perform(self) -> Event:
-        return services.report_take_over(report=self.report, actor=self.user, note=self.cleaned_data["note"])
-
-
-class ClarifyForm(ActionForm):
-    action = "clarify"
-    submit_label = _("Gửi trả lời")
-    help_text = _("Trả lời đề nghị làm rõ kết quả của người phản ánh (R-8.2).")
-    template_purpose = ResponseTemplate.Purpose.CLARIFY
-    template_field = "note"
-
-    note = forms.CharField(label=_("Nội dung trả lời"), widget=_textarea(4))
-
-    def perform(self) -> Event:
-        return services.report_clarify(report=self.report, actor=self.user, note=self.cleaned_data["note"])
-
-
-class MarkForm(ActionForm):
-    """Set or clear a mark; the label says which, from the report's current value."""
-
-    mark: ClassVar[str] = ""
-    field_name: ClassVar[str] = ""
-    labels: ClassVar[tuple[str | Promise, str | Promise]] = ("", "")
-
-    note = forms.CharField(label=_("Ghi chú (không bắt buộc)"), required=False, widget=_textarea(2))
-
-    @property
-    def setting(self) -> bool:
-        return not getattr(self.report, self.field_name)
-
-    @property
-    def title(self) -> str:
-        return str(self.labels[0] if self.setting else self.labels[1])
-
-    def perform(self) -> Event:
-        return services.report_mark(
-            report=self.report,
-            actor=self.user,
-            mark=self.mark,
-            value=self.setting,
-            note=self.cleaned_data["note"],
-        )
-
-
-class MarkValuableForm(MarkForm):
-    action = "mark_valuable"
-    mark = "valuable"
-    field_name = "is_valuable"
-    labels = (_("Đánh dấu có giá trị"), _("Bỏ đánh dấu có giá trị"))
-    submit_label = _("Lưu đánh dấu")
-    help_text = _("Phản ánh có giá trị được ghi nhận trong thống kê (R-15.1).")
-
-
-class MarkAbusiveForm(MarkForm):
-    action = "mark_abusive"
-    mark = "abusive"
-    field_name = "is_abusive"
-    labels = (_("Đánh dấu sai sự thật, lợi dụng"), _("Bỏ đánh dấu sai sự thật"))
-    submit_label = _("Lưu đánh dấu")
-    help_text = (
-        "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (R-15.2)."
-    )
-    danger = True
-
-
-class MarkSecretForm(MarkForm):
-    action = "mark_state_secret"
-    mark = "state_secret"
-    field_name = "is_state_secret"
-    labels = (_("Đánh dấu bí mật nhà nước"), _("Bỏ đánh dấu bí mật nhà nước"))
-    submit_label = _("Lưu đánh dấu")
-    help_text = _("Phản ánh chứa bí mật nhà nước không được công khai (R-9.2).")
-
-
-class MarkComplexForm(MarkForm):
-    action = "mark_complex"
-    mark = "complex"
-    field_name = "is_complex"
-    labels = (_("Đánh dấu vụ việc phức tạp"), _("Bỏ đánh dấu vụ việc phức tạp"))
-    submit_label = _("Lưu đánh dấu")
-    help_text = _("Vụ việc phức tạp ở cấp huyện được chuyển cấp trên trong tối đa 02 ngày làm việc (R-7.4b).")
-
-
-class BarReporterForm(ActionForm):
-    action = "bar_reporter"
-    submit_label = _("Hạn chế người gửi")
-    help_text = _("Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (R-15.2).")
-    danger = True
-
-    note = forms.CharField(label=_("Lý do"), widget=_textarea(3))
-
-    def perform(self) -> Event:
-        return services.reporter_bar(report=self.report, actor=self.user, note=self.cleaned_data["note"])
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    f.action: f
-    for f in (
-        ForwardForm,
-        RequestInfoForm,
-        RejectForm,
-        AssignForm,
-        ReassignForm,
-        EscalateForm,
-        ResultForm,
-        ApproveForm,
-        ReturnForm,
-        RequestOpinionsForm,
-        GiveOpinionForm,
-        PublishForm,
-        TakeOverForm,
-        ClarifyForm,
-        MarkValuableForm,
-        MarkAbusiveForm,
-        MarkSecretForm,
-        MarkComplexForm,
-        BarReporterForm,
-    )
-}
-# Actions of the main procedure first; marks last.
-MAIN_ACTIONS = tuple(a for a in ACTION_FORMS if not a.startswith("mark_") and a != "bar_reporter")
+def console_action(action: str) -> ActionSpec | None:
+    """The spec of an action staff take on the console's case page (not the reporter's, not the sweep's)."""
+    spec = SPECS.get(action)
+    return spec if spec is not None and spec.group in (Group.PROCEDURE, Group.MARK) else None
 
 
 # --- Inbox filters ----------------------------------------------------------------------------------------

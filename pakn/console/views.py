@@ -6,6 +6,7 @@ the action forms; a report a viewer may not see is a 404, an action he may not t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,21 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pakn.console import selectors
 from pakn.console.access import refuse, require_roles, staff_user
-from pakn.console.forms import (
-    ACTION_FORMS,
-    MAIN_ACTIONS,
-    ActionForm,
-    HandoverForm,
-    InboxFilterForm,
-    MarkForm,
-)
+from pakn.console.forms import ActionForm, HandoverForm, InboxFilterForm, console_action
 from pakn.console.models import ClientSubmission
 from pakn.console.services import action_once
 from pakn.org.models import User
 from pakn.reports import services as report_services
+from pakn.reports.actions import SPECS_IN_ORDER, Group, allowed_actions, check, label_of
 from pakn.reports.models import Attachment, Report, Step
 from pakn.reports.selectors import can_see_personal_data, report_get_for, report_personal_data, report_scope
-from pakn.reports.workflow import TRANSITIONS, ActionRefused, WorkflowError, allowed_actions, check
+from pakn.reports.workflow import ActionRefused, WorkflowError
 
 Role = User.Role
 
@@ -116,25 +111,20 @@ def _search(request: HttpRequest, user: User, query: str, clock: selectors.Clock
 
 
 def _action_forms(
-    report: Report, user: User, failed: ActionForm | None = None
+    report: Report, user: User, now: datetime, failed: ActionForm | None = None
 ) -> tuple[list[Any], list[Any]]:
-    """The forms of the actions this user may take now: the procedure's, then the marks."""
-    allowed = {t.action for t in allowed_actions(report, user)}
-    if not report.clarification_pending:
-        allowed.discard("clarify")  # only once the reporter asked (R-8.2); the effect would refuse it
+    """The forms of exactly the actions `allowed_actions` gives this user now: the procedure's, then the
+    marks (a form that just failed stays, with its errors)."""
+    specs = [s for s in allowed_actions(report, user, now=now) if console_action(s.action)]
+    if failed is not None and failed.spec not in specs:
+        specs = sorted([*specs, failed.spec], key=SPECS_IN_ORDER.index)
     main: list[dict[str, Any]] = []
     marks: list[dict[str, Any]] = []
-    for action, form_class in ACTION_FORMS.items():
-        if action not in allowed and not (failed is not None and failed.action == action):
-            continue
-        if failed is not None and failed.action == action:
-            form = failed
-        else:
-            form = form_class(report=report, user=user)
-        title = form.title if isinstance(form, MarkForm) else TRANSITIONS[action].label
-        entry = {"form": form, "action": action, "title": title, "open": form is failed}
-        (main if action in MAIN_ACTIONS else marks).append(entry)
-    main.sort(key=lambda e: MAIN_ACTIONS.index(e["action"]))
+    for spec in specs:
+        form = failed if failed is not None and failed.spec is spec else None
+        form = form or ActionForm(report=report, user=user, action=spec.action)
+        entry = {"form": form, "action": spec.action, "title": form.title, "open": form is failed}
+        (marks if spec.group == Group.MARK else main).append(entry)
     return main, marks
 
 
@@ -148,11 +138,11 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         )
     }
     for e in events:
-        e.label = TRANSITIONS[e.action].label if e.action in TRANSITIONS else "Gửi phản ánh"  # type: ignore[attr-defined]
+        e.label = label_of(e.action)  # type: ignore[attr-defined]
         e.officer = officers.get(e.data.get("officer"))  # type: ignore[attr-defined]
         e.step_label = Step(e.step).label if e.step in Step.values else ""  # type: ignore[attr-defined]
     attachments = list(Attachment.objects.filter(report=report).order_by("created_at", "pk"))
-    main, marks = _action_forms(report, user, extra.pop("failed", None))
+    main, marks = _action_forms(report, user, clock.now, extra.pop("failed", None))
     return {
         "nav": "inbox",
         "report": report,
@@ -188,8 +178,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Take one action of the workflow; errors are shown beside the fields, nothing typed is lost."""
     user = staff_user(request)
     report = report_get_for(user, pk)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
+    if console_action(action) is None:
         raise Http404("Không có thao tác này.")
     wants_json = "application/json" in request.headers.get("Accept", "")
     key = request.POST.get(f"{action}-client_key", "")[:64]
@@ -209,7 +198,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return JsonResponse({"ok": False, "message": e.message}, status=409)
         messages.error(request, e.message)
         return render(request, "console/case.html", _case_context(request, report, user), status=409)
-    form = form_class(request.POST, request.FILES, report=report, user=user)
+    form = ActionForm(request.POST, request.FILES, report=report, user=user, action=action)
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -225,8 +214,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except WorkflowError as e:
             form.add_error(None, e.message)
         else:
-            label = form.title if isinstance(form, MarkForm) else TRANSITIONS[action].label
-            message = f"Đã thực hiện: {label}."
+            message = f"Đã thực hiện: {form.title}."
             if outcome.duplicate:
                 message = "Kết quả này đã được gửi trước đó; không gửi lại."
             return _done(request, report, user, wants_json, message, outcome.duplicate)

@@ -10,12 +10,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pakn.org.models import Area, Category
-from pakn.portal.labels import RATING_LABELS, STATE_LABELS
+from pakn.portal.labels import STATE_LABELS
 from pakn.portal.selectors import PERIODS, STATUS_GROUPS, categories, communes
-from pakn.reports.models import ReporterKind
+from pakn.reports.actions import SPECS, Input
+from pakn.reports.forms import SpecForm
+from pakn.reports.models import Report, ReporterKind
 from pakn.reports.validators import normalize_id_number, normalize_phone
 
 CONTENT_MAX = 5000
+
+
+def _limit(name: str) -> int | None:
+    """A supplement input's length limit, from its spec (the same in the API)."""
+    return SPECS["supplement"].input(name).max_length
 
 
 class CoordinateField(forms.FloatField):
@@ -235,21 +242,23 @@ class SupplementForm(PlaceFieldsMixin):
     note = forms.CharField(
         label=_("Thông tin bổ sung"),
         required=False,
-        max_length=CONTENT_MAX,
+        max_length=_limit("note"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    reporter_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=200)
-    reporter_address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=300)
+    reporter_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=_limit("reporter_name"))
+    reporter_address = forms.CharField(
+        label=_("Địa chỉ liên hệ"), required=False, max_length=_limit("reporter_address")
+    )
     reporter_phone = forms.CharField(
         label=_("Số điện thoại"),
         required=False,
-        max_length=30,
+        max_length=_limit("reporter_phone"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
     reporter_id_number = forms.CharField(
         label=_("Số CCCD hoặc CMND"),
         required=False,
-        max_length=20,
+        max_length=_limit("reporter_id_number"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -284,26 +293,17 @@ class SupplementForm(PlaceFieldsMixin):
         return fields
 
 
-class ReplyForm(forms.Form):
-    """R-8.1: the reporter asks the agency to clarify its result."""
+class ReporterActionForm(SpecForm):
+    """A reporter's action on the private page (R-8.1 reply, R-8.3 rating), derived from its spec."""
 
-    note = forms.CharField(
-        label=_("Nội dung cần làm rõ"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages=_required(_("Vui lòng nhập nội dung cần làm rõ.")),
-    )
+    def __init__(self, *args: Any, action: str, report: Report, **kwargs: Any):
+        super().__init__(*args, spec=SPECS[action], report=report, **kwargs)
 
-
-class RatingForm(forms.Form):
-    """R-8.3: satisfied, acceptable or unsatisfied."""
-
-    rating = forms.ChoiceField(
-        label=_("Bạn đánh giá kết quả xử lý thế nào?"),
-        choices=list(RATING_LABELS.items()),
-        widget=forms.RadioSelect,
-        error_messages=_required(_("Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng.")),
-    )
+    def field_for(self, item: Input) -> forms.Field | None:
+        field = super().field_for(item)
+        if isinstance(field, forms.ChoiceField):
+            field.widget = forms.RadioSelect(choices=field.widget.choices)
+        return field
 
 
 class LookupForm(forms.Form):

@@ -44,7 +44,7 @@ from PIL import Image
 
 from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.portal import selectors
-from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
+from pakn.portal.forms import LookupForm, PublicFilterForm, ReporterActionForm, ReportForm, SupplementForm
 from pakn.portal.labels import ACTION_LABELS, RATING_LABELS, STATE_TONES, STEP_LABELS, state_label
 from pakn.portal.services import (
     SentReport,
@@ -55,6 +55,7 @@ from pakn.portal.services import (
     submission_replay,
 )
 from pakn.reports import services as report_services
+from pakn.reports.actions import allowed_actions
 from pakn.reports.media import attachment_add, check_upload, size_limit
 from pakn.reports.models import Attachment, Event, Report
 from pakn.reports.selectors import events_for_reporter, public_events, public_report
@@ -515,8 +516,10 @@ def _follow_up_context(request: HttpRequest, report: Report, secret: str, **form
         },
         "rating_label": RATING_LABELS.get(report.rating, ""),
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "rating_form": forms.get("rating_form") or RatingForm(),
+        "reply_form": forms.get("reply_form") or ReporterActionForm(action="reply", report=report),
+        "rating_form": forms.get("rating_form") or ReporterActionForm(action="rate", report=report),
+        # Exactly what the reporter may do now (the page shows these forms and no other).
+        "actions": {spec.action for spec in allowed_actions(report, ReporterActor(report.pk), now=now)},
         "upload_errors": forms.get("upload_errors", []),
         "action_error": forms.get("action_error", ""),
         "max_attachments": settings.PAKN_MAX_ATTACHMENTS,
@@ -600,7 +603,7 @@ def _delete_files(attachments: list[Attachment]) -> None:
 def follow_up_reply(request: HttpRequest, secret: str) -> HttpResponse:
     """R-8.1: ask the agency to clarify its result."""
     report = _reporter_report(secret)
-    form = ReplyForm(request.POST)
+    form = ReporterActionForm(request.POST, action="reply", report=report)
     if not form.is_valid():
         return _follow_up_error(request, report, secret, reply_form=form)
     try:
@@ -623,7 +626,7 @@ def follow_up_reply(request: HttpRequest, secret: str) -> HttpResponse:
 def follow_up_rate(request: HttpRequest, secret: str) -> HttpResponse:
     """R-8.3: rate the result."""
     report = _reporter_report(secret)
-    form = RatingForm(request.POST)
+    form = ReporterActionForm(request.POST, action="rate", report=report)
     if not form.is_valid():
         return _follow_up_error(request, report, secret, rating_form=form)
     try:

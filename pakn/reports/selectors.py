@@ -205,7 +205,7 @@ def public_report(report: Report, *, now: datetime | None = None) -> PublicRepor
 def public_events(report: Report) -> list[PublicEvent]:
     """The public timeline (R-9.2): every step that is not internal, and the public milestones; notes only
     of public entries, with phone- or ID-like numbers masked."""
-    from pakn.reports.workflow import TRANSITIONS
+    from pakn.reports.actions import label_of
 
     events = report.events.filter(
         ~Q(visibility=Event.Visibility.INTERNAL) | Q(action__in=PUBLIC_MILESTONES)
@@ -214,7 +214,7 @@ def public_events(report: Report) -> list[PublicEvent]:
         PublicEvent(
             at=e.at,
             action=e.action,
-            label=TRANSITIONS[e.action].label if e.action in TRANSITIONS else "Gửi phản ánh",
+            label=label_of(e.action),
             agency=e.agency.name if e.agency_id else "",  # type: ignore[union-attr]
             target_agency=e.target_agency.name if e.target_agency_id else "",  # type: ignore[union-attr]
             to_state=e.to_state,

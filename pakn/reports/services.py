@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import workflow
+from pakn.reports.actions import SPECS
 from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
 from pakn.reports.validators import normalize_id_number, normalize_phone
@@ -250,7 +251,28 @@ def report_for_secret(secret: str) -> Report | None:
     return Report.objects.filter(secret_hash=secret_hash(secret)).select_related("agency", "category").first()
 
 
-# --- Workflow actions, one service each ---------------------------------------------------------------
+# --- Workflow actions ------------------------------------------------------------------------------------
+
+
+def report_act(
+    *, report: Report, action: str, actor: Actor, now: datetime | None = None, **params: Any
+) -> Event:
+    """Take any action of the spec table (pakn.reports.actions) with its inputs: the one write the surfaces'
+    action forms and endpoints call. An action whose spec says `retry_stale` is retried after a lost race
+    (its effect re-reads the report, so a concurrent change cannot be overwritten)."""
+    spec = SPECS.get(action)
+    attempts = 3 if spec is not None and spec.retry_stale else 1
+    for attempt in range(attempts):
+        try:
+            return workflow.apply(report, action, actor=actor, now=now, **params)
+        except workflow.StaleReport:
+            if attempt == attempts - 1:
+                raise
+            report.refresh_from_db()
+    raise AssertionError("unreachable")
+
+
+# One service per action, for the callers that name the action in code (demo, sweeps, tests).
 
 
 def report_forward(
@@ -328,14 +350,7 @@ def report_request_opinions(
 
 def report_give_opinion(*, report: Report, actor: Actor, answer: str, now: datetime | None = None) -> Event:
     """R-7.5: a department gives its opinion. Departments answering at once do not lose each other's answer."""
-    for attempt in range(3):
-        try:
-            return workflow.apply(report, "give_opinion", actor=actor, now=now, answer=answer)
-        except workflow.StaleReport:
-            if attempt == 2:
-                raise
-            report.refresh_from_db()
-    raise AssertionError("unreachable")
+    return report_act(report=report, action="give_opinion", actor=actor, now=now, answer=answer)
 
 
 def report_publish_result(

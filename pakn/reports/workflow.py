@@ -1,10 +1,10 @@
-"""The procedure of Article 7 as one transition table, and `apply`, the one function that moves a report.
+"""The procedure of Article 7: `apply`, the one function that moves a report, and the hash chain.
 
-Each row of TRANSITIONS says, for one action: the states it may start from, who may take it (rules over the
-actor and the report), the state it leads to and who may read its timeline entry. `apply` checks the row,
-lets the action's effect validate its input and compute the changes, then in one transaction moves the
-report with a compare-and-swap update (the report's `version`), appends a hash-chained Event and runs the
-action's follow-ups. Two people acting on the same case at once cannot both succeed.
+What each action is — its states, who may take it, its target, its visibility, its inputs — is its spec in
+pakn.reports.actions; what it checks and changes is its effect in pakn.reports.effects. `apply` checks the
+spec, lets the effect validate its input and compute the changes, then in one transaction moves the report
+with a compare-and-swap update (the report's `version`), appends a hash-chained Event and runs the action's
+follow-ups. Two people acting on the same case at once cannot both succeed.
 
 Escalation and deadlines are data: an agency's parent is where its cases go next, and each step's deadline
 comes from the DeadlinePolicy table for the kind of agency that holds the case (see sla.py).
@@ -14,785 +14,68 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from pakn.notify.services import notifications_for_event
-from pakn.org.models import Agency, User
-from pakn.reports import sla
-from pakn.reports.models import (
-    CLOSED_STATES,
-    OPEN_STATES,
-    Event,
-    OpinionRequest,
-    Rating,
-    Report,
-    ReporterBan,
-    State,
-    Step,
+from pakn.org.models import User
+from pakn.reports.actions import SPECS, ActionSpec, allowed_actions, check
+from pakn.reports.actors import (
+    SYSTEM,
+    ActionRefused,
+    Actor,
+    InvalidTransition,
+    ReporterActor,
+    StaleReport,
+    SystemActor,
+    WorkflowError,
 )
+from pakn.reports.effects import NO_STEP, REJECT_REASONS, Outcome, arrive_at, enter_step
+from pakn.reports.models import CLOSED_STATES, Event, Report, State
 
-Role = User.Role
+# The names other modules import from here (the workflow's public face).
+__all__ = [
+    "NO_STEP",
+    "REJECT_REASONS",
+    "SPECS",
+    "SYSTEM",
+    "ActionRefused",
+    "ActionSpec",
+    "Actor",
+    "InvalidTransition",
+    "Outcome",
+    "ReporterActor",
+    "StaleReport",
+    "SystemActor",
+    "WorkflowError",
+    "allowed_actions",
+    "apply",
+    "arrive_at",
+    "check",
+    "enter_step",
+    "event_hash",
+    "record_creation",
+]
+
 Visibility = Event.Visibility
-
-
-# --- Actors -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReporterActor:
-    """The reporter, proven by the report's follow-up secret (no account)."""
-
-    report_id: int
-
-
-@dataclass(frozen=True)
-class SystemActor:
-    """The system itself: sweeps and automatic cancellations."""
-
-    name: str = "system"
-
-
-SYSTEM = SystemActor()
-Actor = User | ReporterActor | SystemActor
-
-
-# --- Errors -------------------------------------------------------------------------------------------
-
-
-class WorkflowError(Exception):
-    """An action that cannot be taken; `message` is Vietnamese and shown to the person."""
-
-    code = "workflow_error"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidTransition(WorkflowError):
-    code = "invalid_transition"
-
-
-class ActionRefused(WorkflowError):
-    code = "not_allowed"
-
-
-class StaleReport(WorkflowError):
-    code = "conflict"
-
-
-# --- Rules: who may act -------------------------------------------------------------------------------
-
-Rule = Callable[[Actor, Report], bool]
-
-
-def _staff(actor: Actor) -> User | None:
-    """The actor as an active official of some agency, or None."""
-    if isinstance(actor, User) and actor.is_active and actor.agency_id is not None:
-        return actor
-    return None
-
-
-def staff_at_current_agency(*roles: str) -> Rule:
-    """A member of the agency that holds the case, in one of these roles."""
-
-    def rule(actor: Actor, report: Report) -> bool:
-        user = _staff(actor)
-        return user is not None and user.role in roles and user.agency_id == report.agency_id
-
-    rule.__doc__ = f"{'/'.join(roles)} of the agency holding the case"
-    return rule
-
-
-def assignee(actor: Actor, report: Report) -> bool:
-    """The officer the case is assigned to."""
-    user = _staff(actor)
-    return user is not None and report.assignee_id == user.pk and user.agency_id == report.agency_id
-
-
-def supervisor_anywhere(actor: Actor, report: Report) -> bool:
-    """The supervisor (Văn phòng UBND tỉnh) watches every agency (R-4.4, R-10.1)."""
-    user = _staff(actor)
-    return user is not None and user.role == Role.SUPERVISOR
-
-
-def ioc_desk_anywhere(actor: Actor, report: Report) -> bool:
-    """The IOC receives every report and may mark any of them (R-15)."""
-    user = _staff(actor)
-    return (
-        user is not None
-        and user.role in (Role.OPERATOR, Role.LEADER)
-        and user.agency is not None
-        and user.agency.kind == Agency.Kind.IOC
-    )
-
-
-def department_asked(actor: Actor, report: Report) -> bool:
-    """A department whose opinion was asked for and not given yet (R-7.5)."""
-    user = _staff(actor)
-    return (
-        user is not None
-        and user.role in (Role.SPECIALIST, Role.LEADER)
-        and OpinionRequest.objects.filter(
-            report=report, department_id=user.agency_id, answered_at__isnull=True
-        ).exists()
-    )
-
-
-def the_reporter(actor: Actor, report: Report) -> bool:
-    """The person who sent the report, holding its follow-up secret."""
-    return isinstance(actor, ReporterActor) and actor.report_id == report.pk
-
-
-def the_system(actor: Actor, report: Report) -> bool:
-    """Automatic steps: sweeps."""
-    return isinstance(actor, SystemActor)
-
-
-# --- The table ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[str]
-    who: tuple[Rule, ...]
-    target: str | None  # None: decided by the effect (escalation) or unchanged
-    visibility: str
-
-
-def _t(
-    action: str, label: str, sources: Any, who: tuple[Rule, ...], target: str | None, vis: str
-) -> Transition:
-    return Transition(action, label, frozenset(sources), who, target, vis)
-
-
-ALL_STATES = frozenset(State.values)
-HANDLING = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL)
-IOC_DESK = staff_at_current_agency(Role.OPERATOR, Role.LEADER)
-LEADER = staff_at_current_agency(Role.LEADER)
-PROVINCE_DESK = staff_at_current_agency(Role.OPERATOR, Role.LEADER, Role.SUPERVISOR)
-FLAGGERS = (staff_at_current_agency(Role.OPERATOR, Role.LEADER), ioc_desk_anywhere, supervisor_anywhere)
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        # Step 2, IOC (R-7.2)
-        _t("forward", "Chuyển xử lý", [State.RECEIVED], (IOC_DESK,), State.ROUTED, Visibility.PUBLIC),
-        _t(
-            "request_info",
-            "Đề nghị bổ sung thông tin",
-            [State.RECEIVED],
-            (IOC_DESK,),
-            State.AWAITING_INFO,
-            Visibility.REPORTER,
-        ),
-        _t(
-            "supplement",
-            "Bổ sung thông tin",
-            [State.AWAITING_INFO],
-            (the_reporter,),
-            State.RECEIVED,
-            Visibility.REPORTER,
-        ),
-        _t(
-            "cancel_expired",
-            "Hủy do quá hạn bổ sung",
-            [State.AWAITING_INFO],
-            (the_system,),
-            State.CANCELLED,
-            Visibility.PUBLIC,
-        ),
-        # R-7.2c, R-1.2 at the IOC; R-5.3 by the receiving leader
-        _t(
-            "reject",
-            "Từ chối tiếp nhận",
-            [State.RECEIVED, State.ROUTED],
-            (IOC_DESK, LEADER),
-            State.REJECTED,
-            Visibility.REPORTER,
-        ),
-        # Steps 3 and 4, at the commune or district (R-7.3, R-7.4)
-        _t("assign", "Phân công xử lý", [State.ROUTED], (LEADER,), State.IN_PROGRESS, Visibility.PUBLIC),
-        _t(
-            "reassign",
-            "Phân công lại",
-            [State.IN_PROGRESS, State.AWAITING_APPROVAL],
-            (LEADER,),
-            None,
-            Visibility.INTERNAL,
-        ),
-        _t("escalate", "Chuyển cấp trên", HANDLING, (LEADER,), None, Visibility.PUBLIC),
-        _t(
-            "report_result",
-            "Báo cáo kết quả",
-            [State.IN_PROGRESS],
-            (assignee, LEADER),
-            State.AWAITING_APPROVAL,
-            Visibility.INTERNAL,
-        ),
-        _t(
-            "approve",
-            "Duyệt kết quả",
-            [State.AWAITING_APPROVAL],
-            (LEADER,),
-            State.RESOLVED,
-            Visibility.PUBLIC,
-        ),
-        _t(
-            "return_result",
-            "Trả lại kết quả",
-            [State.AWAITING_APPROVAL],
-            (LEADER,),
-            State.IN_PROGRESS,
-            Visibility.INTERNAL,
-        ),
-        # Step 5, province (R-7.5) and the supervisor (R-4.4)
-        _t(
-            "request_opinions",
-            "Xin ý kiến sở, ngành",
-            [State.COORDINATING],
-            (PROVINCE_DESK,),
-            None,
-            Visibility.PUBLIC,
-        ),
-        _t("give_opinion", "Cho ý kiến", [State.COORDINATING], (department_asked,), None, Visibility.PUBLIC),
-        _t(
-            "publish_result",
-            "Công khai kết quả",
-            [State.COORDINATING],
-            (PROVINCE_DESK,),
-            State.RESOLVED,
-            Visibility.PUBLIC,
-        ),
-        _t(
-            "take_over",
-            "Văn phòng UBND tỉnh chủ trì",
-            [*HANDLING, State.COORDINATING, State.RESOLVED],
-            (supervisor_anywhere,),
-            State.COORDINATING,
-            Visibility.PUBLIC,
-        ),
-        # Article 8: clarification and rating
-        _t("reply", "Đề nghị làm rõ", [State.RESOLVED], (the_reporter,), None, Visibility.REPORTER),
-        _t(
-            "clarify",
-            "Trả lời làm rõ",
-            [State.RESOLVED],
-            (staff_at_current_agency(Role.OPERATOR, Role.LEADER, Role.OFFICER, Role.SUPERVISOR),),
-            None,
-            Visibility.REPORTER,
-        ),
-        _t("rate", "Đánh giá kết quả", [State.RESOLVED], (the_reporter,), None, Visibility.PUBLIC),
-        # Marks (R-15, R-7.4b complex, R-9.2 state secret)
-        _t("mark_valuable", "Đánh dấu có giá trị", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
-        _t("mark_abusive", "Đánh dấu sai sự thật, lợi dụng", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
-        _t("mark_state_secret", "Đánh dấu bí mật nhà nước", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
-        _t("mark_complex", "Đánh dấu vụ việc phức tạp", OPEN_STATES, FLAGGERS, None, Visibility.INTERNAL),
-        _t("bar_reporter", "Hạn chế người gửi", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
-        # Sweeps
-        # Open steps, and a clarification the agency owes on a resolved report (R-8.2).
-        _t(
-            "note_overdue",
-            "Quá hạn",
-            [*OPEN_STATES, State.RESOLVED],
-            (the_system,),
-            None,
-            Visibility.INTERNAL,
-        ),
-    )
-}
-
-
-# --- Effects: what each action checks and changes --------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    to_state: str
-    changes: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    target_agency: Agency | None = None
-    # The step this action completes: by default the report's current step when the state changes.
-    closes: tuple[str, datetime | None] | None = None
-    event_agency: Agency | None = None
-    after: list[Callable[[Event], None]] = field(default_factory=list)
-
-
-def enter_step(step: str, agency: Agency, now: datetime, *, is_complex: bool = False) -> dict[str, Any]:
-    """The report's fields for starting a step now at this agency, with its deadline from the policy."""
-    return {
-        "step": step,
-        "step_started_at": now,
-        "due_at": sla.due_for(step, agency.kind, now, is_complex=is_complex),
-        "overdue_noted": False,
-    }
-
-
-def arrive_at(agency: Agency, now: datetime, *, is_complex: bool) -> dict[str, Any]:
-    """A case arriving at an agency: the leader must assign it (or escalate it by its escalation deadline)."""
-    if agency.is_province_level:
-        return {
-            "agency": agency,
-            "agency_since": now,
-            "assignee": None,
-            "escalate_by": None,
-            **enter_step(Step.COORDINATE, agency, now),
-        }
-    return {
-        "agency": agency,
-        "agency_since": now,
-        "assignee": None,
-        "escalate_by": sla.due_for(Step.ESCALATE, agency.kind, now, is_complex=is_complex)
-        if agency.parent_id
-        else None,
-        **enter_step(Step.ASSIGN, agency, now),
-    }
-
-
-NO_STEP: dict[str, Any] = {"step": "", "step_started_at": None, "due_at": None, "overdue_noted": False}
-
-
-def _required(params: dict[str, Any], name: str, message: str) -> Any:
-    value = params.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationError({name: message})
-    return value.strip() if isinstance(value, str) else value
-
-
-def _officer_of(report: Report, officer: Any) -> User:
-    if not isinstance(officer, User):
-        raise ValidationError({"officer": "Vui lòng chọn cán bộ xử lý."})
-    if (
-        not officer.is_active
-        or officer.agency_id != report.agency_id
-        or officer.role not in (Role.OFFICER, Role.LEADER)
-    ):
-        raise ValidationError({"officer": "Chỉ phân công được cán bộ đang hoạt động của cơ quan đang xử lý."})
-    return officer
-
-
-def _forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.org.services import commune_agency_for_area
-
-    target = p.get("agency") or (commune_agency_for_area(report.area) if report.area_id else None)
-    if target is None:
-        raise ValidationError(
-            {"agency": "Chưa xác định được UBND xã/phường nơi xảy ra sự việc; vui lòng chọn cơ quan xử lý."}
-        )
-    if not target.is_active or target.is_province_level or target.pk == report.agency_id:
-        raise ValidationError({"agency": "Không thể chuyển phản ánh đến cơ quan này."})
-    return Outcome(
-        State.ROUTED,
-        arrive_at(target, now, is_complex=report.is_complex),
-        note=p.get("note", ""),
-        target_agency=target,
-    )
-
-
-def _request_info(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    note = _required(p, "note", "Vui lòng nêu thông tin cần bổ sung.")
-    return Outcome(State.AWAITING_INFO, enter_step(Step.SUPPLEMENT, report.agency, now), note=note)
-
-
-SUPPLEMENT_FIELDS = ("reporter_name", "reporter_address", "address_text", "latitude", "longitude", "area")
-
-
-def _supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.services import place_changes, reporter_identity_changes
-
-    if report.due_at and report.due_at < now:
-        raise InvalidTransition("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy.")
-    changes: dict[str, Any] = {
-        k: str(p[k]).strip() for k in ("reporter_name", "reporter_address") if p.get(k) not in (None, "")
-    }
-    # The place is checked as at submission (R-5.1); identity gets its validation and look-up hashes.
-    changes.update(
-        place_changes(
-            address_text=p.get("address_text"),
-            latitude=p.get("latitude"),
-            longitude=p.get("longitude"),
-            area=p.get("area"),
-        )
-    )
-    changes.update(
-        reporter_identity_changes(phone=p.get("reporter_phone"), id_number=p.get("reporter_id_number"))
-    )
-    # The added text stays on the timeline (visible to the reporter and staff), never in the public
-    # content: a reporter answering "what is missing" often writes personal details (R-3.2).
-    addition = (p.get("note") or "").strip()
-    if not changes and not addition:
-        raise ValidationError({"note": "Vui lòng nhập thông tin bổ sung."})
-    changes.update(enter_step(Step.TRIAGE, report.agency, now))
-    return Outcome(
-        State.RECEIVED,
-        changes,
-        note=addition,
-        data={"fields": sorted(k for k in changes if k in SUPPLEMENT_FIELDS or k.startswith("reporter_"))},
-    )
-
-
-def _cancel_expired(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    if report.due_at is None or report.due_at > now:
-        raise InvalidTransition("Chưa hết thời hạn bổ sung thông tin.")
-    reason = "Quá 01 giờ kể từ khi đề nghị mà không nhận được thông tin bổ sung (R-7.2b)."
-    return Outcome(State.CANCELLED, {"closed_reason": reason, "escalate_by": None, **NO_STEP}, note=reason)
-
-
-REJECT_REASONS = {
-    "complaint": "Nội dung là khiếu nại, tố cáo: đề nghị gửi theo quy định của Luật Khiếu nại, Luật Tố cáo "
-    "đến cơ quan có thẩm quyền (R-1.2).",
-    "legal_advice": "Nội dung là đề nghị tư vấn pháp luật, không thuộc phạm vi tiếp nhận của hệ thống (R-1.2).",
-    "unlawful": "Nội dung phản ánh trái quy định của pháp luật (R-7.2c).",
-    "invalid": "Phản ánh không đáp ứng quy định về nội dung, thông tin (R-5.3).",
-    "duplicate": "Phản ánh trùng với phản ánh đã được tiếp nhận.",
-    "other": "",
-}
-
-
-def _reject(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    code = p.get("reason_code") or "other"
-    if code not in REJECT_REASONS:
-        raise ValidationError({"reason_code": "Lý do từ chối không hợp lệ."})
-    note = (p.get("note") or "").strip()
-    if code == "other" and not note:
-        raise ValidationError({"note": "Vui lòng nêu lý do từ chối (R-5.3)."})
-    reason = " ".join(x for x in (REJECT_REASONS[code], note) if x)
-    return Outcome(
-        State.REJECTED,
-        {"closed_reason": reason, "escalate_by": None, **NO_STEP},
-        note=reason,
-        data={"reason_code": code},
-    )
-
-
-def _assign(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    officer = _officer_of(report, p.get("officer"))
-    return Outcome(
-        State.IN_PROGRESS,
-        {"assignee": officer, **enter_step(Step.HANDLE, report.agency, now)},
-        note=p.get("note", ""),
-        data={"officer": officer.pk},
-    )
-
-
-def _reassign(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    officer = _officer_of(report, p.get("officer"))
-    if officer.pk == report.assignee_id:
-        raise ValidationError({"officer": "Cán bộ này đang được phân công xử lý phản ánh."})
-    return Outcome(
-        report.state,
-        {"assignee": officer},
-        note=p.get("note", ""),
-        data={"officer": officer.pk, "previous_officer": report.assignee_id},
-    )
-
-
-def _escalate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    note = _required(p, "note", "Vui lòng nêu lý do chuyển cấp trên.")
-    parent = report.agency.parent
-    if parent is None or not parent.is_active:
-        raise ValidationError({"agency": "Cơ quan này không có cấp trên để chuyển phản ánh."})
-    is_complex = bool(p.get("is_complex")) or report.is_complex
-    changes = arrive_at(parent, now, is_complex=is_complex)
-    changes["is_complex"] = is_complex
-    to_state = State.COORDINATING if parent.is_province_level else State.ROUTED
-    return Outcome(
-        to_state,
-        changes,
-        note=note,
-        target_agency=parent,
-        closes=(Step.ESCALATE, report.escalate_by or report.due_at),
-        data={"is_complex": is_complex},
-    )
-
-
-def _report_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý.")
-    return Outcome(
-        State.AWAITING_APPROVAL,
-        {"result_text": text, **enter_step(Step.APPROVE, report.agency, now)},
-        note=text,
-    )
-
-
-def _approve(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    text = (p.get("result_text") or "").strip() or report.result_text
-    if not text:
-        raise ValidationError({"result_text": "Chưa có kết quả xử lý để duyệt."})
-    return Outcome(
-        State.RESOLVED,
-        {"result_text": text, "resolved_at": now, "escalate_by": None, **NO_STEP},
-        note=p.get("note", ""),
-    )
-
-
-def _return_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    note = _required(p, "note", "Vui lòng nêu ý kiến khi trả lại kết quả.")
-    return Outcome(State.IN_PROGRESS, enter_step(Step.HANDLE, report.agency, now), note=note)
-
-
-def _request_opinions(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    departments = list(p.get("departments") or [])
-    question = _required(p, "question", "Vui lòng nêu nội dung xin ý kiến.")
-    if not departments:
-        raise ValidationError({"departments": "Vui lòng chọn ít nhất một sở, ngành."})
-    for d in departments:
-        if not isinstance(d, Agency) or d.kind != Agency.Kind.DEPARTMENT or not d.is_active:
-            raise ValidationError({"departments": "Chỉ xin ý kiến được các sở, ngành đang hoạt động."})
-    pending = set(
-        OpinionRequest.objects.filter(report=report, answered_at__isnull=True).values_list(
-            "department_id", flat=True
-        )
-    )
-    if any(d.pk in pending for d in departments):
-        raise ValidationError({"departments": "Sở, ngành này đang được xin ý kiến và chưa trả lời."})
-    user = actor
-    assert isinstance(user, User)
-
-    def create_requests(event: Event) -> None:
-        for d in departments:
-            OpinionRequest.objects.create(
-                report=report,
-                department=d,
-                question=question,
-                requested_by=user,
-                requested_at=now,
-                due_at=sla.due_for(Step.OPINION, d.kind, now) or now,
-            )
-
-    return Outcome(
-        report.state,
-        note="Xin ý kiến: " + "; ".join(d.name for d in departments),
-        data={"departments": [d.pk for d in departments]},
-        after=[create_requests],
-    )
-
-
-def _give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    answer = _required(p, "answer", "Vui lòng nhập ý kiến của sở, ngành.")
-    assert isinstance(actor, User)
-    request = (
-        OpinionRequest.objects.filter(report=report, department_id=actor.agency_id, answered_at__isnull=True)
-        .order_by("requested_at")
-        .first()
-    )
-    assert request is not None  # guaranteed by the department_asked rule
-
-    def record_answer(event: Event) -> None:
-        updated = OpinionRequest.objects.filter(pk=request.pk, answered_at__isnull=True).update(
-            answer=answer, answered_by=actor, answered_at=now
-        )
-        if updated != 1:
-            raise StaleReport("Ý kiến của sở, ngành đã được ghi nhận trước đó.")
-
-    return Outcome(
-        report.state,
-        note=f"{actor.agency} đã cho ý kiến.",
-        data={"opinion_request": request.pk},
-        closes=(Step.OPINION, request.due_at),
-        event_agency=actor.agency,
-        after=[record_answer],
-    )
-
-
-def _publish_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý để công khai.")
-    return Outcome(
-        State.RESOLVED, {"result_text": text, "resolved_at": now, **NO_STEP}, note=p.get("note", "")
-    )
-
-
-def _take_over(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    note = _required(p, "note", "Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")
-    assert isinstance(actor, User) and actor.agency is not None
-    if report.agency_id == actor.agency_id and report.state == State.COORDINATING:
-        raise InvalidTransition("Văn phòng UBND tỉnh đang chủ trì xử lý phản ánh này.")
-    changes = arrive_at(actor.agency, now, is_complex=report.is_complex)
-    if report.state == State.RESOLVED:
-        # Reopened (R-4.4): the result and its rating will be the supervisor's; history stays in the events.
-        changes.update(clarification_pending=False, resolved_at=None, rating="", rated_at=None)
-    return Outcome(State.COORDINATING, changes, note=note, target_agency=actor.agency)
-
-
-def _reply(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    text = _required(p, "note", "Vui lòng nhập nội dung cần làm rõ.")
-    changes: dict[str, Any] = {"clarification_pending": True}
-    if not report.clarification_pending:
-        changes.update(enter_step(Step.CLARIFY, report.agency, now))
-    return Outcome(report.state, changes, note=text)
-
-
-def _clarify(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    text = _required(p, "note", "Vui lòng nhập nội dung trả lời.")
-    if not report.clarification_pending:
-        raise InvalidTransition("Người phản ánh chưa đề nghị làm rõ kết quả.")
-    return Outcome(
-        report.state,
-        {"clarification_pending": False, **NO_STEP},
-        note=text,
-        closes=(Step.CLARIFY, report.due_at),
-    )
-
-
-def _rate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    rating = p.get("rating")
-    if rating not in Rating.values:
-        raise ValidationError({"rating": "Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng."})
-    if report.rating:
-        raise InvalidTransition("Phản ánh này đã được đánh giá.")
-    return Outcome(report.state, {"rating": rating, "rated_at": now}, data={"rating": rating})
-
-
-def _flag(field_name: str) -> Callable[[Report, Actor, datetime, dict[str, Any]], Outcome]:
-    def effect(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-        value = bool(p.get("value", True))
-        if getattr(report, field_name) == value:
-            raise InvalidTransition("Phản ánh đã ở trạng thái đánh dấu này.")
-        changes: dict[str, Any] = {field_name: value}
-        if (
-            field_name == "is_complex"
-            and report.escalate_by
-            and report.agency_since
-            and report.agency.parent_id
-        ):
-            # R-7.4b: a complex case may take up to 2 working days to escalate from a district.
-            changes["escalate_by"] = sla.due_for(
-                Step.ESCALATE, report.agency.kind, report.agency_since, is_complex=value
-            )
-        return Outcome(report.state, changes, note=p.get("note", ""), data={"value": value})
-
-    return effect
-
-
-def _bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.selectors import abusive_count_for
-
-    note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
-    if not (report.phone_hash or report.id_number_hash):
-        raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
-    from pakn.reports.services import is_barred
-
-    if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):
-        raise InvalidTransition("Người gửi phản ánh này đã bị hạn chế gửi phản ánh.")
-    count = abusive_count_for(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash)
-    threshold = settings.PAKN_ABUSE_BAN_THRESHOLD
-    if count < threshold:
-        raise InvalidTransition(
-            f"Chỉ hạn chế được người gửi có từ {threshold} phản ánh bị đánh dấu sai sự thật, lợi dụng "
-            f"(hiện có {count})."
-        )
-    assert isinstance(actor, User)
-
-    def create_ban(event: Event) -> None:
-        ReporterBan.objects.create(
-            phone_hash=report.phone_hash,
-            id_number_hash=report.id_number_hash,
-            reason=note,
-            created_by=actor,
-            created_at=now,
-        )
-
-    return Outcome(report.state, note=note, data={"abusive_reports": count}, after=[create_ban])
-
-
-def _note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    if report.overdue_noted or report.due_at is None or report.due_at >= now:
-        raise InvalidTransition("Bước hiện tại chưa quá hạn hoặc đã được ghi nhận quá hạn.")
-    return Outcome(
-        report.state, {"overdue_noted": True}, data={"step": report.step, "due_at": report.due_at.isoformat()}
-    )
-
-
-EFFECTS: dict[str, Callable[[Report, Actor, datetime, dict[str, Any]], Outcome]] = {
-    "forward": _forward,
-    "request_info": _request_info,
-    "supplement": _supplement,
-    "cancel_expired": _cancel_expired,
-    "reject": _reject,
-    "assign": _assign,
-    "reassign": _reassign,
-    "escalate": _escalate,
-    "report_result": _report_result,
-    "approve": _approve,
-    "return_result": _return_result,
-    "request_opinions": _request_opinions,
-    "give_opinion": _give_opinion,
-    "publish_result": _publish_result,
-    "take_over": _take_over,
-    "reply": _reply,
-    "clarify": _clarify,
-    "rate": _rate,
-    "mark_valuable": _flag("is_valuable"),
-    "mark_abusive": _flag("is_abusive"),
-    "mark_state_secret": _flag("is_state_secret"),
-    "mark_complex": _flag("is_complex"),
-    "bar_reporter": _bar_reporter,
-    "note_overdue": _note_overdue,
-}
-assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has exactly one effect"
-
-
-# --- Applying an action ---------------------------------------------------------------------------------
-
-
-# Preconditions beyond the state, so buttons are not offered for an action its effect would refuse.
-READY: dict[str, Callable[[Report], bool]] = {
-    "rate": lambda r: not r.rating,
-    "clarify": lambda r: r.clarification_pending,
-    "cancel_expired": lambda r: r.due_at is not None and r.due_at <= timezone.now(),
-    "note_overdue": lambda r: not r.overdue_noted and r.due_at is not None and r.due_at < timezone.now(),
-    "escalate": lambda r: r.agency.parent_id is not None,
-}
-
-
-def allowed_actions(report: Report, actor: Actor) -> list[Transition]:
-    """The actions this actor may take on this report now (for buttons and API links)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if report.state in t.sources
-        and READY.get(t.action, lambda r: True)(report)
-        and any(rule(actor, report) for rule in t.who)
-    ]
-
-
-def check(report: Report, action: str, actor: Actor) -> Transition:
-    """Refuse an unknown action, a wrong state or an actor the table does not allow."""
-    t = TRANSITIONS.get(action)
-    if t is None:
-        raise InvalidTransition(f"Hành động không tồn tại: {action}.")
-    if report.state not in t.sources:
-        raise InvalidTransition(
-            f"Không thể «{t.label}» khi phản ánh đang ở trạng thái «{State(report.state).label}»."
-        )
-    if not any(rule(actor, report) for rule in t.who):
-        raise ActionRefused(f"Bạn không có quyền «{t.label}» đối với phản ánh này.")
-    return t
 
 
 def apply(report: Report, action: str, *, actor: Actor, now: datetime | None = None, **params: Any) -> Event:
     """Take one action on a report: check, change state (compare-and-swap), append the event, follow up."""
     now = now or timezone.now()
-    t = check(report, action, actor)
-    outcome = EFFECTS[action](report, actor, now, params)
+    spec = check(report, action, actor)
+    outcome = spec.effect(report, actor, now, params)
     with transaction.atomic():
-        return _record(report, t, outcome, actor, now)
+        return _record(report, spec.action, spec.visibility, outcome, actor, now)
 
 
 def _record(
     report: Report,
-    t: Transition,
+    action: str,
+    visibility: str,
     outcome: Outcome,
     actor: Actor,
     now: datetime,
@@ -811,7 +94,7 @@ def _record(
         actor_kind=_actor_kind(actor),
         agency=outcome.event_agency or report.agency,
         target_agency=outcome.target_agency,
-        action=t.action,
+        action=action,
         from_state=from_state,
         to_state=outcome.to_state,
         step=step,
@@ -819,7 +102,7 @@ def _record(
         on_time=(now <= step_due) if step_due else None,
         due_at=outcome.changes.get("due_at", report.due_at),
         note=outcome.note or "",
-        visibility=t.visibility,
+        visibility=visibility,
         data=_jsonable(outcome.data),
         prev_hash=report.head_hash,
     )
@@ -900,7 +183,6 @@ def record_creation(
     `followup_secret` (the plain secret, known only at submission) goes to the "received" message as the
     reporter's link; it is not stored in the event.
     """
-    t = Transition("submit", "Gửi phản ánh", frozenset(), (), State.RECEIVED, Visibility.PUBLIC)
     outcome = Outcome(State.RECEIVED, {}, note=note, data={"channel": report.channel})
     context = {"secret": followup_secret} if followup_secret else None
-    return _record(report, t, outcome, actor, now, context)
+    return _record(report, "submit", Visibility.PUBLIC, outcome, actor, now, context)

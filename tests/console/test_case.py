@@ -81,7 +81,7 @@ def test_an_error_is_shown_beside_its_field_and_nothing_typed_is_lost(org, cases
         signed_in(org.operator),
         report,
         "forward",
-        {"forward-agency": "", "forward-note": "Ghi chú dài đã gõ"},
+        {"forward-agency": "999999", "forward-note": "Ghi chú dài đã gõ"},  # no such agency
     )
     assert response.status_code == 400
     text = response.content.decode()

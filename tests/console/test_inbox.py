@@ -15,6 +15,7 @@ from django.utils import timezone
 from pakn.console import selectors
 from pakn.reports import services
 from pakn.reports.models import PersonalDataAccess, Report
+from pakn.workdays.calendar import get_calendar
 from tests.conftest import at
 from tests.console.conftest import Cases, signed_in
 
@@ -88,7 +89,7 @@ def test_the_countdown_skips_nights_weekends_and_lunch(org, cases: Cases):
     clock = selectors.Clock.start(now)
     countdown = clock.for_report(Report.objects.select_related("agency").get(pk=report.pk))
     assert countdown is not None and not countdown.overdue
-    assert countdown.seconds == selectors.get_calendar().working_seconds_between(now, report.due_at)
+    assert countdown.seconds == get_calendar().working_seconds_between(now, report.due_at)
     # Assigned Friday 16:20, due Monday 16:20: Monday 07:30–11:30 and 13:30–16:20 remain.
     assert countdown.text == "Còn 6 giờ 50 phút làm việc"
 

@@ -6,9 +6,11 @@ import re
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from pakn.org.models import User
 from pakn.reports import services, workflow
+from pakn.reports.actions import SPECS
 from pakn.reports.models import State
 from pakn.reports.workflow import SYSTEM, ActionRefused, InvalidTransition, ReporterActor, allowed_actions
 from tests.conftest import at, make_user
@@ -213,7 +215,7 @@ ALLOWED = {
     "resolved": {
         "reporter": {"reply", "rate"},
         "other_reporter": set(),
-        # clarify is offered only once the reporter asked for clarification (workflow.READY)
+        # clarify is offered only once the reporter asked for clarification (the spec's `ready`)
         "commune_leader": CLOSED_MARKS,
         "officer": set(),
         "supervisor": {"take_over"} | CLOSED_MARKS,
@@ -248,16 +250,16 @@ def test_allowed_actions_lists_exactly_what_each_role_may_do(org, journey, state
 
 
 def test_allowed_actions_agree_with_the_check(org, journey):
-    """What allowed_actions offers passes `check`; what it leaves out is refused, or not ready yet (READY)."""
+    """What allowed_actions offers passes `check`; what it leaves out is refused, or not ready yet (`ready`)."""
     for report in (journey.in_progress(), journey.resolved()):
         for actor in (org.commune_leader, org.officer, org.officer2, org.operator, org.supervisor):
             offered = {t.action for t in allowed_actions(report, actor)}
-            for action, t in workflow.TRANSITIONS.items():
+            for action, t in SPECS.items():
                 if action in offered:
                     assert workflow.check(report, action, actor) is t
                 elif report.state not in t.sources:
                     with pytest.raises(InvalidTransition):
                         workflow.check(report, action, actor)
-                elif workflow.READY.get(action, lambda r: True)(report):
+                elif t.is_ready(report, timezone.now()):
                     with pytest.raises(ActionRefused):
                         workflow.check(report, action, actor)

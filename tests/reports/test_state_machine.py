@@ -19,13 +19,14 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from pakn.org.models import User
 from pakn.reports import services, workflow
+from pakn.reports.actions import SPECS
 from pakn.reports.audit import verify_report
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, ReporterBan, State
 from pakn.reports.workflow import SYSTEM, ActionRefused, InvalidTransition, ReporterActor
 from tests.conftest import VALID, Org, at, make_user
 
 REFUSALS = (ActionRefused, InvalidTransition, ValidationError)
-ACTIONS = sorted(workflow.TRANSITIONS)
+ACTIONS = sorted(SPECS)
 MINUTES = [1, 10, 45, 61, 180, 60 * 20, 60 * 24 * 3]  # within and beyond each kind of deadline
 NOTES = st.sampled_from(
     ["Ghi chú của cán bộ.", "Vượt thẩm quyền, đề nghị cấp trên xử lý.", "Đã xong.", "", "  "]
@@ -237,7 +238,7 @@ def make_machine(org: Org, people: dict[str, Any]) -> type[RuleBasedStateMachine
                 assert message.strip(), f"a refusal without a message: {refusal!r}"
                 return
             after = Report.objects.get(pk=self.pk)
-            t = workflow.TRANSITIONS[action]
+            t = SPECS[action]
             assert after.version == before[1] + 1
             assert after.event_count == before[2] + 1 and after.events.count() == before[3] + 1
             assert (event.seq, event.action, event.from_state, event.to_state) == (

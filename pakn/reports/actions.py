@@ -1,0 +1,734 @@
+"""The spec of every workflow action: the one place that says what an action is and who may take it when.
+
+One `ActionSpec` per action gives its label, the states it starts from, who may take it (rules from
+pakn.reports.actors), the state it leads to, who reads its timeline entry, its effect (pakn.reports.effects),
+when it is ready at a given `now`, its inputs (kind, limit, help text) and its help text. Deadline amounts in
+help texts come from the DeadlinePolicy rows through `sla.duration_text`, never from a number written here.
+Every surface is derived from these specs: the console's action forms (pakn.console.forms), the REST API's
+input schemas and endpoints (pakn.api.staff), the reporter's actions on the portal and in the API, and the
+labels. `allowed_actions(report, actor, now=…)` is the single answer to "which actions may be taken now".
+
+How to add an action (see docs/architecture.md for a worked example):
+1. write its effect in pakn/reports/effects.py: `def my_action(report, actor, now, params) -> Outcome`;
+2. add one `ActionSpec(...)` to SPECS below: label, sources, who, target, visibility, effect, inputs (each
+   with its kind and limit), help text, `group` (procedure, mark, reporter or system) and, for staff actions,
+   `api_path` (the endpoint under /api/v1/staff/cases/{id}/);
+3. add its English label and help texts to pakn/locale/en/LC_MESSAGES/django.po.
+The console form, the API endpoint and schema, the buttons and the portal follow; the notification texts
+(pakn/notify/texts.py) are written per event kind, so say there what the new event tells whom, if anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+# Labels and help texts are Vietnamese msgids marked for the catalogue; they are translated when shown
+# (`spec.title()`, `spec.help_text()`), so the workflow's messages can quote the Vietnamese label.
+from django.utils.translation import gettext_noop as _
+
+from pakn.org.models import Agency
+from pakn.reports import effects, sla
+from pakn.reports.actors import (
+    FLAGGERS,
+    HOLDING_AGENCY,
+    IOC_DESK,
+    LEADER,
+    PROVINCE_DESK,
+    ActionRefused,
+    Actor,
+    InvalidTransition,
+    Rule,
+    assignee,
+    department_asked,
+    supervisor_anywhere,
+    the_reporter,
+    the_system,
+)
+from pakn.reports.models import OPEN_STATES, Event, Rating, Report, State, Step
+
+Visibility = Event.Visibility
+Help = str | Callable[[Report], str]
+
+# Limits of free text, the same on every surface (forms, API schemas).
+TEXT_MAX = 5000  # a result, a question, an answer, a reason that must be given
+NOTE_MAX = 2000  # an optional note beside the main input
+
+
+class Kind(StrEnum):
+    """What an input is; each surface renders a kind its own way (a list, a code, an id…)."""
+
+    TEXT = "text"  # free text over several lines
+    LINE = "line"  # one line of text
+    CHOICE = "choice"  # one of `choices`
+    FLAG = "flag"  # yes or no
+    TOGGLE = "toggle"  # a mark's new value: the console flips the current one, the API takes `value`
+    AGENCY = "agency"  # an agency to forward to (console: a list; API: its code)
+    OFFICER = "officer"  # an official of the holding agency (console: a list; API: the user's id)
+    DEPARTMENTS = "departments"  # departments to consult (console: check boxes; API: their codes)
+    FILES = "files"  # photos and videos of a result (console: camera input; API: POST …/attachments)
+
+
+class Group(StrEnum):
+    PROCEDURE = "procedure"  # staff actions of Article 7, the case page's main panel
+    MARK = "mark"  # staff marks and bans (R-15), their own panel
+    REPORTER = "reporter"  # taken by the reporter through the private link
+    SYSTEM = "system"  # taken by the sweep
+
+
+def _text(value: Help, report: Report) -> str:
+    if callable(value):
+        return value(report)
+    return gettext(value) if value else ""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of an action: its name is the effect's parameter."""
+
+    name: str
+    kind: Kind
+    label: str
+    required: bool = False
+    max_length: int | None = None
+    help: Help = ""
+    missing: str = ""  # the message when a required input is empty
+    choices: tuple[tuple[str, Any], ...] = ()
+    default: Any = None
+    rows: int = 3
+    shown: Callable[[Report], bool] | None = None  # None: always
+    initial: Callable[[Report], Any] | None = None
+
+    def help_text(self, report: Report) -> str:
+        return _text(self.help, report)
+
+    def is_shown(self, report: Report) -> bool:
+        return self.shown is None or self.shown(report)
+
+
+def _note(label: str = _("Ghi chú (không bắt buộc)")) -> Input:
+    return Input("note", Kind.TEXT, label, max_length=NOTE_MAX, rows=2)
+
+
+def _said(name: str, label: str, missing: str, rows: int = 3) -> Input:
+    """A text that must be given (a reason, a result, an answer)."""
+    return Input(name, Kind.TEXT, label, required=True, max_length=TEXT_MAX, rows=rows, missing=missing)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """Everything about one workflow action; see the module's docstring for how to add one."""
+
+    action: str
+    label: str
+    sources: frozenset[str]
+    who: tuple[Rule, ...]
+    target: str | None  # None: decided by the effect (escalation) or unchanged
+    visibility: str
+    effect: effects.Effect
+    inputs: tuple[Input, ...] = ()
+    ready: Callable[[Report, datetime], bool] | None = None  # beyond the state: may it be taken at `now`?
+    help: Help = ""
+    submit: str = ""  # the button; the label when empty
+    danger: bool = False
+    group: Group = Group.PROCEDURE
+    summary: str = ""  # one line for the API documentation, with the articles it implements
+    api_path: str = ""  # the staff endpoint POST /api/v1/staff/cases/{id}/<api_path>
+    api_key: str = ""  # several actions behind one endpoint (the marks): this action's `mark`
+    flag: str = ""  # toggles: the Report field the mark sets
+    unset_label: str = ""  # toggles: the label when the mark is set (taking it clears the mark)
+    templates: str = ""  # the purpose of the response templates offered for its first text input
+    retry_stale: bool = False  # retried on a lost race that cannot change its outcome
+
+    @property
+    def for_reporter(self) -> bool:
+        """Whether the reporter takes it (through the private link), not staff."""
+        return the_reporter in self.who
+
+    def may(self, actor: Actor, report: Report) -> bool:
+        return any(rule(actor, report) for rule in self.who)
+
+    def is_ready(self, report: Report, now: datetime) -> bool:
+        return self.ready is None or self.ready(report, now)
+
+    def title(self, report: Report | None = None) -> str:
+        """The action's name; a toggle says whether it sets or clears its mark."""
+        if report is not None and self.flag and getattr(report, self.flag):
+            return gettext(self.unset_label)
+        return gettext(self.label)
+
+    def button(self) -> str:
+        return gettext(self.submit or self.label)
+
+    def help_text(self, report: Report) -> str:
+        return _text(self.help, report)
+
+    def shown_inputs(self, report: Report) -> list[Input]:
+        return [i for i in self.inputs if i.is_shown(report)]
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.inputs if i.name == name)
+
+
+# --- Help texts with deadlines from the policy rows ----------------------------------------------------------
+
+
+def _within(step: str, text: str, *, kind: str = "") -> Callable[[Report], str]:
+    """A help text quoting a step's allowed time at the report's agency (or at agencies of `kind`)."""
+
+    def help_text(report: Report) -> str:
+        agency_kind = kind or report.agency.kind
+        duration = sla.duration_text(step, agency_kind, is_complex=report.is_complex)
+        return gettext(text).format(duration=duration)
+
+    return help_text
+
+
+def _escalate_help(report: Report) -> str:
+    parent = report.agency.parent
+    if parent is None:
+        return gettext("Cơ quan này không có cấp trên.")
+    return gettext("Phản ánh vượt thẩm quyền sẽ được chuyển đến {name} (R-7.3b, R-7.4b).").format(
+        name=parent.name
+    )
+
+
+def _complex_help(report: Report) -> str:
+    duration = sla.duration_text(Step.ESCALATE, report.agency.kind, is_complex=True)
+    return gettext("Vụ việc phức tạp được chuyển cấp trên trong tối đa {duration} (R-7.4b).").format(
+        duration=duration
+    )
+
+
+# --- Readiness at `now`: beyond the state, so no button is offered for what the effect would refuse -------
+
+
+def _supplement_open(report: Report, now: datetime) -> bool:
+    return report.due_at is None or report.due_at >= now
+
+
+def _supplement_expired(report: Report, now: datetime) -> bool:
+    return report.due_at is not None and report.due_at <= now
+
+
+def _step_overdue_unnoted(report: Report, now: datetime) -> bool:
+    return not report.overdue_noted and report.due_at is not None and report.due_at < now
+
+
+def _has_parent(report: Report, now: datetime) -> bool:
+    return report.agency.parent_id is not None
+
+
+def _clarification_asked(report: Report, now: datetime) -> bool:
+    return report.clarification_pending
+
+
+def _not_rated(report: Report, now: datetime) -> bool:
+    return not report.rating
+
+
+def _not_coordinated_by_supervisor(report: Report, now: datetime) -> bool:
+    """The supervisor takes over what it does not already coordinate (R-4.4)."""
+    return not (report.state == State.COORDINATING and report.agency.kind == Agency.Kind.SUPERVISOR)
+
+
+# --- The table ----------------------------------------------------------------------------------------------
+
+ALL_STATES = frozenset(State.values)
+HANDLING = frozenset({State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL})
+
+REJECT_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("complaint", _("Là khiếu nại, tố cáo (R-1.2)")),
+    ("legal_advice", _("Là đề nghị tư vấn pháp luật (R-1.2)")),
+    ("unlawful", _("Nội dung trái quy định của pháp luật (R-7.2c)")),
+    ("invalid", _("Không đáp ứng quy định về nội dung, thông tin (R-5.3)")),
+    ("duplicate", _("Trùng với phản ánh đã tiếp nhận")),
+    ("other", _("Lý do khác")),
+)
+assert {c for c, _label in REJECT_CHOICES} == set(effects.REJECT_REASONS)
+
+OFFICER = Input(
+    "officer", Kind.OFFICER, _("Cán bộ xử lý"), required=True, missing=_("Vui lòng chọn cán bộ xử lý.")
+)
+RESULT = _said("result_text", _("Kết quả xử lý"), _("Vui lòng nhập kết quả xử lý."), rows=5)
+PHOTOS = Input(
+    "photos",
+    Kind.FILES,
+    _("Ảnh, video hiện trường"),
+    help=_("Chụp trực tiếp bằng điện thoại hoặc chọn tệp."),
+)
+INTERNAL_NOTE = _note(_("Ghi chú nội bộ (không bắt buộc)"))
+
+
+def _mark(action: str, flag: str, labels: tuple[str, str], states: Any, help: str) -> ActionSpec:
+    key = action.removeprefix("mark_")
+    return ActionSpec(
+        action,
+        labels[0],
+        frozenset(states),
+        FLAGGERS,
+        None,
+        Visibility.INTERNAL,
+        effects.flag(flag),
+        inputs=(Input("value", Kind.TOGGLE, _("Đánh dấu"), default=True), _note()),
+        help=help,
+        submit=_("Lưu đánh dấu"),
+        danger=action == "mark_abusive",
+        group=Group.MARK,
+        summary="Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (R-15, R-7.4b, R-9.2)",
+        api_path="marks",
+        api_key=key,
+        flag=flag,
+        unset_label=labels[1],
+    )
+
+
+SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
+    # Step 2, IOC (R-7.2)
+    ActionSpec(
+        "forward",
+        _("Chuyển xử lý"),
+        frozenset({State.RECEIVED}),
+        (IOC_DESK,),
+        State.ROUTED,
+        Visibility.PUBLIC,
+        effects.forward,
+        inputs=(
+            Input(
+                "agency",
+                Kind.AGENCY,
+                _("Cơ quan xử lý"),
+                help=_("Để trống: UBND xã, phường nơi xảy ra sự việc."),
+            ),
+            _note(),
+        ),
+        help=_within(
+            Step.TRIAGE,
+            _("Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc trong {duration} (R-7.2a)."),
+        ),
+        summary="Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (R-7.2a)",
+        api_path="forward",
+    ),
+    ActionSpec(
+        "request_info",
+        _("Đề nghị bổ sung thông tin"),
+        frozenset({State.RECEIVED}),
+        (IOC_DESK,),
+        State.AWAITING_INFO,
+        Visibility.REPORTER,
+        effects.request_info,
+        inputs=(_said("note", _("Thông tin cần bổ sung"), _("Vui lòng nêu thông tin cần bổ sung.")),),
+        help=_within(
+            Step.SUPPLEMENT,
+            _("Người phản ánh có {duration} để bổ sung; quá hạn phản ánh sẽ bị hủy (R-7.2b)."),
+        ),
+        submit=_("Gửi đề nghị bổ sung"),
+        summary="Đề nghị người phản ánh bổ sung thông tin (R-7.2b)",
+        api_path="request-info",
+        templates="request_info",
+    ),
+    ActionSpec(
+        "supplement",
+        _("Bổ sung thông tin"),
+        frozenset({State.AWAITING_INFO}),
+        (the_reporter,),
+        State.RECEIVED,
+        Visibility.REPORTER,
+        effects.supplement,
+        inputs=(
+            Input("note", Kind.TEXT, _("Thông tin bổ sung"), max_length=TEXT_MAX, rows=4),
+            Input("reporter_name", Kind.LINE, _("Họ và tên"), max_length=200),
+            Input("reporter_address", Kind.LINE, _("Địa chỉ liên hệ"), max_length=300),
+            Input("reporter_phone", Kind.LINE, _("Số điện thoại"), max_length=30),
+            Input("reporter_id_number", Kind.LINE, _("Số CCCD hoặc CMND"), max_length=20),
+            Input("address_text", Kind.LINE, _("Địa chỉ nơi xảy ra sự việc"), max_length=300),
+        ),
+        ready=_supplement_open,
+        help=_within(
+            Step.SUPPLEMENT, _("Bổ sung trong {duration} kể từ khi được đề nghị (R-7.2b)."), kind="ioc"
+        ),
+        submit=_("Gửi thông tin bổ sung"),
+        group=Group.REPORTER,
+    ),
+    ActionSpec(
+        "cancel_expired",
+        _("Hủy do quá hạn bổ sung"),
+        frozenset({State.AWAITING_INFO}),
+        (the_system,),
+        State.CANCELLED,
+        Visibility.PUBLIC,
+        effects.cancel_expired,
+        ready=_supplement_expired,
+        group=Group.SYSTEM,
+    ),
+    # R-7.2c, R-1.2 at the IOC; R-5.3 by the receiving leader
+    ActionSpec(
+        "reject",
+        _("Từ chối tiếp nhận"),
+        frozenset({State.RECEIVED, State.ROUTED}),
+        (IOC_DESK, LEADER),
+        State.REJECTED,
+        Visibility.REPORTER,
+        effects.reject,
+        inputs=(
+            Input("reason_code", Kind.CHOICE, _("Lý do"), choices=REJECT_CHOICES, default="other"),
+            Input(
+                "note",
+                Kind.TEXT,
+                _("Giải thích thêm"),
+                max_length=NOTE_MAX,
+                rows=2,
+                help=_("Bắt buộc khi chọn «Lý do khác»."),
+            ),
+        ),
+        help=_("Lý do từ chối được gửi cho người phản ánh."),
+        danger=True,
+        summary="Từ chối tiếp nhận, nêu lý do (R-7.2c, R-1.2, R-5.3)",
+        api_path="reject",
+    ),
+    # Steps 3 and 4, at the commune or district (R-7.3, R-7.4)
+    ActionSpec(
+        "assign",
+        _("Phân công xử lý"),
+        frozenset({State.ROUTED}),
+        (LEADER,),
+        State.IN_PROGRESS,
+        Visibility.PUBLIC,
+        effects.assign,
+        inputs=(OFFICER, _note(_("Chỉ đạo (không bắt buộc)"))),
+        help=_within(Step.ASSIGN, _("Phân công trong {duration} (R-7.3a, R-7.4a).")),
+        submit=_("Phân công"),
+        summary="Phân công cán bộ xử lý (R-7.3a, R-7.4a)",
+        api_path="assign",
+    ),
+    ActionSpec(
+        "reassign",
+        _("Phân công lại"),
+        frozenset({State.IN_PROGRESS, State.AWAITING_APPROVAL}),
+        (LEADER,),
+        None,
+        Visibility.INTERNAL,
+        effects.reassign,
+        inputs=(OFFICER, _note(_("Chỉ đạo (không bắt buộc)"))),
+        help=_("Giao phản ánh cho cán bộ khác của cơ quan."),
+        summary="Phân công lại cán bộ xử lý",
+        api_path="reassign",
+    ),
+    ActionSpec(
+        "escalate",
+        _("Chuyển cấp trên"),
+        HANDLING,
+        (LEADER,),
+        None,
+        Visibility.PUBLIC,
+        effects.escalate,
+        inputs=(
+            Input(
+                "note",
+                Kind.TEXT,
+                _("Lý do chuyển cấp trên"),
+                required=True,
+                max_length=TEXT_MAX,
+                missing=_("Vui lòng nêu lý do chuyển cấp trên."),
+            ),
+            Input(
+                "is_complex",
+                Kind.FLAG,
+                _("Vụ việc phức tạp"),
+                help=_complex_help,
+                default=False,
+                shown=lambda r: r.agency.kind == Agency.Kind.DISTRICT,
+            ),
+        ),
+        ready=_has_parent,
+        help=_escalate_help,
+        summary="Chuyển cấp trên khi vượt thẩm quyền (R-7.3b, R-7.4b)",
+        api_path="escalate",
+    ),
+    ActionSpec(
+        "report_result",
+        _("Báo cáo kết quả"),
+        frozenset({State.IN_PROGRESS}),
+        (assignee, LEADER),
+        State.AWAITING_APPROVAL,
+        Visibility.INTERNAL,
+        effects.report_result,
+        inputs=(RESULT, PHOTOS),
+        help=_within(Step.HANDLE, _("Báo cáo kết quả xác minh, xử lý trong {duration} (R-7.3a).")),
+        submit=_("Gửi kết quả cho lãnh đạo"),
+        summary="Báo cáo kết quả xử lý cho lãnh đạo (R-7.3a)",
+        api_path="result",
+        templates="result",
+    ),
+    ActionSpec(
+        "approve",
+        _("Duyệt kết quả"),
+        frozenset({State.AWAITING_APPROVAL}),
+        (LEADER,),
+        State.RESOLVED,
+        Visibility.PUBLIC,
+        effects.approve,
+        inputs=(
+            Input(
+                "result_text",
+                Kind.TEXT,
+                _("Kết quả xử lý (có thể chỉnh sửa trước khi duyệt)"),
+                max_length=TEXT_MAX,
+                rows=5,
+                initial=lambda r: r.result_text,
+            ),
+            INTERNAL_NOTE,
+        ),
+        help=_("Kết quả được công khai và gửi cho người phản ánh."),
+        submit=_("Duyệt và công khai kết quả"),
+        summary="Duyệt kết quả, công khai và gửi người phản ánh (R-7.3a)",
+        api_path="approve",
+        templates="result",
+    ),
+    ActionSpec(
+        "return_result",
+        _("Trả lại kết quả"),
+        frozenset({State.AWAITING_APPROVAL}),
+        (LEADER,),
+        State.IN_PROGRESS,
+        Visibility.INTERNAL,
+        effects.return_result,
+        inputs=(_said("note", _("Ý kiến của lãnh đạo"), _("Vui lòng nêu ý kiến khi trả lại kết quả.")),),
+        help=_("Cán bộ xử lý sẽ hoàn thiện kết quả theo ý kiến của lãnh đạo."),
+        summary="Trả lại kết quả để xử lý tiếp",
+        api_path="return",
+    ),
+    # Step 5, province (R-7.5) and the supervisor (R-4.4)
+    ActionSpec(
+        "request_opinions",
+        _("Xin ý kiến sở, ngành"),
+        frozenset({State.COORDINATING}),
+        (PROVINCE_DESK,),
+        None,
+        Visibility.PUBLIC,
+        effects.request_opinions,
+        inputs=(
+            Input(
+                "departments",
+                Kind.DEPARTMENTS,
+                _("Sở, ngành"),
+                required=True,
+                missing=_("Vui lòng chọn ít nhất một sở, ngành."),
+                initial=lambda r: [r.category.department_id] if r.category.department_id else [],
+            ),
+            _said("question", _("Nội dung xin ý kiến"), _("Vui lòng nêu nội dung xin ý kiến.")),
+        ),
+        help=_within(
+            Step.OPINION,
+            _(
+                "Các sở, ngành được chọn sẽ thấy phản ánh (không có thông tin cá nhân) và cho ý kiến trong "
+                "{duration} (R-7.5)."
+            ),
+            kind="department",
+        ),
+        submit=_("Gửi xin ý kiến"),
+        summary="Xin ý kiến các sở, ngành (R-7.5)",
+        api_path="request-opinions",
+    ),
+    ActionSpec(
+        "give_opinion",
+        _("Cho ý kiến"),
+        frozenset({State.COORDINATING}),
+        (department_asked,),
+        None,
+        Visibility.PUBLIC,
+        effects.give_opinion,
+        inputs=(
+            _said("answer", _("Ý kiến của sở, ngành"), _("Vui lòng nhập ý kiến của sở, ngành."), rows=5),
+        ),
+        submit=_("Gửi ý kiến"),
+        summary="Sở, ngành cho ý kiến (R-7.5)",
+        api_path="opinion",
+        retry_stale=True,  # departments answering at once do not lose each other's answer
+    ),
+    ActionSpec(
+        "publish_result",
+        _("Công khai kết quả"),
+        frozenset({State.COORDINATING}),
+        (PROVINCE_DESK,),
+        State.RESOLVED,
+        Visibility.PUBLIC,
+        effects.publish_result,
+        inputs=(RESULT, INTERNAL_NOTE, PHOTOS),
+        help=_within(
+            Step.COORDINATE,
+            _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong {duration} (R-7.5)."),
+        ),
+        summary="Công khai kết quả cấp tỉnh (R-7.5)",
+        api_path="publish",
+        templates="result",
+    ),
+    ActionSpec(
+        "take_over",
+        _("Văn phòng UBND tỉnh chủ trì"),
+        HANDLING | {State.COORDINATING, State.RESOLVED},
+        (supervisor_anywhere,),
+        State.COORDINATING,
+        Visibility.PUBLIC,
+        effects.take_over,
+        inputs=(
+            _said("note", _("Lý do"), _("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")),
+        ),
+        ready=_not_coordinated_by_supervisor,
+        help=_("Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (R-4.4)."),
+        summary="Văn phòng UBND tỉnh chủ trì xử lý (R-4.4)",
+        api_path="take-over",
+    ),
+    # Article 8: clarification and rating
+    ActionSpec(
+        "reply",
+        _("Đề nghị làm rõ"),
+        frozenset({State.RESOLVED}),
+        (the_reporter,),
+        None,
+        Visibility.REPORTER,
+        effects.reply,
+        inputs=(_said("note", _("Nội dung cần làm rõ"), _("Vui lòng nhập nội dung cần làm rõ.")),),
+        submit=_("Gửi đề nghị làm rõ"),
+        group=Group.REPORTER,
+    ),
+    ActionSpec(
+        "clarify",
+        _("Trả lời làm rõ"),
+        frozenset({State.RESOLVED}),
+        (HOLDING_AGENCY,),
+        None,
+        Visibility.REPORTER,
+        effects.clarify,
+        inputs=(_said("note", _("Nội dung trả lời"), _("Vui lòng nhập nội dung trả lời."), rows=4),),
+        ready=_clarification_asked,
+        help=_within(
+            Step.CLARIFY, _("Trả lời đề nghị làm rõ kết quả của người phản ánh trong {duration} (R-8.2).")
+        ),
+        submit=_("Gửi trả lời"),
+        summary="Trả lời đề nghị làm rõ của người phản ánh (R-8.2)",
+        api_path="clarify",
+        templates="clarify",
+    ),
+    ActionSpec(
+        "rate",
+        _("Đánh giá kết quả"),
+        frozenset({State.RESOLVED}),
+        (the_reporter,),
+        None,
+        Visibility.PUBLIC,
+        effects.rate,
+        inputs=(
+            Input(
+                "rating",
+                Kind.CHOICE,
+                _("Bạn đánh giá kết quả xử lý thế nào?"),
+                required=True,
+                choices=tuple(Rating.choices),
+                missing=_("Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng."),
+            ),
+        ),
+        ready=_not_rated,
+        submit=_("Gửi đánh giá"),
+        group=Group.REPORTER,
+    ),
+    # Marks (R-15, R-7.4b complex, R-9.2 state secret)
+    _mark(
+        "mark_valuable",
+        "is_valuable",
+        (_("Đánh dấu có giá trị"), _("Bỏ đánh dấu có giá trị")),
+        ALL_STATES,
+        _("Phản ánh có giá trị được ghi nhận trong thống kê (R-15.1)."),
+    ),
+    _mark(
+        "mark_abusive",
+        "is_abusive",
+        (_("Đánh dấu sai sự thật, lợi dụng"), _("Bỏ đánh dấu sai sự thật")),
+        ALL_STATES,
+        _(
+            "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (R-15.2)."
+        ),
+    ),
+    _mark(
+        "mark_state_secret",
+        "is_state_secret",
+        (_("Đánh dấu bí mật nhà nước"), _("Bỏ đánh dấu bí mật nhà nước")),
+        ALL_STATES,
+        _("Phản ánh chứa bí mật nhà nước không được công khai (R-9.2)."),
+    ),
+    _mark(
+        "mark_complex",
+        "is_complex",
+        (_("Đánh dấu vụ việc phức tạp"), _("Bỏ đánh dấu vụ việc phức tạp")),
+        OPEN_STATES,
+        _("Vụ việc phức tạp ở cấp huyện có thêm thời gian để chuyển cấp trên (R-7.4b)."),
+    ),
+    ActionSpec(
+        "bar_reporter",
+        _("Hạn chế người gửi"),
+        ALL_STATES,
+        FLAGGERS,
+        None,
+        Visibility.INTERNAL,
+        effects.bar_reporter,
+        inputs=(_said("note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (R-15.2).")),),
+        help=_("Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (R-15.2)."),
+        danger=True,
+        group=Group.MARK,
+        summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (R-15.2)",
+        api_path="bar-reporter",
+    ),
+    # Sweeps: open steps, and a clarification the agency owes on a resolved report (R-8.2).
+    ActionSpec(
+        "note_overdue",
+        _("Quá hạn"),
+        OPEN_STATES | {State.RESOLVED},
+        (the_system,),
+        None,
+        Visibility.INTERNAL,
+        effects.note_overdue,
+        ready=_step_overdue_unnoted,
+        group=Group.SYSTEM,
+    ),
+)
+
+SPECS: dict[str, ActionSpec] = {spec.action: spec for spec in SPECS_IN_ORDER}
+assert len(SPECS) == len(SPECS_IN_ORDER), "one spec per action"
+assert all(s.api_path for s in SPECS_IN_ORDER if s.group in (Group.PROCEDURE, Group.MARK)), "staff actions"
+
+
+def allowed_actions(report: Report, actor: Actor, *, now: datetime | None = None) -> list[ActionSpec]:
+    """The actions this actor may take on this report at `now`: the state allows them, one of their rules
+    admits the actor and they are ready. Every surface offers exactly these (buttons, forms, API links)."""
+    now = now or timezone.now()
+    return [
+        spec
+        for spec in SPECS_IN_ORDER
+        if report.state in spec.sources and spec.is_ready(report, now) and spec.may(actor, report)
+    ]
+
+
+def check(report: Report, action: str, actor: Actor) -> ActionSpec:
+    """Refuse an unknown action, a wrong state or an actor the table does not allow."""
+    spec = SPECS.get(action)
+    if spec is None:
+        raise InvalidTransition(f"Hành động không tồn tại: {action}.")
+    if report.state not in spec.sources:
+        raise InvalidTransition(
+            f"Không thể «{spec.label}» khi phản ánh đang ở trạng thái «{State(report.state).label}»."
+        )
+    if not spec.may(actor, report):
+        raise ActionRefused(f"Bạn không có quyền «{spec.label}» đối với phản ánh này.")
+    return spec
+
+
+def label_of(action: str) -> str:
+    """The label of a timeline entry's action (submission has no spec: it creates the report)."""
+    spec = SPECS.get(action)
+    return spec.title() if spec else gettext("Gửi phản ánh")

@@ -1,0 +1,427 @@
+"""What each workflow action checks and changes: its *effect*, a function of (report, actor, now, params).
+
+An effect validates its input (a ValidationError names the field), refuses what cannot be done now
+(InvalidTransition) and returns an Outcome: the next state, the report's changes with the next step's
+deadline from the DeadlinePolicy table, the timeline note and follow-ups run after the event is saved.
+It never writes: `workflow.apply` does, in one transaction. The spec of each action (pakn.reports.actions)
+names its effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from pakn.org.models import Agency, User
+from pakn.reports import sla
+from pakn.reports.actors import Actor, InvalidTransition, StaleReport
+from pakn.reports.models import Event, OpinionRequest, Rating, Report, ReporterBan, State, Step
+
+Role = User.Role
+Effect = Callable[[Report, Actor, datetime, dict[str, Any]], "Outcome"]
+
+
+# --- Effects: what each action checks and changes --------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    to_state: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    target_agency: Agency | None = None
+    # The step this action completes: by default the report's current step when the state changes.
+    closes: tuple[str, datetime | None] | None = None
+    event_agency: Agency | None = None
+    after: list[Callable[[Event], None]] = field(default_factory=list)
+
+
+def enter_step(step: str, agency: Agency, now: datetime, *, is_complex: bool = False) -> dict[str, Any]:
+    """The report's fields for starting a step now at this agency, with its deadline from the policy."""
+    return {
+        "step": step,
+        "step_started_at": now,
+        "due_at": sla.due_for(step, agency.kind, now, is_complex=is_complex),
+        "overdue_noted": False,
+    }
+
+
+def arrive_at(agency: Agency, now: datetime, *, is_complex: bool) -> dict[str, Any]:
+    """A case arriving at an agency: the leader must assign it (or escalate it by its escalation deadline)."""
+    if agency.is_province_level:
+        return {
+            "agency": agency,
+            "agency_since": now,
+            "assignee": None,
+            "escalate_by": None,
+            **enter_step(Step.COORDINATE, agency, now),
+        }
+    return {
+        "agency": agency,
+        "agency_since": now,
+        "assignee": None,
+        "escalate_by": sla.due_for(Step.ESCALATE, agency.kind, now, is_complex=is_complex)
+        if agency.parent_id
+        else None,
+        **enter_step(Step.ASSIGN, agency, now),
+    }
+
+
+NO_STEP: dict[str, Any] = {"step": "", "step_started_at": None, "due_at": None, "overdue_noted": False}
+
+
+def _required(params: dict[str, Any], name: str, message: str) -> Any:
+    value = params.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError({name: message})
+    return value.strip() if isinstance(value, str) else value
+
+
+def _officer_of(report: Report, officer: Any) -> User:
+    if not isinstance(officer, User):
+        raise ValidationError({"officer": "Vui lòng chọn cán bộ xử lý."})
+    if (
+        not officer.is_active
+        or officer.agency_id != report.agency_id
+        or officer.role not in (Role.OFFICER, Role.LEADER)
+    ):
+        raise ValidationError({"officer": "Chỉ phân công được cán bộ đang hoạt động của cơ quan đang xử lý."})
+    return officer
+
+
+def forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.org.services import commune_agency_for_area
+
+    target = p.get("agency") or (commune_agency_for_area(report.area) if report.area_id else None)
+    if target is None:
+        raise ValidationError(
+            {"agency": "Chưa xác định được UBND xã/phường nơi xảy ra sự việc; vui lòng chọn cơ quan xử lý."}
+        )
+    if not target.is_active or target.is_province_level or target.pk == report.agency_id:
+        raise ValidationError({"agency": "Không thể chuyển phản ánh đến cơ quan này."})
+    return Outcome(
+        State.ROUTED,
+        arrive_at(target, now, is_complex=report.is_complex),
+        note=p.get("note", ""),
+        target_agency=target,
+    )
+
+
+def request_info(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    note = _required(p, "note", "Vui lòng nêu thông tin cần bổ sung.")
+    return Outcome(State.AWAITING_INFO, enter_step(Step.SUPPLEMENT, report.agency, now), note=note)
+
+
+SUPPLEMENT_FIELDS = ("reporter_name", "reporter_address", "address_text", "latitude", "longitude", "area")
+
+
+def supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.services import place_changes, reporter_identity_changes
+
+    if report.due_at and report.due_at < now:
+        raise InvalidTransition("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy.")
+    changes: dict[str, Any] = {
+        k: str(p[k]).strip() for k in ("reporter_name", "reporter_address") if p.get(k) not in (None, "")
+    }
+    # The place is checked as at submission (R-5.1); identity gets its validation and look-up hashes.
+    changes.update(
+        place_changes(
+            address_text=p.get("address_text"),
+            latitude=p.get("latitude"),
+            longitude=p.get("longitude"),
+            area=p.get("area"),
+        )
+    )
+    changes.update(
+        reporter_identity_changes(phone=p.get("reporter_phone"), id_number=p.get("reporter_id_number"))
+    )
+    # The added text stays on the timeline (visible to the reporter and staff), never in the public
+    # content: a reporter answering "what is missing" often writes personal details (R-3.2).
+    addition = (p.get("note") or "").strip()
+    if not changes and not addition:
+        raise ValidationError({"note": "Vui lòng nhập thông tin bổ sung."})
+    changes.update(enter_step(Step.TRIAGE, report.agency, now))
+    return Outcome(
+        State.RECEIVED,
+        changes,
+        note=addition,
+        data={"fields": sorted(k for k in changes if k in SUPPLEMENT_FIELDS or k.startswith("reporter_"))},
+    )
+
+
+def cancel_expired(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    if report.due_at is None or report.due_at > now:
+        raise InvalidTransition("Chưa hết thời hạn bổ sung thông tin.")
+    reason = "Quá 01 giờ kể từ khi đề nghị mà không nhận được thông tin bổ sung (R-7.2b)."
+    return Outcome(State.CANCELLED, {"closed_reason": reason, "escalate_by": None, **NO_STEP}, note=reason)
+
+
+REJECT_REASONS = {
+    "complaint": "Nội dung là khiếu nại, tố cáo: đề nghị gửi theo quy định của Luật Khiếu nại, Luật Tố cáo "
+    "đến cơ quan có thẩm quyền (R-1.2).",
+    "legal_advice": "Nội dung là đề nghị tư vấn pháp luật, không thuộc phạm vi tiếp nhận của hệ thống (R-1.2).",
+    "unlawful": "Nội dung phản ánh trái quy định của pháp luật (R-7.2c).",
+    "invalid": "Phản ánh không đáp ứng quy định về nội dung, thông tin (R-5.3).",
+    "duplicate": "Phản ánh trùng với phản ánh đã được tiếp nhận.",
+    "other": "",
+}
+
+
+def reject(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    code = p.get("reason_code") or "other"
+    if code not in REJECT_REASONS:
+        raise ValidationError({"reason_code": "Lý do từ chối không hợp lệ."})
+    note = (p.get("note") or "").strip()
+    if code == "other" and not note:
+        raise ValidationError({"note": "Vui lòng nêu lý do từ chối (R-5.3)."})
+    reason = " ".join(x for x in (REJECT_REASONS[code], note) if x)
+    return Outcome(
+        State.REJECTED,
+        {"closed_reason": reason, "escalate_by": None, **NO_STEP},
+        note=reason,
+        data={"reason_code": code},
+    )
+
+
+def assign(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    officer = _officer_of(report, p.get("officer"))
+    return Outcome(
+        State.IN_PROGRESS,
+        {"assignee": officer, **enter_step(Step.HANDLE, report.agency, now)},
+        note=p.get("note", ""),
+        data={"officer": officer.pk},
+    )
+
+
+def reassign(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    officer = _officer_of(report, p.get("officer"))
+    if officer.pk == report.assignee_id:
+        raise ValidationError({"officer": "Cán bộ này đang được phân công xử lý phản ánh."})
+    return Outcome(
+        report.state,
+        {"assignee": officer},
+        note=p.get("note", ""),
+        data={"officer": officer.pk, "previous_officer": report.assignee_id},
+    )
+
+
+def escalate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    note = _required(p, "note", "Vui lòng nêu lý do chuyển cấp trên.")
+    parent = report.agency.parent
+    if parent is None or not parent.is_active:
+        raise ValidationError({"agency": "Cơ quan này không có cấp trên để chuyển phản ánh."})
+    is_complex = bool(p.get("is_complex")) or report.is_complex
+    changes = arrive_at(parent, now, is_complex=is_complex)
+    changes["is_complex"] = is_complex
+    to_state = State.COORDINATING if parent.is_province_level else State.ROUTED
+    return Outcome(
+        to_state,
+        changes,
+        note=note,
+        target_agency=parent,
+        closes=(Step.ESCALATE, report.escalate_by or report.due_at),
+        data={"is_complex": is_complex},
+    )
+
+
+def report_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý.")
+    return Outcome(
+        State.AWAITING_APPROVAL,
+        {"result_text": text, **enter_step(Step.APPROVE, report.agency, now)},
+        note=text,
+    )
+
+
+def approve(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    text = (p.get("result_text") or "").strip() or report.result_text
+    if not text:
+        raise ValidationError({"result_text": "Chưa có kết quả xử lý để duyệt."})
+    return Outcome(
+        State.RESOLVED,
+        {"result_text": text, "resolved_at": now, "escalate_by": None, **NO_STEP},
+        note=p.get("note", ""),
+    )
+
+
+def return_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    note = _required(p, "note", "Vui lòng nêu ý kiến khi trả lại kết quả.")
+    return Outcome(State.IN_PROGRESS, enter_step(Step.HANDLE, report.agency, now), note=note)
+
+
+def request_opinions(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    departments = list(p.get("departments") or [])
+    question = _required(p, "question", "Vui lòng nêu nội dung xin ý kiến.")
+    if not departments:
+        raise ValidationError({"departments": "Vui lòng chọn ít nhất một sở, ngành."})
+    for d in departments:
+        if not isinstance(d, Agency) or d.kind != Agency.Kind.DEPARTMENT or not d.is_active:
+            raise ValidationError({"departments": "Chỉ xin ý kiến được các sở, ngành đang hoạt động."})
+    pending = set(
+        OpinionRequest.objects.filter(report=report, answered_at__isnull=True).values_list(
+            "department_id", flat=True
+        )
+    )
+    if any(d.pk in pending for d in departments):
+        raise ValidationError({"departments": "Sở, ngành này đang được xin ý kiến và chưa trả lời."})
+    user = actor
+    assert isinstance(user, User)
+
+    def create_requests(event: Event) -> None:
+        for d in departments:
+            OpinionRequest.objects.create(
+                report=report,
+                department=d,
+                question=question,
+                requested_by=user,
+                requested_at=now,
+                due_at=sla.due_for(Step.OPINION, d.kind, now) or now,
+            )
+
+    return Outcome(
+        report.state,
+        note="Xin ý kiến: " + "; ".join(d.name for d in departments),
+        data={"departments": [d.pk for d in departments]},
+        after=[create_requests],
+    )
+
+
+def give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    answer = _required(p, "answer", "Vui lòng nhập ý kiến của sở, ngành.")
+    assert isinstance(actor, User)
+    request = (
+        OpinionRequest.objects.filter(report=report, department_id=actor.agency_id, answered_at__isnull=True)
+        .order_by("requested_at")
+        .first()
+    )
+    assert request is not None  # guaranteed by the department_asked rule
+
+    def record_answer(event: Event) -> None:
+        updated = OpinionRequest.objects.filter(pk=request.pk, answered_at__isnull=True).update(
+            answer=answer, answered_by=actor, answered_at=now
+        )
+        if updated != 1:
+            raise StaleReport("Ý kiến của sở, ngành đã được ghi nhận trước đó.")
+
+    return Outcome(
+        report.state,
+        note=f"{actor.agency} đã cho ý kiến.",
+        data={"opinion_request": request.pk},
+        closes=(Step.OPINION, request.due_at),
+        event_agency=actor.agency,
+        after=[record_answer],
+    )
+
+
+def publish_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý để công khai.")
+    return Outcome(
+        State.RESOLVED, {"result_text": text, "resolved_at": now, **NO_STEP}, note=p.get("note", "")
+    )
+
+
+def take_over(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    note = _required(p, "note", "Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")
+    assert isinstance(actor, User) and actor.agency is not None
+    if report.agency_id == actor.agency_id and report.state == State.COORDINATING:
+        raise InvalidTransition("Văn phòng UBND tỉnh đang chủ trì xử lý phản ánh này.")
+    changes = arrive_at(actor.agency, now, is_complex=report.is_complex)
+    if report.state == State.RESOLVED:
+        # Reopened (R-4.4): the result and its rating will be the supervisor's; history stays in the events.
+        changes.update(clarification_pending=False, resolved_at=None, rating="", rated_at=None)
+    return Outcome(State.COORDINATING, changes, note=note, target_agency=actor.agency)
+
+
+def reply(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    text = _required(p, "note", "Vui lòng nhập nội dung cần làm rõ.")
+    changes: dict[str, Any] = {"clarification_pending": True}
+    if not report.clarification_pending:
+        changes.update(enter_step(Step.CLARIFY, report.agency, now))
+    return Outcome(report.state, changes, note=text)
+
+
+def clarify(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    text = _required(p, "note", "Vui lòng nhập nội dung trả lời.")
+    if not report.clarification_pending:
+        raise InvalidTransition("Người phản ánh chưa đề nghị làm rõ kết quả.")
+    return Outcome(
+        report.state,
+        {"clarification_pending": False, **NO_STEP},
+        note=text,
+        closes=(Step.CLARIFY, report.due_at),
+    )
+
+
+def rate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    rating = p.get("rating")
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng."})
+    if report.rating:
+        raise InvalidTransition("Phản ánh này đã được đánh giá.")
+    return Outcome(report.state, {"rating": rating, "rated_at": now}, data={"rating": rating})
+
+
+def flag(field_name: str) -> Effect:
+    def effect(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+        value = bool(p.get("value", True))
+        if getattr(report, field_name) == value:
+            raise InvalidTransition("Phản ánh đã ở trạng thái đánh dấu này.")
+        changes: dict[str, Any] = {field_name: value}
+        if (
+            field_name == "is_complex"
+            and report.escalate_by
+            and report.agency_since
+            and report.agency.parent_id
+        ):
+            # R-7.4b: a complex case may take up to 2 working days to escalate from a district.
+            changes["escalate_by"] = sla.due_for(
+                Step.ESCALATE, report.agency.kind, report.agency_since, is_complex=value
+            )
+        return Outcome(report.state, changes, note=p.get("note", ""), data={"value": value})
+
+    return effect
+
+
+def bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.selectors import abusive_count_for
+
+    note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
+    if not (report.phone_hash or report.id_number_hash):
+        raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
+    from pakn.reports.services import is_barred
+
+    if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):
+        raise InvalidTransition("Người gửi phản ánh này đã bị hạn chế gửi phản ánh.")
+    count = abusive_count_for(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash)
+    threshold = settings.PAKN_ABUSE_BAN_THRESHOLD
+    if count < threshold:
+        raise InvalidTransition(
+            f"Chỉ hạn chế được người gửi có từ {threshold} phản ánh bị đánh dấu sai sự thật, lợi dụng "
+            f"(hiện có {count})."
+        )
+    assert isinstance(actor, User)
+
+    def create_ban(event: Event) -> None:
+        ReporterBan.objects.create(
+            phone_hash=report.phone_hash,
+            id_number_hash=report.id_number_hash,
+            reason=note,
+            created_by=actor,
+            created_at=now,
+        )
+
+    return Outcome(report.state, note=note, data={"abusive_reports": count}, after=[create_ban])
+
+
+def note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    if report.overdue_noted or report.due_at is None or report.due_at >= now:
+        raise InvalidTransition("Bước hiện tại chưa quá hạn hoặc đã được ghi nhận quá hạn.")
+    return Outcome(
+        report.state, {"overdue_noted": True}, data={"step": report.step, "due_at": report.due_at.isoformat()}
+    )

@@ -1,0 +1,75 @@
+"""Django forms built from an action's spec: the console's action forms and the portal's reporter forms
+start from `SpecForm`, so an input has the same label, limit, help text and error on every surface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from pakn.reports.actions import ActionSpec, Input, Kind
+from pakn.reports.models import Report
+
+
+def _lazy(text: Any) -> Any:
+    """A spec's msgid translated when rendered; a label that is already lazy (model choices) as it is."""
+    return gettext_lazy(text) if isinstance(text, str) and text else text
+
+
+class SpecForm(forms.Form):
+    """The fields of an action's inputs shown for this report; `params()` gives the effect's parameters.
+
+    Kinds that need the surface's own choices (agencies, officers, departments, files, a mark's value) are
+    left to `field_for` of a subclass; this base builds text, one-line text, choices and yes/no.
+    """
+
+    def __init__(self, *args: Any, spec: ActionSpec, report: Report, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.report = report
+        for item in spec.shown_inputs(report):
+            field = self.field_for(item)
+            if field is None:
+                continue
+            if item.initial is not None:
+                field.initial = item.initial(report)
+            elif item.default is not None:
+                field.initial = item.default
+            self.fields[item.name] = field
+
+    def common(self, item: Input) -> dict[str, Any]:
+        """Label, required, help text and the message for a missing value, as the spec says."""
+        options: dict[str, Any] = {
+            "label": _lazy(item.label),
+            "required": item.required,
+            "help_text": item.help_text(self.report),
+        }
+        if item.missing:
+            options["error_messages"] = {"required": _lazy(item.missing)}
+        return options
+
+    def field_for(self, item: Input) -> forms.Field | None:
+        if item.kind == Kind.TEXT:
+            widget = forms.Textarea(attrs={"rows": str(item.rows)})
+            return forms.CharField(max_length=item.max_length, widget=widget, **self.common(item))
+        if item.kind == Kind.LINE:
+            return forms.CharField(max_length=item.max_length, **self.common(item))
+        if item.kind == Kind.CHOICE:
+            choices = [(code, _lazy(label)) for code, label in item.choices]
+            return forms.ChoiceField(choices=choices, **self.common(item))
+        if item.kind == Kind.FLAG:
+            return forms.BooleanField(**{**self.common(item), "required": False})
+        return None
+
+    def params(self) -> dict[str, Any]:
+        """The effect's parameters from the cleaned data; an empty optional choice takes its default."""
+        out: dict[str, Any] = {}
+        for item in self.spec.inputs:
+            if item.name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[item.name]
+            if value in ("", None) and item.default is not None:
+                value = item.default
+            out[item.name] = value
+        return out
