@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def _decode(raw: bytes) -> str:
         ) from e
 
 
-def _check_header(names: list[str] | None) -> list[str]:
+def _check_header(names: Sequence[str] | None) -> list[str]:
     if not names:
         raise ValidationError(["Dòng 1: tệp trống hoặc thiếu dòng tiêu đề cột."], code="empty")
     columns = [name.strip() for name in names]
