@@ -238,8 +238,8 @@ class NginxSite:
         replacements = {
             "    server 127.0.0.1:8001 max_fails=1 fail_timeout=5s;\n"
             "    server 127.0.0.1:8002 max_fails=1 fail_timeout=5s;\n": servers,
-            "listen 443 ssl;": f"listen 127.0.0.1:{self.https_port} ssl;",
-            "listen [::]:443 ssl;": "",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.https_port} ssl http2;",
+            "listen [::]:443 ssl http2;": "",
             "listen 80;": f"listen 127.0.0.1:{self.http_port};",
             "listen [::]:80;": "",
             "/etc/ssl/pakn/fullchain.pem": str(self.cert),
