@@ -458,6 +458,10 @@ PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn
 # --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
 INSTALLED_APPS.append("pakn.ops")
 PAKN_REDIS_URL = _redis_url or ""
+# Behind nginx terminating TLS (deploy/nginx/pakn.conf sets X-Forwarded-Proto): requests count as HTTPS.
+# Only when the web servers listen on a private address that only the proxy reaches.
+if env_bool("PAKN_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # PostgreSQL through pgbouncer in transaction pooling: no server-side cursors, no prepared statements.
 if env_bool("PAKN_DATABASE_PGBOUNCER", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
