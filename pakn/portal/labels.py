@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 
 from pakn.reports.models import Attachment, Rating, State, Step
 
-# What each timeline entry says happened (the core's TRANSITIONS labels, translatable; their own context,
+# What each timeline entry says happened (the action specs' labels, translatable; their own context,
 # since «Gửi phản ánh» is also the button).
 ACTION_LABELS: dict[str, Any] = {
     "submit": pgettext_lazy("timeline", "Gửi phản ánh"),

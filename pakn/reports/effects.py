@@ -105,9 +105,10 @@ def forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> O
         )
     if not target.is_active or target.is_province_level or target.pk == report.agency_id:
         raise ValidationError({"agency": "Không thể chuyển phản ánh đến cơ quan này."})
+    # Forwarding is the IOC's triage: from now on the report's (masked, redacted) text is public.
     return Outcome(
         State.ROUTED,
-        arrive_at(target, now, is_complex=report.is_complex),
+        {**arrive_at(target, now, is_complex=report.is_complex), "text_public": True},
         note=p.get("note", ""),
         target_agency=target,
     )

@@ -12,9 +12,8 @@ comes from the DeadlinePolicy table for the kind of agency that holds the case (
 
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from pakn.notify.services import notifications_for_event
 from pakn.org.models import User
+from pakn.reports import chain
 from pakn.reports.actions import SPECS, ActionSpec, allowed_actions, check
 from pakn.reports.actors import (
     SYSTEM,
@@ -106,17 +106,18 @@ def _record(
         data=_jsonable(outcome.data),
         prev_hash=report.head_hash,
     )
-    event.hash = event_hash(event)
     changes = {
         **outcome.changes,
         "state": outcome.to_state,
         "version": report.version + 1,
-        "head_hash": event.hash,
         "event_count": event.seq,
         "updated_at": now,
     }
     if outcome.to_state in CLOSED_STATES and from_state not in CLOSED_STATES:
         changes.setdefault("escalate_by", None)
+    # The event seals the report's public fields as it leaves them (tamper evidence, docs/security.md).
+    event.sealed_fields = chain.sealed_fields(report, changes)
+    changes["head_hash"] = chain.seal(event)
     updated = Report.objects.filter(pk=report.pk, version=report.version, state=from_state).update(**changes)
     if updated != 1:
         raise StaleReport("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
@@ -142,37 +143,14 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=str))
 
 
-# --- The hash chain -------------------------------------------------------------------------------------
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment else None
+# --- The hash chain (pakn.reports.chain) ----------------------------------------------------------------
 
 
 def event_hash(e: Event) -> str:
-    """SHA-256 over the event's content and the previous event's hash (the chain of R-9.1, R-3.1)."""
-    payload = [
-        e.report_id,
-        e.seq,
-        _iso(e.at),
-        e.actor_id,
-        e.actor_kind,
-        e.agency_id,
-        e.target_agency_id,
-        e.action,
-        e.from_state,
-        e.to_state,
-        e.step,
-        _iso(e.step_due_at),
-        e.on_time,
-        _iso(e.due_at),
-        e.note,
-        e.visibility,
-        e.data,
-        e.prev_hash,
-    ]
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The keyed hash (HMAC-SHA256 under the first audit key) of an event as it stands."""
+    key = chain.audit_keys()[0]
+    e.key_id = chain.key_id(key)
+    return chain.event_mac(e, key)
 
 
 def record_creation(
