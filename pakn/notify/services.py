@@ -36,6 +36,7 @@ from pakn.notify.models import (
     PushSubscription,
 )
 from pakn.org.models import Agency, User
+from pakn.reports import sla
 from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step
 
 log = logging.getLogger(__name__)
@@ -206,18 +207,8 @@ def _when(moment: datetime | None) -> str:
 
 
 def duration_text(delta: timedelta) -> str:
-    """A duration the way it is said: '45 phút', '1 giờ 30 phút', '2 ngày 3 giờ'."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} ngày")
-    if hours:
-        parts.append(f"{hours} giờ")
-    if mins and not days:
-        parts.append(f"{mins} phút")
-    return " ".join(parts) or "dưới 1 phút"
+    """A duration the way it is said: '45 phút', '1 giờ 30 phút', '2 ngày 3 giờ' (never negative)."""
+    return sla.duration_words(max(0, int(delta.total_seconds())))
 
 
 def _excerpt(text: str, length: int = 100) -> str:

@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -599,50 +600,48 @@ def _delete_files(attachments: list[Attachment]) -> None:
     _delete_stored(attachments)
 
 
-@require_POST
-@reporter_view
-def follow_up_reply(request: HttpRequest, secret: str) -> HttpResponse:
-    """R-8.1: ask the agency to clarify its result."""
-    report = _reporter_report(secret)
-    form = ReporterActionForm(request.POST, action="reply", report=report)
-    if not form.is_valid():
-        return _follow_up_error(request, report, secret, reply_form=form)
-    try:
-        report_services.report_reply(
-            report=report, actor=ReporterActor(report.pk), note=form.cleaned_data["note"]
-        )
-    except ValidationError as e:
-        _add_errors(form, e, [])
-        return _follow_up_error(request, report, secret, reply_form=form)
-    except WorkflowError as e:
-        return _follow_up_error(
-            request, report, secret, status=409, reply_form=form, action_error=_(e.message)
-        )
-    messages.success(request, _("Đã gửi đề nghị làm rõ. Cơ quan xử lý sẽ trả lời tại trang này."))
-    return _private(HttpResponseRedirect(reverse("portal:follow_up", args=[secret]) + "#trao-doi"))
+# The reporter's actions besides the supplement (which carries files): the form's name on the page, the
+# message once done and where the page returns to. Their inputs and rules are their specs'.
+REPORTER_ACTIONS: dict[str, tuple[str, Any, str]] = {
+    "reply": (
+        "reply_form",
+        gettext_lazy("Đã gửi đề nghị làm rõ. Cơ quan xử lý sẽ trả lời tại trang này."),
+        "#trao-doi",
+    ),
+    "rate": ("rating_form", gettext_lazy("Cảm ơn bạn đã đánh giá kết quả xử lý."), "#danh-gia"),
+}
 
 
-@require_POST
-@reporter_view
-def follow_up_rate(request: HttpRequest, secret: str) -> HttpResponse:
-    """R-8.3: rate the result."""
-    report = _reporter_report(secret)
-    form = ReporterActionForm(request.POST, action="rate", report=report)
-    if not form.is_valid():
-        return _follow_up_error(request, report, secret, rating_form=form)
-    try:
-        report_services.report_rate(
-            report=report, actor=ReporterActor(report.pk), rating=form.cleaned_data["rating"]
-        )
-    except ValidationError as e:
-        _add_errors(form, e, [])
-        return _follow_up_error(request, report, secret, rating_form=form)
-    except WorkflowError as e:
-        return _follow_up_error(
-            request, report, secret, status=409, rating_form=form, action_error=_(e.message)
-        )
-    messages.success(request, _("Cảm ơn bạn đã đánh giá kết quả xử lý."))
-    return _private(HttpResponseRedirect(reverse("portal:follow_up", args=[secret]) + "#danh-gia"))
+def _reporter_action(action: str) -> Any:
+    """The view of one reporter action on the private page, from its spec: check, act, return."""
+    form_name, done, anchor = REPORTER_ACTIONS[action]
+
+    @require_POST
+    @reporter_view
+    def view(request: HttpRequest, secret: str) -> HttpResponse:
+        report = _reporter_report(secret)
+        form = ReporterActionForm(request.POST, action=action, report=report)
+        shown: dict[str, Any] = {form_name: form}
+        if not form.is_valid():
+            return _follow_up_error(request, report, secret, **shown)
+        try:
+            report_services.report_act(
+                report=report, action=action, actor=ReporterActor(report.pk), **form.params()
+            )
+        except ValidationError as e:
+            _add_errors(form, e, [])
+            return _follow_up_error(request, report, secret, **shown)
+        except WorkflowError as e:
+            return _follow_up_error(request, report, secret, status=409, action_error=_(e.message), **shown)
+        messages.success(request, str(done))
+        return _private(HttpResponseRedirect(reverse("portal:follow_up", args=[secret]) + anchor))
+
+    view.__name__ = view.__qualname__ = f"follow_up_{action}"
+    return view
+
+
+follow_up_reply = _reporter_action("reply")  # R-8.1: ask the agency to clarify its result
+follow_up_rate = _reporter_action("rate")  # R-8.3: rate the result
 
 
 @require_GET

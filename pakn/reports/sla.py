@@ -134,7 +134,8 @@ def working_day_seconds(calendar: WorkCalendar) -> int:
     return total or 8 * 3600
 
 
-def _duration_words(seconds: int, day: int) -> str:
+def duration_words(seconds: int, day: int = 86400) -> str:
+    """A duration the way it is said: '45 phút', '1 giờ 30 phút', '2 ngày 3 giờ' (`day`: its length)."""
     days, rest = divmod(abs(seconds), day)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
@@ -166,9 +167,9 @@ def countdown(
         late = (
             calendar.working_seconds_between(due_at, now) if working else int((now - due_at).total_seconds())
         )
-        return Countdown(-late, True, False, f"Quá hạn {_duration_words(late, day)}{suffix}")
+        return Countdown(-late, True, False, f"Quá hạn {duration_words(late, day)}{suffix}")
     left = calendar.working_seconds_between(now, due_at) if working else int((due_at - now).total_seconds())
-    return Countdown(left, False, due_at <= soon, f"Còn {_duration_words(left, day)}{suffix}")
+    return Countdown(left, False, due_at <= soon, f"Còn {duration_words(left, day)}{suffix}")
 
 
 class DeadlineUnits:

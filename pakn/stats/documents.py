@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Agency
 from pakn.reports.models import Step
+from pakn.reports.sla import working_day_seconds
 from pakn.stats import figures as F
 from pakn.stats.models import LateExplanation
 from pakn.stats.periods import Period, local_zone
@@ -382,15 +383,6 @@ def working_days_late(due: datetime, done: datetime, calendar: Any = None) -> fl
 
 def clock_hours_late(due: datetime, done: datetime) -> float:
     return max(0.0, (done - due).total_seconds() / 3600)
-
-
-def working_day_seconds(calendar: Any) -> int:
-    """The length of a working day: the sum of the office periods (27 000 s for 07:30–11:30, 13:30–17:00)."""
-    return sum(
-        (end.hour * 3600 + end.minute * 60 + end.second)
-        - (start.hour * 3600 + start.minute * 60 + start.second)
-        for start, end in calendar.office_hours
-    )
 
 
 def _attach_explanations(items: list[LateItem]) -> list[LateItem]:

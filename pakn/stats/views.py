@@ -26,6 +26,7 @@ from pakn.core import province
 from pakn.org.models import Agency, User
 from pakn.reports.models import Channel, Report
 from pakn.reports.selectors import report_scope
+from pakn.reports.sla import working_day_seconds
 from pakn.stats import charts
 from pakn.stats import figures as F
 from pakn.stats.documents import dashboard as build_dashboard
@@ -40,7 +41,6 @@ from pakn.stats.documents import (
     periodic_report,
     ranking_document,
     reports_table,
-    working_day_seconds,
 )
 from pakn.stats.periods import KIND_LABELS, Period, current_month, period_from_query
 from pakn.stats.scope import Scope, home_scope, scope_for, selectable_agencies
