@@ -136,6 +136,8 @@ def _read_rows(dataset: str) -> list[dict[str, str]]:
     unknown = {row["level"] for row in rows} - set(_KIND_RANK)
     if unknown:
         raise ValidationError(f"Cấp hành chính không hợp lệ trong dữ liệu: {', '.join(sorted(unknown))}")
+    for row in rows:  # a name starts with a capital ("xã Bắc Sơn" in the 2025 list reads "Xã Bắc Sơn")
+        row["name"] = row["name"][:1].upper() + row["name"][1:]
     # Parents before children, whatever the file's order.
     return sorted(rows, key=lambda row: _KIND_RANK[row["level"]])
 

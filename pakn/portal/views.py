@@ -511,7 +511,7 @@ def _follow_up_context(request: HttpRequest, report: Report, secret: str, **form
             _("Họ và tên"): bool(report.reporter_name),
             _("Địa chỉ liên hệ"): bool(report.reporter_address),
             _("Số điện thoại"): bool(report.reporter_phone),
-            _("Số CCCD hoặc CMND"): bool(report.reporter_id_number),
+            _("Số định danh cá nhân / CCCD"): bool(report.reporter_id_number),
         },
         "rating_label": RATING_LABELS.get(report.rating, ""),
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
