@@ -77,4 +77,3 @@ def test_the_account_import_page_fits_a_1366_screen(browser, live_server, org):
     assert page.get_by_role("heading", name="Nhập tài khoản cán bộ từ tệp").is_visible()
     assert page_overflow(page) <= 0
     page.context.close()
-
