@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import sys
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -201,7 +202,7 @@ STATICFILES_DIRS = [
     for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
     if (NODE_MODULES / path).is_dir()
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -270,9 +271,10 @@ LOGGING = {
 # --- portal (issue 3)
 # The citizen portal: the map's tile server (the province may run its own; the form works without tiles),
 # the site's name in the PWA manifest, and the rate limits of public submissions and look-ups.
-PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "Cổng phản ánh, kiến nghị tỉnh Lạng Sơn")
-PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "PAKN Lạng Sơn")
-PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "Ủy ban nhân dân tỉnh Lạng Sơn")
+# Empty: derived from the province (pakn.core.province), e.g. "Cổng phản ánh, kiến nghị tỉnh <tên tỉnh>".
+PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "") or ""
+PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "") or ""
+PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "") or ""
 PAKN_TILE_URL = env_str("PAKN_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 PAKN_TILE_ATTRIBUTION = env_str(
     "PAKN_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -393,10 +395,11 @@ if not any(PAKN_RANK_WEIGHTS[k] for k in ("on_time", "resolution", "satisfaction
     raise ImproperlyConfigured("PAKN_RANK_WEIGHTS: on_time, resolution and satisfaction cannot all be 0")
 # The printed periodic report (Decree 30/2020/NĐ-CP): the issuing body, its governing body, the place,
 # the document symbol after the number, and the signer's title.
-PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "UBND TỈNH LẠNG SƠN") or ""
+# Empty governing body or place: derived from the province ("UBND TỈNH LẠNG SƠN", "Lạng Sơn").
+PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "") or ""
 PAKN_REPORT_ISSUER = env_str("PAKN_REPORT_ISSUER", "VĂN PHÒNG") or ""
 PAKN_REPORT_SYMBOL = env_str("PAKN_REPORT_SYMBOL", "BC-VP") or ""
-PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "Lạng Sơn") or ""
+PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "") or ""
 PAKN_REPORT_SIGNER_TITLE = env_str("PAKN_REPORT_SIGNER_TITLE", "CHÁNH VĂN PHÒNG") or ""
 # Open-data downloads per client address per 10 minutes.
 PAKN_OPENDATA_PER_ADDRESS = env_int("PAKN_OPENDATA_PER_ADDRESS", 30)
@@ -429,8 +432,101 @@ PAKN_API_RATES: dict[str, tuple[int, int]] = {
 }
 # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, the contact shown in discovery, submissions
 # per client key per hour, and whether media_url may point to a private address (only for tests).
-PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
-_OPEN311_CONTACT = "Trung tâm IOC tỉnh Lạng Sơn — liên hệ quản trị hệ thống để được cấp api_key"
-PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", _OPEN311_CONTACT) or _OPEN311_CONTACT
+# (the jurisdiction is a setting of the province, below; an empty contact is derived from the province)
+PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", "") or ""
 PAKN_OPEN311_POSTS_PER_HOUR = env_int("PAKN_OPEN311_POSTS_PER_HOUR", 120)
 PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", False)
+
+# --- province (issue 15) ---------------------------------------------------------------------------------
+# The province this installation serves (any province: docs/configuration.md). Every text that names the
+# province or its regulation reads these through pakn.core.province; the defaults are Lạng Sơn's.
+PAKN_PROVINCE_NAME = env_str("PAKN_PROVINCE_NAME", "Lạng Sơn") or ""
+# "tỉnh", or "thành phố" for the five centrally governed cities.
+PAKN_PROVINCE_TYPE = env_str("PAKN_PROVINCE_TYPE", "tỉnh") or ""
+if PAKN_PROVINCE_TYPE not in ("tỉnh", "thành phố"):
+    raise ImproperlyConfigured("PAKN_PROVINCE_TYPE must be 'tỉnh' or 'thành phố'")
+# The province's administrative code (Decision 124/2004/QĐ-TTg list, e.g. 20 for Lạng Sơn, 01 for Hà Nội).
+PAKN_PROVINCE_CODE = env_str("PAKN_PROVINCE_CODE", "20") or ""
+if not PAKN_PROVINCE_NAME or not PAKN_PROVINCE_CODE.isdigit():
+    raise ImproperlyConfigured("PAKN_PROVINCE_NAME must be set and PAKN_PROVINCE_CODE must be digits")
+# The decision that issued the province's regulation on receiving and handling reports, and its date.
+PAKN_REGULATION_NUMBER = env_str("PAKN_REGULATION_NUMBER", "826/QĐ-UBND") or ""
+try:
+    PAKN_REGULATION_DATE = date.fromisoformat(env_str("PAKN_REGULATION_DATE", "2022-05-12") or "")
+except ValueError as e:
+    raise ImproperlyConfigured("PAKN_REGULATION_DATE must be a date YYYY-MM-DD") from e
+# Open311 GeoReport v2: the jurisdiction_id this server answers for (usually the province's domain).
+PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
+
+# --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
+INSTALLED_APPS.append("pakn.ops")
+PAKN_REDIS_URL = _redis_url or ""
+# Behind nginx terminating TLS (deploy/nginx/pakn.conf sets X-Forwarded-Proto): requests count as HTTPS.
+# Only when the web servers listen on a private address that only the proxy reaches.
+if env_bool("PAKN_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# PostgreSQL through pgbouncer in transaction pooling: no server-side cursors, no prepared statements.
+if env_bool("PAKN_DATABASE_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# A streaming replica for statistics, open data and public lists (pakn.core.replica); writes never go there,
+# and a client that has just written reads from the primary for PAKN_REPLICA_PIN_SECONDS.
+PAKN_DATABASE_REPLICA_URL = env_str("PAKN_DATABASE_REPLICA_URL", "") or ""
+PAKN_REPLICA_PIN_SECONDS = env_int("PAKN_REPLICA_PIN_SECONDS", 30)
+if PAKN_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(PAKN_DATABASE_REPLICA_URL, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("PAKN_DATABASE_REPLICA_URL must be a PostgreSQL URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"]["OPTIONS"] = {"prepare_threshold": None}
+    DATABASE_ROUTERS = ["pakn.core.replica.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "pakn.core.replica.ReplicaMiddleware",
+)
+
+# Media on S3-compatible object storage (django-storages) when PAKN_MEDIA_S3_BUCKET is set; the bucket stays
+# private: public photos go through the application, staff get signed links valid a short time.
+PAKN_MEDIA_S3_BUCKET = env_str("PAKN_MEDIA_S3_BUCKET", "") or ""
+PAKN_MEDIA_S3_SIGNED_URL_SECONDS = env_int("PAKN_MEDIA_S3_SIGNED_URL_SECONDS", 60)
+if PAKN_MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PAKN_MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("PAKN_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PAKN_MEDIA_S3_REGION") or None,
+            "access_key": env_str("PAKN_MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("PAKN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("PAKN_MEDIA_S3_PREFIX", "") or "",
+            "addressing_style": env_str("PAKN_MEDIA_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PAKN_MEDIA_S3_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+    if not 10 <= PAKN_MEDIA_S3_SIGNED_URL_SECONDS <= 3600:
+        raise ImproperlyConfigured("PAKN_MEDIA_S3_SIGNED_URL_SECONDS must be between 10 and 3600")
+
+# /readyz and /metrics: for a bearer token, or from these addresses (CIDR), never for the public.
+PAKN_METRICS_TOKEN = env_str("PAKN_METRICS_TOKEN", "") or ""
+PAKN_METRICS_ALLOWED_ADDRESSES = env_list("PAKN_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1/32", "::1/128"])
+try:
+    import ipaddress as _ipaddress
+
+    for _net in PAKN_METRICS_ALLOWED_ADDRESSES:
+        _ipaddress.ip_network(_net, strict=False)
+except ValueError as e:
+    raise ImproperlyConfigured(f"PAKN_METRICS_ALLOWED_ADDRESSES: {e}") from e
+if PRODUCTION and PAKN_METRICS_TOKEN and len(PAKN_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("PAKN_METRICS_TOKEN must be at least 24 characters long")
+# Readiness: the oldest due notification may wait this long, the worker's heartbeat be this old, and each data
+# directory must keep this much free space.
+PAKN_READY_QUEUE_SECONDS = env_int("PAKN_READY_QUEUE_SECONDS", 600)
+PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
+PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
+MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")
