@@ -6,6 +6,8 @@ With PAKN_ENV=production it refuses to start without real secrets. See docs/conf
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import secrets
@@ -76,6 +78,37 @@ for _key in DATA_KEYS:
         ) from e
 # Keyed hash (HMAC-SHA256) for exact look-ups of phone and ID numbers; never rotated with DATA_KEYS.
 LOOKUP_KEY = env_str("PAKN_LOOKUP_KEY") or _demo["lookup_key"]
+
+
+def _derived(purpose: str) -> bytes:
+    """A key derived from SECRET_KEY for one purpose, when its own variable is not set."""
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), f"pakn:{purpose}".encode(), hashlib.sha256).digest()
+
+
+# Tamper evidence of the timeline (pakn.reports.chain, docs/security.md item 3). Audit keys seal each event
+# with HMAC-SHA256: comma separated, the first seals, all verify (rotation: put the new key first, run
+# `pakn audit rekey`). Checkpoint signing keys: Ed25519 private keys as 32 url-safe base64 bytes, the first
+# signs, the others' public halves still verify old checkpoints. Both default to keys derived from
+# PAKN_SECRET_KEY; set them explicitly so that rotating the secret key does not change them.
+PAKN_AUDIT_KEYS = env_list("PAKN_AUDIT_KEY", [_derived("audit-key").hex()])
+PAKN_AUDIT_SIGNING_KEYS = env_list(
+    "PAKN_AUDIT_SIGNING_KEY", [base64.urlsafe_b64encode(_derived("audit-signing-key")).decode()]
+)
+for _key in PAKN_AUDIT_SIGNING_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) != 32:
+            raise ValueError(_key)
+    except (ValueError, binascii.Error) as e:
+        raise ImproperlyConfigured(
+            "PAKN_AUDIT_SIGNING_KEY must be 32 url-safe base64 bytes, comma separated"
+        ) from e
+if any(len(k) < 32 for k in PAKN_AUDIT_KEYS):
+    raise ImproperlyConfigured("PAKN_AUDIT_KEY must be at least 32 characters long")
+# Also write each signed checkpoint to this directory (another disk, a write-once bucket mount), if set.
+PAKN_AUDIT_CHECKPOINT_DIR = env_str("PAKN_AUDIT_CHECKPOINT_DIR", "") or ""
 
 # Debug pages list every URL and setting: only a developer turns them on, explicitly.
 DEBUG = env_bool("PAKN_DEBUG", False)
