@@ -11,7 +11,7 @@ def create_collation(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("org", "0002_seed_categories")]
+    dependencies = [("org", "0003_account_events")]
 
     operations = [
         migrations.RunPython(create_collation, migrations.RunPython.noop),
