@@ -317,6 +317,8 @@ LOGGING = {
     "loggers": {
         # huey's own "executing"/"executed" lines would double pakn.job's one line per job; keep its warnings.
         "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The template engine's debug lines print whole contexts (the request, form values): never written.
+        "django.template": {"level": "INFO"},
         # runserver's access lines carry the raw path (a follow-up secret); pakn.request replaces them.
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
     },

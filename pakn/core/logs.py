@@ -27,6 +27,8 @@ job_log = logging.getLogger("pakn.job")
 
 INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _SCRUBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A request's repr carries its raw path (a debug line of the template engine prints the whole context).
+    (re.compile(r"<(WSGI|ASGI)Request: (\w+) '[^']*'>"), r"<\1Request: \2 [path]>"),
     (re.compile(r"/theo-doi/[^/\s\"'?#]+"), "/theo-doi/[secret]"),
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     # Phone numbers (0912 345 678, +84 912.345.678, 84912345678) and CMND/CCCD numbers (9 or 12 digits).

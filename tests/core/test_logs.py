@@ -21,19 +21,25 @@ from tests.core.journey import Reporter, StaffApp, deliver_all, portal_submit, r
 
 
 @pytest.fixture
-def captured() -> Iterator[io.StringIO]:
-    """Every log line of every logger at DEBUG (SQL included), formatted as production writes them."""
+def captured(settings: Any) -> Iterator[io.StringIO]:
+    """Every log line written with PAKN_LOG_LEVEL=DEBUG (SQL statements included), formatted as in production.
+
+    Loggers the settings pin to a level of their own keep it (as they would in production); every other
+    logger, and every library's, writes at DEBUG.
+    """
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
     handler.setLevel(logging.DEBUG)
+    pinned = {name for name, config in settings.LOGGING["loggers"].items() if "level" in config}
     loggers = [logging.getLogger()] + [
         logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
     ]
     saved = [(logger, logger.level, logger.disabled) for logger in loggers]
     for logger in loggers:
-        logger.setLevel(logging.DEBUG)
+        if logger.name not in pinned:
+            logger.setLevel(logging.DEBUG)
         logger.disabled = False
         if logger is logging.getLogger() or not logger.propagate:
             logger.addHandler(handler)
@@ -151,6 +157,7 @@ def test_an_unknown_path_is_not_written_to_the_log(db, captured):
         ("thư a.b+c@example.vn", "thư [email]"),
         ("Not Found: /theo-doi/AbC_dEf-123/danh-gia/", "Not Found: /theo-doi/[secret]/danh-gia/"),
         ("at 2026-12-01 05:03:48.771364+00:00, report 42", "at 2026-12-01 05:03:48.771364+00:00, report 42"),
+        ("{'request': <WSGIRequest: GET '/khong-co/nguyen-van-a/'>}", "{'request': <WSGIRequest: GET [path]>}"),
     ],
 )
 def test_free_text_is_scrubbed_of_what_looks_like_personal_data(text, expected):
