@@ -19,7 +19,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags
@@ -48,7 +48,8 @@ def public_version() -> PublicVersion:
         f"(SELECT MAX(id) FROM {event})), (SELECT MAX(updated_at) FROM {report}), "
         f"(SELECT MAX(id) FROM {attachment})"
     )
-    with connection.cursor() as cursor:
+    # From the database the public read itself uses (a replica, when one serves public lists).
+    with connections[router.db_for_read(Report)].cursor() as cursor:
         cursor.execute(sql)
         last_event, event_at, updated, last_attachment = cursor.fetchone()
     event_at, updated = _moment(event_at), _moment(updated)
