@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pakn.api import idempotency
 from pakn.api.common import absolute, public_media_by_report, public_media_path, rate_for
+from pakn.core import province
 from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
@@ -57,10 +58,10 @@ def open311_view(view: View) -> View:
 
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
-        if jurisdiction and jurisdiction != settings.PAKN_OPEN311_JURISDICTION:
+        if jurisdiction and jurisdiction != province.open311_jurisdiction():
             return errors(
                 404,
-                [f"jurisdiction_id không đúng: hệ thống này phục vụ {settings.PAKN_OPEN311_JURISDICTION}."],
+                [f"jurisdiction_id không đúng: hệ thống này phục vụ {province.open311_jurisdiction()}."],
                 fmt,
             )
         limit, window = rate_for("read")
@@ -91,7 +92,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(
         {
             "changeset": CHANGESET,
-            "contact": settings.PAKN_OPEN311_CONTACT,
+            "contact": province.open311_contact(),
             "key_service": "Quản trị hệ thống cấp api_key cho từng ứng dụng (trang quản trị, mục Ứng dụng Open311).",
             "endpoints": [
                 {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -163,3 +164,36 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         """Vietnamese order: family and middle names (họ, last_name) before the given name (tên)."""
         return f"{self.last_name} {self.first_name}".strip()
+
+
+class AccountEvent(models.Model):
+    """A recorded change to an official's credentials made by someone else (R-3.1): who, when, why.
+
+    An administrator's reset of a second factor is the only way to replace an authenticator without the
+    current one; the record is what makes that reset accountable.
+    """
+
+    class Action(models.TextChoices):
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Đặt lại xác thực hai lớp")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="account_events"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("thao tác"), max_length=40, choices=Action.choices)
+    reason = models.TextField(_("lý do"))
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhật ký tài khoản")
+        verbose_name_plural = _("nhật ký tài khoản")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.user} ({self.at:%Y-%m-%d %H:%M})"
