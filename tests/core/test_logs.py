@@ -157,7 +157,10 @@ def test_an_unknown_path_is_not_written_to_the_log(db, captured):
         ("thư a.b+c@example.vn", "thư [email]"),
         ("Not Found: /theo-doi/AbC_dEf-123/danh-gia/", "Not Found: /theo-doi/[secret]/danh-gia/"),
         ("at 2026-12-01 05:03:48.771364+00:00, report 42", "at 2026-12-01 05:03:48.771364+00:00, report 42"),
-        ("{'request': <WSGIRequest: GET '/khong-co/nguyen-van-a/'>}", "{'request': <WSGIRequest: GET [path]>}"),
+        (
+            "{'request': <WSGIRequest: GET '/khong-co/nguyen-van-a/'>}",
+            "{'request': <WSGIRequest: GET [path]>}",
+        ),
     ],
 )
 def test_free_text_is_scrubbed_of_what_looks_like_personal_data(text, expected):
