@@ -110,7 +110,8 @@ if any(len(k) < 32 for k in PAKN_AUDIT_KEYS):
 # Also write each signed checkpoint to this directory (another disk, a write-once bucket mount), if set.
 PAKN_AUDIT_CHECKPOINT_DIR = env_str("PAKN_AUDIT_CHECKPOINT_DIR", "") or ""
 
-DEBUG = env_bool("PAKN_DEBUG", not PRODUCTION and not TESTING)
+# Debug pages list every URL and setting: only a developer turns them on, explicitly.
+DEBUG = env_bool("PAKN_DEBUG", False)
 ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PAKN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("PAKN_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
@@ -144,7 +145,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pakn.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -444,6 +445,8 @@ LOGIN_REDIRECT_URL = "console:inbox"
 PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", False)
 PAKN_CONSOLE_IDLE_MINUTES = env_int("PAKN_CONSOLE_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("PAKN_OTP_ISSUER", "PAKN") or "PAKN"
+# The admin never shows a staff member's TOTP secret or its QR code (it would let an administrator clone it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 MIDDLEWARE.append("pakn.console.access.StaffGuardMiddleware")
 

@@ -109,8 +109,8 @@ def attributes() -> list[Attribute]:
         Attribute(
             "reporter_id_number",
             "string",
-            "Số CMND hoặc CCCD của người phản ánh (R-5.1). Không bao giờ được công khai.",
-            "9 chữ số (CMND) hoặc 12 chữ số (CCCD)",
+            "Số định danh cá nhân (CCCD) của người phản ánh. Không bao giờ được công khai.",
+            "12 chữ số",
         ),
         Attribute("commune", "singlevaluelist", "Xã, phường nơi xảy ra sự việc.", "", communes),
         Attribute(
