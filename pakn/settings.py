@@ -193,7 +193,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent too (issue 13): opening a connection and running the pragmas cost every request ~1 ms.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades deadlocking.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -273,10 +274,13 @@ if _redis_url:
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "pakn.core.queue.HintQueue",  # SqliteHuey without an fsync per enqueue
         "name": "pakn",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        # The SQLite queue is polled: at most half a second between polls (huey's default backs off to 10 s,
+        # so a notification waited seconds for an idle worker). Redis wakes the worker at once (BRPOP).
+        "consumer": {"initial_delay": 0.05, "backoff": 1.5, "max_delay": 0.5},
     }
 
 # Working calendar (pakn.workdays): office hours as "HH:MM-HH:MM" periods.
@@ -490,6 +494,11 @@ except ValueError as e:
     raise ImproperlyConfigured("PAKN_REGULATION_DATE must be a date YYYY-MM-DD") from e
 # Open311 GeoReport v2: the jurisdiction_id this server answers for (usually the province's domain).
 PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
+
+# --- performance (issue 13) ---------------------------------------------------------------------------
+# Public lists and feeds are cached this many seconds, keyed on the version of the public data
+# (pakn/reports/freshness.py); 0 turns the cache off (ETag and 304 remain). Off by default in tests.
+PAKN_PUBLIC_CACHE_SECONDS = env_int("PAKN_PUBLIC_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
 INSTALLED_APPS.append("pakn.ops")
