@@ -598,3 +598,11 @@ PAKN_READY_QUEUE_SECONDS = env_int("PAKN_READY_QUEUE_SECONDS", 600)
 PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
 PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
 MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")
+
+# --- backup and retention (issue 15) ---------------------------------------------------------------------
+# `pakn backup` writes archives here (docs/operations.md: schedule and the monthly restore test) and keeps the
+# newest PAKN_BACKUP_KEEP of them; PAKN_BACKUP_DATABASE_URL, when set, is the database pg_dump/pg_restore use
+# (the primary directly, when PAKN_DATABASE_URL goes through pgbouncer).
+PAKN_BACKUP_DIR = Path(env_str("PAKN_BACKUP_DIR", str(DATA_DIR / "backups")) or "backups")
+PAKN_BACKUP_KEEP = env_int("PAKN_BACKUP_KEEP", 14)
+PAKN_BACKUP_DATABASE_URL = env_str("PAKN_BACKUP_DATABASE_URL", "") or ""
