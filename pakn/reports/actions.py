@@ -20,10 +20,7 @@ The console form, the API endpoint and schema, the buttons and the portal follow
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
@@ -34,7 +31,27 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from pakn.org.models import Agency
-from pakn.reports import effects, sla
+from pakn.reports import effects
+from pakn.reports.action_spec import (
+    NOTE_MAX,
+    TEXT_MAX,
+    ActionSpec,
+    Group,
+    Input,
+    Kind,
+    clarification_asked,
+    complex_help,
+    escalate_help,
+    has_parent,
+    not_coordinated_by_supervisor,
+    not_rated,
+    note_input,
+    required_text,
+    step_overdue_unnoted,
+    supplement_expired,
+    supplement_open,
+    within,
+)
 from pakn.reports.actors import (
     FLAGGERS,
     HOLDING_AGENCY,
@@ -44,7 +61,6 @@ from pakn.reports.actors import (
     ActionRefused,
     Actor,
     InvalidTransition,
-    Rule,
     assignee,
     department_asked,
     supervisor_anywhere,
@@ -54,190 +70,6 @@ from pakn.reports.actors import (
 from pakn.reports.models import OPEN_STATES, Event, Rating, Report, State, Step
 
 Visibility = Event.Visibility
-Help = str | Callable[[Report], str]
-
-# Limits of free text, the same on every surface (forms, API schemas).
-TEXT_MAX = 5000  # a result, a question, an answer, a reason that must be given
-NOTE_MAX = 2000  # an optional note beside the main input
-
-
-class Kind(StrEnum):
-    """What an input is; each surface renders a kind its own way (a list, a code, an id…)."""
-
-    TEXT = "text"  # free text over several lines
-    LINE = "line"  # one line of text
-    CHOICE = "choice"  # one of `choices`
-    FLAG = "flag"  # yes or no
-    TOGGLE = "toggle"  # a mark's new value: the console flips the current one, the API takes `value`
-    AGENCY = "agency"  # an agency to forward to (console: a list; API: its code)
-    OFFICER = "officer"  # an official of the holding agency (console: a list; API: the user's id)
-    DEPARTMENTS = "departments"  # departments to consult (console: check boxes; API: their codes)
-    FILES = "files"  # photos and videos of a result (console: camera input; API: POST …/attachments)
-
-
-class Group(StrEnum):
-    PROCEDURE = "procedure"  # staff actions of Article 7, the case page's main panel
-    MARK = "mark"  # staff marks and bans (R-15), their own panel
-    REPORTER = "reporter"  # taken by the reporter through the private link
-    SYSTEM = "system"  # taken by the sweep
-
-
-def _text(value: Help, report: Report) -> str:
-    if callable(value):
-        return value(report)
-    return gettext(value) if value else ""
-
-
-@dataclass(frozen=True)
-class Input:
-    """One input of an action: its name is the effect's parameter."""
-
-    name: str
-    kind: Kind
-    label: str
-    required: bool = False
-    max_length: int | None = None
-    help: Help = ""
-    missing: str = ""  # the message when a required input is empty
-    choices: tuple[tuple[str, Any], ...] = ()
-    default: Any = None
-    rows: int = 3
-    shown: Callable[[Report], bool] | None = None  # None: always
-    initial: Callable[[Report], Any] | None = None
-
-    def help_text(self, report: Report) -> str:
-        return _text(self.help, report)
-
-    def is_shown(self, report: Report) -> bool:
-        return self.shown is None or self.shown(report)
-
-
-def _note(label: str = _("Ghi chú (không bắt buộc)")) -> Input:
-    return Input("note", Kind.TEXT, label, max_length=NOTE_MAX, rows=2)
-
-
-def _said(name: str, label: str, missing: str, rows: int = 3) -> Input:
-    """A text that must be given (a reason, a result, an answer)."""
-    return Input(name, Kind.TEXT, label, required=True, max_length=TEXT_MAX, rows=rows, missing=missing)
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """Everything about one workflow action; see the module's docstring for how to add one."""
-
-    action: str
-    label: str
-    sources: frozenset[str]
-    who: tuple[Rule, ...]
-    target: str | None  # None: decided by the effect (escalation) or unchanged
-    visibility: str
-    effect: effects.Effect
-    inputs: tuple[Input, ...] = ()
-    ready: Callable[[Report, datetime], bool] | None = None  # beyond the state: may it be taken at `now`?
-    help: Help = ""
-    submit: str = ""  # the button; the label when empty
-    danger: bool = False
-    group: Group = Group.PROCEDURE
-    summary: str = ""  # one line for the API documentation, with the articles it implements
-    api_path: str = ""  # the staff endpoint POST /api/v1/staff/cases/{id}/<api_path>
-    api_key: str = ""  # several actions behind one endpoint (the marks): this action's `mark`
-    flag: str = ""  # toggles: the Report field the mark sets
-    unset_label: str = ""  # toggles: the label when the mark is set (taking it clears the mark)
-    templates: str = ""  # the purpose of the response templates offered for its first text input
-    retry_stale: bool = False  # retried on a lost race that cannot change its outcome
-
-    @property
-    def for_reporter(self) -> bool:
-        """Whether the reporter takes it (through the private link), not staff."""
-        return the_reporter in self.who
-
-    def may(self, actor: Actor, report: Report) -> bool:
-        return any(rule(actor, report) for rule in self.who)
-
-    def is_ready(self, report: Report, now: datetime) -> bool:
-        return self.ready is None or self.ready(report, now)
-
-    def title(self, report: Report | None = None) -> str:
-        """The action's name; a toggle says whether it sets or clears its mark."""
-        if report is not None and self.flag and getattr(report, self.flag):
-            return gettext(self.unset_label)
-        return gettext(self.label)
-
-    def button(self) -> str:
-        return gettext(self.submit or self.label)
-
-    def help_text(self, report: Report) -> str:
-        return _text(self.help, report)
-
-    def shown_inputs(self, report: Report) -> list[Input]:
-        return [i for i in self.inputs if i.is_shown(report)]
-
-    def input(self, name: str) -> Input:
-        return next(i for i in self.inputs if i.name == name)
-
-
-# --- Help texts with deadlines from the policy rows ----------------------------------------------------------
-
-
-def _within(step: str, text: str, *, kind: str = "") -> Callable[[Report], str]:
-    """A help text quoting a step's allowed time at the report's agency (or at agencies of `kind`)."""
-
-    def help_text(report: Report) -> str:
-        agency_kind = kind or report.agency.kind
-        duration = sla.duration_text(step, agency_kind, is_complex=report.is_complex)
-        return gettext(text).format(duration=duration)
-
-    return help_text
-
-
-def _escalate_help(report: Report) -> str:
-    parent = report.agency.parent
-    if parent is None:
-        return gettext("Cơ quan này không có cấp trên.")
-    return gettext("Phản ánh vượt thẩm quyền sẽ được chuyển đến {name} (R-7.3b, R-7.4b).").format(
-        name=parent.name
-    )
-
-
-def _complex_help(report: Report) -> str:
-    duration = sla.duration_text(Step.ESCALATE, report.agency.kind, is_complex=True)
-    return gettext("Vụ việc phức tạp được chuyển cấp trên trong tối đa {duration} (R-7.4b).").format(
-        duration=duration
-    )
-
-
-# --- Readiness at `now`: beyond the state, so no button is offered for what the effect would refuse -------
-
-
-def _supplement_open(report: Report, now: datetime) -> bool:
-    return report.due_at is None or report.due_at >= now
-
-
-def _supplement_expired(report: Report, now: datetime) -> bool:
-    return report.due_at is not None and report.due_at <= now
-
-
-def _step_overdue_unnoted(report: Report, now: datetime) -> bool:
-    return not report.overdue_noted and report.due_at is not None and report.due_at < now
-
-
-def _has_parent(report: Report, now: datetime) -> bool:
-    return report.agency.parent_id is not None
-
-
-def _clarification_asked(report: Report, now: datetime) -> bool:
-    return report.clarification_pending
-
-
-def _not_rated(report: Report, now: datetime) -> bool:
-    return not report.rating
-
-
-def _not_coordinated_by_supervisor(report: Report, now: datetime) -> bool:
-    """The supervisor takes over what it does not already coordinate (R-4.4)."""
-    return not (report.state == State.COORDINATING and report.agency.kind == Agency.Kind.SUPERVISOR)
-
-
 # --- The table ----------------------------------------------------------------------------------------------
 
 ALL_STATES = frozenset(State.values)
@@ -256,14 +88,14 @@ assert {c for c, _label in REJECT_CHOICES} == set(effects.REJECT_REASONS)
 OFFICER = Input(
     "officer", Kind.OFFICER, _("Cán bộ xử lý"), required=True, missing=_("Vui lòng chọn cán bộ xử lý.")
 )
-RESULT = _said("result_text", _("Kết quả xử lý"), _("Vui lòng nhập kết quả xử lý."), rows=5)
+RESULT = required_text("result_text", _("Kết quả xử lý"), _("Vui lòng nhập kết quả xử lý."), rows=5)
 PHOTOS = Input(
     "photos",
     Kind.FILES,
     _("Ảnh, video hiện trường"),
     help=_("Chụp trực tiếp bằng điện thoại hoặc chọn tệp."),
 )
-INTERNAL_NOTE = _note(_("Ghi chú nội bộ (không bắt buộc)"))
+INTERNAL_NOTE = note_input(_("Ghi chú nội bộ (không bắt buộc)"))
 
 
 def _mark(action: str, flag: str, labels: tuple[str, str], states: Any, help: str) -> ActionSpec:
@@ -276,7 +108,7 @@ def _mark(action: str, flag: str, labels: tuple[str, str], states: Any, help: st
         None,
         Visibility.INTERNAL,
         effects.flag(flag),
-        inputs=(Input("value", Kind.TOGGLE, _("Đánh dấu"), default=True), _note()),
+        inputs=(Input("value", Kind.TOGGLE, _("Đánh dấu"), default=True), note_input()),
         help=help,
         submit=_("Lưu đánh dấu"),
         danger=action == "mark_abusive",
@@ -306,9 +138,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 _("Cơ quan xử lý"),
                 help=_("Để trống: UBND xã, phường nơi xảy ra sự việc."),
             ),
-            _note(),
+            note_input(),
         ),
-        help=_within(
+        help=within(
             Step.TRIAGE,
             _("Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc trong {duration} (R-7.2a)."),
         ),
@@ -323,8 +155,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.AWAITING_INFO,
         Visibility.REPORTER,
         effects.request_info,
-        inputs=(_said("note", _("Thông tin cần bổ sung"), _("Vui lòng nêu thông tin cần bổ sung.")),),
-        help=_within(
+        inputs=(required_text("note", _("Thông tin cần bổ sung"), _("Vui lòng nêu thông tin cần bổ sung.")),),
+        help=within(
             Step.SUPPLEMENT,
             _("Người phản ánh có {duration} để bổ sung; quá hạn phản ánh sẽ bị hủy (R-7.2b)."),
         ),
@@ -349,8 +181,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
             Input("reporter_id_number", Kind.LINE, _("Số CCCD hoặc CMND"), max_length=20),
             Input("address_text", Kind.LINE, _("Địa chỉ nơi xảy ra sự việc"), max_length=300),
         ),
-        ready=_supplement_open,
-        help=_within(
+        ready=supplement_open,
+        help=within(
             Step.SUPPLEMENT, _("Bổ sung trong {duration} kể từ khi được đề nghị (R-7.2b)."), kind="ioc"
         ),
         submit=_("Gửi thông tin bổ sung"),
@@ -364,7 +196,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.CANCELLED,
         Visibility.PUBLIC,
         effects.cancel_expired,
-        ready=_supplement_expired,
+        ready=supplement_expired,
         group=Group.SYSTEM,
     ),
     # R-7.2c, R-1.2 at the IOC; R-5.3 by the receiving leader
@@ -401,8 +233,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.IN_PROGRESS,
         Visibility.PUBLIC,
         effects.assign,
-        inputs=(OFFICER, _note(_("Chỉ đạo (không bắt buộc)"))),
-        help=_within(Step.ASSIGN, _("Phân công trong {duration} (R-7.3a, R-7.4a).")),
+        inputs=(OFFICER, note_input(_("Chỉ đạo (không bắt buộc)"))),
+        help=within(Step.ASSIGN, _("Phân công trong {duration} (R-7.3a, R-7.4a).")),
         submit=_("Phân công"),
         summary="Phân công cán bộ xử lý (R-7.3a, R-7.4a)",
         api_path="assign",
@@ -415,7 +247,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.INTERNAL,
         effects.reassign,
-        inputs=(OFFICER, _note(_("Chỉ đạo (không bắt buộc)"))),
+        inputs=(OFFICER, note_input(_("Chỉ đạo (không bắt buộc)"))),
         help=_("Giao phản ánh cho cán bộ khác của cơ quan."),
         summary="Phân công lại cán bộ xử lý",
         api_path="reassign",
@@ -441,13 +273,13 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 "is_complex",
                 Kind.FLAG,
                 _("Vụ việc phức tạp"),
-                help=_complex_help,
+                help=complex_help,
                 default=False,
                 shown=lambda r: r.agency.kind == Agency.Kind.DISTRICT,
             ),
         ),
-        ready=_has_parent,
-        help=_escalate_help,
+        ready=has_parent,
+        help=escalate_help,
         summary="Chuyển cấp trên khi vượt thẩm quyền (R-7.3b, R-7.4b)",
         api_path="escalate",
     ),
@@ -460,7 +292,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.INTERNAL,
         effects.report_result,
         inputs=(RESULT, PHOTOS),
-        help=_within(Step.HANDLE, _("Báo cáo kết quả xác minh, xử lý trong {duration} (R-7.3a).")),
+        help=within(Step.HANDLE, _("Báo cáo kết quả xác minh, xử lý trong {duration} (R-7.3a).")),
         submit=_("Gửi kết quả cho lãnh đạo"),
         summary="Báo cáo kết quả xử lý cho lãnh đạo (R-7.3a)",
         api_path="result",
@@ -499,7 +331,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.IN_PROGRESS,
         Visibility.INTERNAL,
         effects.return_result,
-        inputs=(_said("note", _("Ý kiến của lãnh đạo"), _("Vui lòng nêu ý kiến khi trả lại kết quả.")),),
+        inputs=(
+            required_text("note", _("Ý kiến của lãnh đạo"), _("Vui lòng nêu ý kiến khi trả lại kết quả.")),
+        ),
         help=_("Cán bộ xử lý sẽ hoàn thiện kết quả theo ý kiến của lãnh đạo."),
         summary="Trả lại kết quả để xử lý tiếp",
         api_path="return",
@@ -522,9 +356,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 missing=_("Vui lòng chọn ít nhất một sở, ngành."),
                 initial=lambda r: [r.category.department_id] if r.category.department_id else [],
             ),
-            _said("question", _("Nội dung xin ý kiến"), _("Vui lòng nêu nội dung xin ý kiến.")),
+            required_text("question", _("Nội dung xin ý kiến"), _("Vui lòng nêu nội dung xin ý kiến.")),
         ),
-        help=_within(
+        help=within(
             Step.OPINION,
             _(
                 "Các sở, ngành được chọn sẽ thấy phản ánh (không có thông tin cá nhân) và cho ý kiến trong "
@@ -545,7 +379,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.PUBLIC,
         effects.give_opinion,
         inputs=(
-            _said("answer", _("Ý kiến của sở, ngành"), _("Vui lòng nhập ý kiến của sở, ngành."), rows=5),
+            required_text(
+                "answer", _("Ý kiến của sở, ngành"), _("Vui lòng nhập ý kiến của sở, ngành."), rows=5
+            ),
         ),
         submit=_("Gửi ý kiến"),
         summary="Sở, ngành cho ý kiến (R-7.5)",
@@ -561,7 +397,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.PUBLIC,
         effects.publish_result,
         inputs=(RESULT, INTERNAL_NOTE, PHOTOS),
-        help=_within(
+        help=within(
             Step.COORDINATE,
             _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong {duration} (R-7.5)."),
         ),
@@ -578,9 +414,11 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.PUBLIC,
         effects.take_over,
         inputs=(
-            _said("note", _("Lý do"), _("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")),
+            required_text(
+                "note", _("Lý do"), _("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")
+            ),
         ),
-        ready=_not_coordinated_by_supervisor,
+        ready=not_coordinated_by_supervisor,
         help=_("Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (R-4.4)."),
         summary="Văn phòng UBND tỉnh chủ trì xử lý (R-4.4)",
         api_path="take-over",
@@ -594,7 +432,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.REPORTER,
         effects.reply,
-        inputs=(_said("note", _("Nội dung cần làm rõ"), _("Vui lòng nhập nội dung cần làm rõ.")),),
+        inputs=(required_text("note", _("Nội dung cần làm rõ"), _("Vui lòng nhập nội dung cần làm rõ.")),),
         submit=_("Gửi đề nghị làm rõ"),
         group=Group.REPORTER,
     ),
@@ -606,9 +444,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.REPORTER,
         effects.clarify,
-        inputs=(_said("note", _("Nội dung trả lời"), _("Vui lòng nhập nội dung trả lời."), rows=4),),
-        ready=_clarification_asked,
-        help=_within(
+        inputs=(required_text("note", _("Nội dung trả lời"), _("Vui lòng nhập nội dung trả lời."), rows=4),),
+        ready=clarification_asked,
+        help=within(
             Step.CLARIFY, _("Trả lời đề nghị làm rõ kết quả của người phản ánh trong {duration} (R-8.2).")
         ),
         submit=_("Gửi trả lời"),
@@ -634,7 +472,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 missing=_("Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng."),
             ),
         ),
-        ready=_not_rated,
+        ready=not_rated,
         submit=_("Gửi đánh giá"),
         group=Group.REPORTER,
     ),
@@ -677,7 +515,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.INTERNAL,
         effects.bar_reporter,
-        inputs=(_said("note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (R-15.2).")),),
+        inputs=(required_text("note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (R-15.2).")),),
         help=_("Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (R-15.2)."),
         danger=True,
         group=Group.MARK,
@@ -693,7 +531,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.INTERNAL,
         effects.note_overdue,
-        ready=_step_overdue_unnoted,
+        ready=step_overdue_unnoted,
         group=Group.SYSTEM,
     ),
 )

@@ -1,0 +1,204 @@
+"""The types of the action specs (pakn.reports.actions): an action, its inputs, its help texts with deadline
+amounts from the policy rows, and the readiness predicates at a given `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext
+
+# Labels and help texts are Vietnamese msgids marked for the catalogue; they are translated when shown
+# (`spec.title()`, `spec.help_text()`), so the workflow's messages can quote the Vietnamese label.
+from django.utils.translation import gettext_noop as _
+
+from pakn.org.models import Agency
+from pakn.reports import effects, sla
+from pakn.reports.actors import Actor, Rule, the_reporter
+from pakn.reports.models import Report, State, Step
+
+Help = str | Callable[[Report], str]
+
+# Limits of free text, the same on every surface (forms, API schemas).
+TEXT_MAX = 5000  # a result, a question, an answer, a reason that must be given
+NOTE_MAX = 2000  # an optional note beside the main input
+
+
+class Kind(StrEnum):
+    """What an input is; each surface renders a kind its own way (a list, a code, an id…)."""
+
+    TEXT = "text"  # free text over several lines
+    LINE = "line"  # one line of text
+    CHOICE = "choice"  # one of `choices`
+    FLAG = "flag"  # yes or no
+    TOGGLE = "toggle"  # a mark's new value: the console flips the current one, the API takes `value`
+    AGENCY = "agency"  # an agency to forward to (console: a list; API: its code)
+    OFFICER = "officer"  # an official of the holding agency (console: a list; API: the user's id)
+    DEPARTMENTS = "departments"  # departments to consult (console: check boxes; API: their codes)
+    FILES = "files"  # photos and videos of a result (console: camera input; API: POST …/attachments)
+
+
+class Group(StrEnum):
+    PROCEDURE = "procedure"  # staff actions of Article 7, the case page's main panel
+    MARK = "mark"  # staff marks and bans (R-15), their own panel
+    REPORTER = "reporter"  # taken by the reporter through the private link
+    SYSTEM = "system"  # taken by the sweep
+
+
+def _text(value: Help, report: Report) -> str:
+    if callable(value):
+        return value(report)
+    return gettext(value) if value else ""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of an action: its name is the effect's parameter."""
+
+    name: str
+    kind: Kind
+    label: str
+    required: bool = False
+    max_length: int | None = None
+    help: Help = ""
+    missing: str = ""  # the message when a required input is empty
+    choices: tuple[tuple[str, Any], ...] = ()
+    default: Any = None
+    rows: int = 3
+    shown: Callable[[Report], bool] | None = None  # None: always
+    initial: Callable[[Report], Any] | None = None
+
+    def help_text(self, report: Report) -> str:
+        return _text(self.help, report)
+
+    def is_shown(self, report: Report) -> bool:
+        return self.shown is None or self.shown(report)
+
+
+def note_input(label: str = _("Ghi chú (không bắt buộc)")) -> Input:
+    return Input("note", Kind.TEXT, label, max_length=NOTE_MAX, rows=2)
+
+
+def required_text(name: str, label: str, missing: str, rows: int = 3) -> Input:
+    """A text that must be given (a reason, a result, an answer)."""
+    return Input(name, Kind.TEXT, label, required=True, max_length=TEXT_MAX, rows=rows, missing=missing)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """Everything about one workflow action; see the module's docstring for how to add one."""
+
+    action: str
+    label: str
+    sources: frozenset[str]
+    who: tuple[Rule, ...]
+    target: str | None  # None: decided by the effect (escalation) or unchanged
+    visibility: str
+    effect: effects.Effect
+    inputs: tuple[Input, ...] = ()
+    ready: Callable[[Report, datetime], bool] | None = None  # beyond the state: may it be taken at `now`?
+    help: Help = ""
+    submit: str = ""  # the button; the label when empty
+    danger: bool = False
+    group: Group = Group.PROCEDURE
+    summary: str = ""  # one line for the API documentation, with the articles it implements
+    api_path: str = ""  # the staff endpoint POST /api/v1/staff/cases/{id}/<api_path>
+    api_key: str = ""  # several actions behind one endpoint (the marks): this action's `mark`
+    flag: str = ""  # toggles: the Report field the mark sets
+    unset_label: str = ""  # toggles: the label when the mark is set (taking it clears the mark)
+    templates: str = ""  # the purpose of the response templates offered for its first text input
+    retry_stale: bool = False  # retried on a lost race that cannot change its outcome
+
+    @property
+    def for_reporter(self) -> bool:
+        """Whether the reporter takes it (through the private link), not staff."""
+        return the_reporter in self.who
+
+    def may(self, actor: Actor, report: Report) -> bool:
+        return any(rule(actor, report) for rule in self.who)
+
+    def is_ready(self, report: Report, now: datetime) -> bool:
+        return self.ready is None or self.ready(report, now)
+
+    def title(self, report: Report | None = None) -> str:
+        """The action's name; a toggle says whether it sets or clears its mark."""
+        if report is not None and self.flag and getattr(report, self.flag):
+            return gettext(self.unset_label)
+        return gettext(self.label)
+
+    def button(self) -> str:
+        return gettext(self.submit or self.label)
+
+    def help_text(self, report: Report) -> str:
+        return _text(self.help, report)
+
+    def shown_inputs(self, report: Report) -> list[Input]:
+        return [i for i in self.inputs if i.is_shown(report)]
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.inputs if i.name == name)
+
+
+# --- Help texts with deadlines from the policy rows ----------------------------------------------------------
+
+
+def within(step: str, text: str, *, kind: str = "") -> Callable[[Report], str]:
+    """A help text quoting a step's allowed time at the report's agency (or at agencies of `kind`)."""
+
+    def help_text(report: Report) -> str:
+        agency_kind = kind or report.agency.kind
+        duration = sla.duration_text(step, agency_kind, is_complex=report.is_complex)
+        return gettext(text).format(duration=duration)
+
+    return help_text
+
+
+def escalate_help(report: Report) -> str:
+    parent = report.agency.parent
+    if parent is None:
+        return gettext("Cơ quan này không có cấp trên.")
+    return gettext("Phản ánh vượt thẩm quyền sẽ được chuyển đến {name} (R-7.3b, R-7.4b).").format(
+        name=parent.name
+    )
+
+
+def complex_help(report: Report) -> str:
+    duration = sla.duration_text(Step.ESCALATE, report.agency.kind, is_complex=True)
+    return gettext("Vụ việc phức tạp được chuyển cấp trên trong tối đa {duration} (R-7.4b).").format(
+        duration=duration
+    )
+
+
+# --- Readiness at `now`: beyond the state, so no button is offered for what the effect would refuse -------
+
+
+def supplement_open(report: Report, now: datetime) -> bool:
+    return report.due_at is None or report.due_at >= now
+
+
+def supplement_expired(report: Report, now: datetime) -> bool:
+    return report.due_at is not None and report.due_at <= now
+
+
+def step_overdue_unnoted(report: Report, now: datetime) -> bool:
+    return not report.overdue_noted and report.due_at is not None and report.due_at < now
+
+
+def has_parent(report: Report, now: datetime) -> bool:
+    return report.agency.parent_id is not None
+
+
+def clarification_asked(report: Report, now: datetime) -> bool:
+    return report.clarification_pending
+
+
+def not_rated(report: Report, now: datetime) -> bool:
+    return not report.rating
+
+
+def not_coordinated_by_supervisor(report: Report, now: datetime) -> bool:
+    """The supervisor takes over what it does not already coordinate (R-4.4)."""
+    return not (report.state == State.COORDINATING and report.agency.kind == Agency.Kind.SUPERVISOR)
