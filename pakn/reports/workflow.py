@@ -770,7 +770,14 @@ READY: dict[str, Callable[[Report], bool]] = {
     "cancel_expired": lambda r: r.due_at is not None and r.due_at <= timezone.now(),
     "note_overdue": lambda r: not r.overdue_noted and r.due_at is not None and r.due_at < timezone.now(),
     "escalate": lambda r: r.agency.parent_id is not None,
+    "anonymise": lambda r: _retention_due(r),
 }
+
+
+def _retention_due(report: Report) -> bool:
+    from pakn.reports.retention import retention_cutoff
+
+    return report.updated_at < retention_cutoff(timezone.now())
 
 
 def allowed_actions(report: Report, actor: Actor) -> list[Transition]:
