@@ -568,7 +568,9 @@ if PAKN_MEDIA_S3_BUCKET:
             "secret_key": env_str("PAKN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
             "location": env_str("PAKN_MEDIA_S3_PREFIX", "") or "",
             "addressing_style": env_str("PAKN_MEDIA_S3_ADDRESSING_STYLE") or None,
-            "default_acl": "private",
+            # no ACL header: objects inherit the bucket's (private) policy; stores with ACLs disabled (AWS
+            # "bucket owner enforced", MinIO) would refuse one
+            "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": PAKN_MEDIA_S3_SIGNED_URL_SECONDS,
             "file_overwrite": False,
