@@ -73,9 +73,11 @@ def js_messages() -> dict[str, Any]:
     """Words the scripts show, translated on the server (no JavaScript catalogue to download)."""
     return {
         "saved_offline": _(
-            "Chưa có kết nối mạng. Phản ánh đã được lưu trên máy và sẽ tự động gửi khi có mạng trở lại."
+            "Phản ánh đã được lưu trên điện thoại và sẽ tự động gửi khi có mạng trở lại. Bạn không cần gửi lại."
         ),
         "pending_many": _("phản ánh đang chờ gửi khi có mạng."),
+        "saved_at": _("lưu lúc"),
+        "no_text": _("(chưa có nội dung)"),
         "sent": _("Đã gửi phản ánh lưu trên máy. Mã tra cứu:"),
         "follow": _("Mở trang theo dõi"),
         "needs_fix": _("Phản ánh lưu trên máy chưa gửi được, cần sửa:"),
