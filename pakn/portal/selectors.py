@@ -128,7 +128,7 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
     if filters.status == "open":
         reports = reports.filter(state__in=OPEN_STATES)
     elif filters.status == "overdue":
-        reports = reports.filter(state__in=OPEN_STATES, due_at__lt=now)
+        reports = reports.filter(state__in=OPEN_STATES, overdue_at__lt=now)
     elif filters.status in State.values:
         reports = reports.filter(state=filters.status)
     span = period_range(filters.period, now)
