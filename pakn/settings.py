@@ -6,10 +6,13 @@ With PAKN_ENV=production it refuses to start without real secrets. See docs/conf
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import secrets
 import sys
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -76,7 +79,39 @@ for _key in DATA_KEYS:
 # Keyed hash (HMAC-SHA256) for exact look-ups of phone and ID numbers; never rotated with DATA_KEYS.
 LOOKUP_KEY = env_str("PAKN_LOOKUP_KEY") or _demo["lookup_key"]
 
-DEBUG = env_bool("PAKN_DEBUG", not PRODUCTION and not TESTING)
+
+def _derived(purpose: str) -> bytes:
+    """A key derived from SECRET_KEY for one purpose, when its own variable is not set."""
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), f"pakn:{purpose}".encode(), hashlib.sha256).digest()
+
+
+# Tamper evidence of the timeline (pakn.reports.chain, docs/security.md item 3). Audit keys seal each event
+# with HMAC-SHA256: comma separated, the first seals, all verify (rotation: put the new key first, run
+# `pakn audit rekey`). Checkpoint signing keys: Ed25519 private keys as 32 url-safe base64 bytes, the first
+# signs, the others' public halves still verify old checkpoints. Both default to keys derived from
+# PAKN_SECRET_KEY; set them explicitly so that rotating the secret key does not change them.
+PAKN_AUDIT_KEYS = env_list("PAKN_AUDIT_KEY", [_derived("audit-key").hex()])
+PAKN_AUDIT_SIGNING_KEYS = env_list(
+    "PAKN_AUDIT_SIGNING_KEY", [base64.urlsafe_b64encode(_derived("audit-signing-key")).decode()]
+)
+for _key in PAKN_AUDIT_SIGNING_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) != 32:
+            raise ValueError(_key)
+    except (ValueError, binascii.Error) as e:
+        raise ImproperlyConfigured(
+            "PAKN_AUDIT_SIGNING_KEY must be 32 url-safe base64 bytes, comma separated"
+        ) from e
+if any(len(k) < 32 for k in PAKN_AUDIT_KEYS):
+    raise ImproperlyConfigured("PAKN_AUDIT_KEY must be at least 32 characters long")
+# Also write each signed checkpoint to this directory (another disk, a write-once bucket mount), if set.
+PAKN_AUDIT_CHECKPOINT_DIR = env_str("PAKN_AUDIT_CHECKPOINT_DIR", "") or ""
+
+# Debug pages list every URL and setting: only a developer turns them on, explicitly.
+DEBUG = env_bool("PAKN_DEBUG", False)
 ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PAKN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("PAKN_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
@@ -110,7 +145,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pakn.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,7 +193,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent too (issue 13): opening a connection and running the pragmas cost every request ~1 ms.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades deadlocking.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -200,7 +236,7 @@ STATICFILES_DIRS = [
     for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
     if (NODE_MODULES / path).is_dir()
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -238,10 +274,13 @@ if _redis_url:
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "pakn.core.queue.HintQueue",  # SqliteHuey without an fsync per enqueue
         "name": "pakn",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        # The SQLite queue is polled: at most half a second between polls (huey's default backs off to 10 s,
+        # so a notification waited seconds for an idle worker). Redis wakes the worker at once (BRPOP).
+        "consumer": {"initial_delay": 0.05, "backoff": 1.5, "max_delay": 0.5},
     }
 
 # Working calendar (pakn.workdays): office hours as "HH:MM-HH:MM" periods.
@@ -259,19 +298,44 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A reporter whose reports were marked abusive this many times may be barred (R-15.2).
 PAKN_ABUSE_BAN_THRESHOLD = env_int("PAKN_ABUSE_BAN_THRESHOLD", 2)
 
+# Logs (pakn.core.logs, docs/operations.md): one JSON object per line on stderr with a request id, one line per
+# request (pakn.request) and per background job (pakn.job), scrubbed of personal data. "text" for reading.
+PAKN_LOG_FORMAT = env_str("PAKN_LOG_FORMAT", "json" if PRODUCTION else "text") or "json"
+if PAKN_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("PAKN_LOG_FORMAT must be 'json' or 'text'")
+PAKN_LOG_LEVEL = (env_str("PAKN_LOG_LEVEL", "INFO") or "INFO").upper()
+if PAKN_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("PAKN_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("PAKN_LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "pakn.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pakn.core.logs.JsonFormatter"},
+        "text": {"()": "pakn.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": PAKN_LOG_FORMAT, "filters": ["request_id"]}
+    },
+    "root": {"handlers": ["console"], "level": PAKN_LOG_LEVEL},
+    "loggers": {
+        # huey's own "executing"/"executed" lines would double pakn.job's one line per job; keep its warnings.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The template engine's debug lines print whole contexts (the request, form values): never written.
+        "django.template": {"level": "INFO"},
+        # runserver's access lines carry the raw path (a follow-up secret); pakn.request replaces them.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
 }
+MIDDLEWARE.insert(0, "pakn.core.logs.RequestLogMiddleware")
 
 # --- portal (issue 3)
 # The citizen portal: the map's tile server (the province may run its own; the form works without tiles),
 # the site's name in the PWA manifest, and the rate limits of public submissions and look-ups.
-PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "Cổng phản ánh, kiến nghị tỉnh Lạng Sơn")
-PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "PAKN Lạng Sơn")
-PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "Ủy ban nhân dân tỉnh Lạng Sơn")
+# Empty: derived from the province (pakn.core.province), e.g. "Cổng phản ánh, kiến nghị tỉnh <tên tỉnh>".
+PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "") or ""
+PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "") or ""
+PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "") or ""
 PAKN_TILE_URL = env_str("PAKN_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 PAKN_TILE_ATTRIBUTION = env_str(
     "PAKN_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -392,10 +456,11 @@ if not any(PAKN_RANK_WEIGHTS[k] for k in ("on_time", "resolution", "satisfaction
     raise ImproperlyConfigured("PAKN_RANK_WEIGHTS: on_time, resolution and satisfaction cannot all be 0")
 # The printed periodic report (Decree 30/2020/NĐ-CP): the issuing body, its governing body, the place,
 # the document symbol after the number, and the signer's title.
-PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "UBND TỈNH LẠNG SƠN") or ""
+# Empty governing body or place: derived from the province ("UBND TỈNH LẠNG SƠN", "Lạng Sơn").
+PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "") or ""
 PAKN_REPORT_ISSUER = env_str("PAKN_REPORT_ISSUER", "VĂN PHÒNG") or ""
 PAKN_REPORT_SYMBOL = env_str("PAKN_REPORT_SYMBOL", "BC-VP") or ""
-PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "Lạng Sơn") or ""
+PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "") or ""
 PAKN_REPORT_SIGNER_TITLE = env_str("PAKN_REPORT_SIGNER_TITLE", "CHÁNH VĂN PHÒNG") or ""
 # Open-data downloads per client address per 10 minutes.
 PAKN_OPENDATA_PER_ADDRESS = env_int("PAKN_OPENDATA_PER_ADDRESS", 30)
@@ -408,6 +473,8 @@ LOGIN_REDIRECT_URL = "console:inbox"
 PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", False)
 PAKN_CONSOLE_IDLE_MINUTES = env_int("PAKN_CONSOLE_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("PAKN_OTP_ISSUER", "PAKN") or "PAKN"
+# The admin never shows a staff member's TOTP secret or its QR code (it would let an administrator clone it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 MIDDLEWARE.append("pakn.console.access.StaffGuardMiddleware")
 
@@ -426,8 +493,106 @@ PAKN_API_RATES: dict[str, tuple[int, int]] = {
 }
 # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, the contact shown in discovery, submissions
 # per client key per hour, and whether media_url may point to a private address (only for tests).
-PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
-_OPEN311_CONTACT = "Trung tâm IOC tỉnh Lạng Sơn — liên hệ quản trị hệ thống để được cấp api_key"
-PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", _OPEN311_CONTACT) or _OPEN311_CONTACT
+# (the jurisdiction is a setting of the province, below; an empty contact is derived from the province)
+PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", "") or ""
 PAKN_OPEN311_POSTS_PER_HOUR = env_int("PAKN_OPEN311_POSTS_PER_HOUR", 120)
 PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", False)
+
+# --- province (issue 15) ---------------------------------------------------------------------------------
+# The province this installation serves (any province: docs/configuration.md). Every text that names the
+# province or its regulation reads these through pakn.core.province; the defaults are Lạng Sơn's.
+PAKN_PROVINCE_NAME = env_str("PAKN_PROVINCE_NAME", "Lạng Sơn") or ""
+# "tỉnh", or "thành phố" for the five centrally governed cities.
+PAKN_PROVINCE_TYPE = env_str("PAKN_PROVINCE_TYPE", "tỉnh") or ""
+if PAKN_PROVINCE_TYPE not in ("tỉnh", "thành phố"):
+    raise ImproperlyConfigured("PAKN_PROVINCE_TYPE must be 'tỉnh' or 'thành phố'")
+# The province's administrative code (Decision 124/2004/QĐ-TTg list, e.g. 20 for Lạng Sơn, 01 for Hà Nội).
+PAKN_PROVINCE_CODE = env_str("PAKN_PROVINCE_CODE", "20") or ""
+if not PAKN_PROVINCE_NAME or not PAKN_PROVINCE_CODE.isdigit():
+    raise ImproperlyConfigured("PAKN_PROVINCE_NAME must be set and PAKN_PROVINCE_CODE must be digits")
+# The decision that issued the province's regulation on receiving and handling reports, and its date.
+PAKN_REGULATION_NUMBER = env_str("PAKN_REGULATION_NUMBER", "826/QĐ-UBND") or ""
+try:
+    PAKN_REGULATION_DATE = date.fromisoformat(env_str("PAKN_REGULATION_DATE", "2022-05-12") or "")
+except ValueError as e:
+    raise ImproperlyConfigured("PAKN_REGULATION_DATE must be a date YYYY-MM-DD") from e
+# Open311 GeoReport v2: the jurisdiction_id this server answers for (usually the province's domain).
+PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
+
+# --- performance (issue 13) ---------------------------------------------------------------------------
+# Public lists and feeds are cached this many seconds, keyed on the version of the public data
+# (pakn/reports/freshness.py); 0 turns the cache off (ETag and 304 remain). Off by default in tests.
+PAKN_PUBLIC_CACHE_SECONDS = env_int("PAKN_PUBLIC_CACHE_SECONDS", 0 if TESTING else 30)
+
+# --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
+INSTALLED_APPS.append("pakn.ops")
+PAKN_REDIS_URL = _redis_url or ""
+# Behind nginx terminating TLS (deploy/nginx/pakn.conf sets X-Forwarded-Proto): requests count as HTTPS.
+# Only when the web servers listen on a private address that only the proxy reaches.
+if env_bool("PAKN_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# PostgreSQL through pgbouncer in transaction pooling: no server-side cursors, no prepared statements.
+if env_bool("PAKN_DATABASE_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# A streaming replica for statistics, open data and public lists (pakn.core.replica); writes never go there,
+# and a client that has just written reads from the primary for PAKN_REPLICA_PIN_SECONDS.
+PAKN_DATABASE_REPLICA_URL = env_str("PAKN_DATABASE_REPLICA_URL", "") or ""
+PAKN_REPLICA_PIN_SECONDS = env_int("PAKN_REPLICA_PIN_SECONDS", 30)
+if PAKN_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(PAKN_DATABASE_REPLICA_URL, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("PAKN_DATABASE_REPLICA_URL must be a PostgreSQL URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"]["OPTIONS"] = {"prepare_threshold": None}
+    DATABASE_ROUTERS = ["pakn.core.replica.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "pakn.core.replica.ReplicaMiddleware",
+)
+
+# Media on S3-compatible object storage (django-storages) when PAKN_MEDIA_S3_BUCKET is set; the bucket stays
+# private: public photos go through the application, staff get signed links valid a short time.
+PAKN_MEDIA_S3_BUCKET = env_str("PAKN_MEDIA_S3_BUCKET", "") or ""
+PAKN_MEDIA_S3_SIGNED_URL_SECONDS = env_int("PAKN_MEDIA_S3_SIGNED_URL_SECONDS", 60)
+if PAKN_MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PAKN_MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("PAKN_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PAKN_MEDIA_S3_REGION") or None,
+            "access_key": env_str("PAKN_MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("PAKN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("PAKN_MEDIA_S3_PREFIX", "") or "",
+            "addressing_style": env_str("PAKN_MEDIA_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PAKN_MEDIA_S3_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+    if not 10 <= PAKN_MEDIA_S3_SIGNED_URL_SECONDS <= 3600:
+        raise ImproperlyConfigured("PAKN_MEDIA_S3_SIGNED_URL_SECONDS must be between 10 and 3600")
+
+# /readyz and /metrics: for a bearer token, or from these addresses (CIDR), never for the public.
+PAKN_METRICS_TOKEN = env_str("PAKN_METRICS_TOKEN", "") or ""
+PAKN_METRICS_ALLOWED_ADDRESSES = env_list("PAKN_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1/32", "::1/128"])
+try:
+    import ipaddress as _ipaddress
+
+    for _net in PAKN_METRICS_ALLOWED_ADDRESSES:
+        _ipaddress.ip_network(_net, strict=False)
+except ValueError as e:
+    raise ImproperlyConfigured(f"PAKN_METRICS_ALLOWED_ADDRESSES: {e}") from e
+if PRODUCTION and PAKN_METRICS_TOKEN and len(PAKN_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("PAKN_METRICS_TOKEN must be at least 24 characters long")
+# Readiness: the oldest due notification may wait this long, the worker's heartbeat be this old, and each data
+# directory must keep this much free space.
+PAKN_READY_QUEUE_SECONDS = env_int("PAKN_READY_QUEUE_SECONDS", 600)
+PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
+PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
+MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 
+from pakn.core import province
 from pakn.notify.models import (
     REQUIRED_KINDS,
     STAFF_KINDS,
@@ -243,7 +244,8 @@ def report_context(report: Report, at: datetime) -> dict[str, Any]:
     """What every text about a report may say. No personal data: this is stored in clear."""
     with translation.override("vi"):
         return {
-            "site_name": settings.PAKN_SMS_SENDER,
+            "site_name": province.site_short_name(),
+            "province": province.province_label(),
             "site_url": settings.SITE_URL,
             "code": report.tracking_code,
             "title": "" if report.is_state_secret else _excerpt(report.title or report.content),
@@ -627,7 +629,8 @@ def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
     from django.urls import reverse
 
     context = {
-        "site_name": settings.PAKN_SMS_SENDER,
+        "site_name": province.site_short_name(),
+        "province": province.province_label(),
         "site_url": settings.SITE_URL,
         "date": f"{local:%d/%m/%Y}",
         "count": count,

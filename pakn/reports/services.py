@@ -23,6 +23,7 @@ from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import workflow
 from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
+from pakn.reports.pii import mask_personal_data
 from pakn.reports.validators import normalize_id_number, normalize_phone
 from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
 
@@ -178,7 +179,7 @@ def report_submit(
         if not reporter_phone.strip():
             errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
         if not reporter_id_number.strip():
-            errors["reporter_id_number"] = ["Vui lòng nhập số CMND hoặc CCCD."]
+            errors["reporter_id_number"] = ["Vui lòng nhập số định danh cá nhân (12 chữ số)."]
     for name, messages in place_errors(latitude=latitude, longitude=longitude, area=area).items():
         errors.setdefault(name, []).extend(messages)
     identity: dict[str, str] = {}
@@ -211,6 +212,9 @@ def report_submit(
                     category=category,
                     title=title.strip()[:200],
                     content=content,
+                    # The public copy, masked now so public search never matches hidden text.
+                    public_title=mask_personal_data(title.strip()[:200])[:200],
+                    public_content=mask_personal_data(content),
                     latitude=_decimal(latitude),
                     longitude=_decimal(longitude),
                     address_text=address_text.strip()[:300],

@@ -8,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from pakn.core import province
 from pakn.portal.labels import STATE_TONES, state_label
 from pakn.portal.selectors import redact_numbers
 
@@ -16,12 +17,18 @@ register = template.Library()
 
 @register.simple_tag
 def site_name() -> str:
-    return str(settings.PAKN_SITE_NAME)
+    return province.site_name()
 
 
 @register.simple_tag
 def site_owner() -> str:
-    return str(settings.PAKN_SITE_OWNER)
+    return province.site_owner()
+
+
+@register.simple_tag
+def regulation() -> str:
+    """The decision that issued the province's regulation: "Quyết định 826/QĐ-UBND"."""
+    return province.regulation_short()
 
 
 @register.filter
@@ -48,6 +55,16 @@ def excerpt(text: str, length: int = 160) -> str:
 
 @register.filter
 def megabytes(size: int) -> str:
+    """A file's size as people read it, with the Vietnamese decimal comma: "40 kB", "1,5 MB" (never "0,0 MB")."""
+    return file_size(size)
+
+
+def file_size(size: int) -> str:
+    size = max(int(size or 0), 0)
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{max(round(size / 1024), 1)} kB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 

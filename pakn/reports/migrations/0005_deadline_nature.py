@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_seed_categories'),
-        ('reports', '0003_statistics_indexes'),
+        ('reports', '0004_tamper_evidence_public_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
