@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_seed_categories'),
-        ('reports', '0004_tamper_evidence_public_text'),
+        ('reports', '0005_public_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
