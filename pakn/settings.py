@@ -233,7 +233,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     (prefix, NODE_MODULES / path)
-    for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
+    for prefix, path in (
+        ("vendor/htmx", "htmx.org/dist"),
+        ("vendor/leaflet", "leaflet/dist"),
+        ("vendor/leaflet.markercluster", "leaflet.markercluster/dist"),
+        ("vendor/exifr", "exifr/dist"),
+    )
     if (NODE_MODULES / path).is_dir()
 ]
 STORAGES: dict[str, dict[str, object]] = {

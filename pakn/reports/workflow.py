@@ -391,9 +391,9 @@ def _officer_of(report: Report, officer: Any) -> User:
 
 
 def _forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.org.services import commune_agency_for_area
+    from pakn.org.services import suggested_commune_agency
 
-    target = p.get("agency") or (commune_agency_for_area(report.area) if report.area_id else None)
+    target = p.get("agency") or suggested_commune_agency(report.area, report.latitude, report.longitude)
     if target is None:
         raise ValidationError(
             {"agency": "Chưa xác định được UBND xã/phường nơi xảy ra sự việc; vui lòng chọn cơ quan xử lý."}
