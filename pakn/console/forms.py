@@ -21,7 +21,7 @@ from pakn.console.selectors import (
     sees_everything,
 )
 from pakn.org.models import Agency, Area, Category, User
-from pakn.org.services import commune_agency_for_area
+from pakn.org.services import suggested_commune_agency
 from pakn.reports import media, services
 from pakn.reports.actions import SPECS, ActionSpec, Group, Input, Kind
 from pakn.reports.forms import SpecForm
@@ -117,7 +117,7 @@ class ActionForm(SpecForm):
             empty_label=_("— Chọn cơ quan —"),
             **self.common(item),
         )
-        suggested = commune_agency_for_area(self.report.area) if self.report.area_id else None
+        suggested = suggested_commune_agency(self.report.area, self.report.latitude, self.report.longitude)
         if suggested:
             field.initial = suggested.pk
             field.help_text = format_lazy(_("Gợi ý theo địa điểm: {name}."), name=suggested.name)

@@ -184,7 +184,14 @@ def supplement_expired(report: Report, now: datetime) -> bool:
 
 
 def step_overdue_unnoted(report: Report, now: datetime) -> bool:
-    return not report.overdue_noted and report.due_at is not None and report.due_at < now
+    return effects.overdue_to_note(report, now) is not None
+
+
+def retention_due(report: Report, now: datetime) -> bool:
+    """R-13.2: the personal data's retention time since closing has passed."""
+    from pakn.reports.retention import retention_cutoff
+
+    return report.updated_at < retention_cutoff(now)
 
 
 def has_parent(report: Report, now: datetime) -> bool:

@@ -47,6 +47,7 @@ from pakn.reports.action_spec import (
     not_rated,
     note_input,
     required_text,
+    retention_due,
     step_overdue_unnoted,
     supplement_expired,
     supplement_open,
@@ -67,7 +68,7 @@ from pakn.reports.actors import (
     the_reporter,
     the_system,
 )
-from pakn.reports.models import OPEN_STATES, Event, Rating, Report, State, Step
+from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 
 Visibility = Event.Visibility
 # --- The table ----------------------------------------------------------------------------------------------
@@ -521,6 +522,18 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         group=Group.MARK,
         summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (R-15.2)",
         api_path="bar-reporter",
+    ),
+    # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
+    ActionSpec(
+        "anonymise",
+        _("Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
+        CLOSED_STATES,
+        (the_system,),
+        None,
+        Visibility.PUBLIC,
+        effects.anonymise,
+        ready=retention_due,
+        group=Group.SYSTEM,
     ),
     # Sweeps: open steps, and a clarification the agency owes on a resolved report.
     ActionSpec(

@@ -36,20 +36,41 @@ class Outcome:
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     target_agency: Agency | None = None
-    # The step this action completes: by default the report's current step when the state changes.
-    closes: tuple[str, datetime | None] | None = None
+    # The step this action completes (step, its deadline, whether Decision 826 sets that deadline): by
+    # default the report's current step when the state changes.
+    closes: tuple[str, datetime | None, bool] | None = None
     event_agency: Agency | None = None
     after: list[Callable[[Event], None]] = field(default_factory=list)
 
 
 def enter_step(step: str, agency: Agency, now: datetime, *, is_complex: bool = False) -> dict[str, Any]:
-    """The report's fields for starting a step now at this agency, with its deadline from the policy."""
+    """The report's fields for starting a step now at this agency, with its deadline from the policy.
+
+    `overdue_at` is the deadline only when Decision 826 sets it; an internal target never makes a case
+    overdue (docs/deadlines.md)."""
+    deadline = sla.deadline_for(step, agency.kind, now, is_complex=is_complex)
+    statutory = bool(deadline and deadline.statutory)
     return {
         "step": step,
         "step_started_at": now,
-        "due_at": sla.due_for(step, agency.kind, now, is_complex=is_complex),
+        "due_at": deadline.at if deadline else None,
+        "step_statutory": statutory,
+        "overdue_at": deadline.at if deadline and statutory else None,
         "overdue_noted": False,
     }
+
+
+def waiting_overdue_at(assign: dict[str, Any], escalate_by: datetime | None) -> datetime | None:
+    """When a case waiting to be assigned is overdue under Decision 826.
+
+    The leader either assigns within the assignment time (R-7.3a, R-7.4a) or, when the case is beyond the
+    agency's authority, escalates it within the escalation time (R-7.3b, R-7.4b): escalating in time fulfils
+    the step. So the case is overdue only once both times have passed. An assignment made after its own
+    deadline is still recorded late (the `assign` event closes the assignment step against `due_at`)."""
+    overdue_at: datetime | None = assign["overdue_at"]
+    if overdue_at is None or escalate_by is None:
+        return overdue_at
+    return max(overdue_at, escalate_by)
 
 
 def arrive_at(agency: Agency, now: datetime, *, is_complex: bool) -> dict[str, Any]:
@@ -62,18 +83,30 @@ def arrive_at(agency: Agency, now: datetime, *, is_complex: bool) -> dict[str, A
             "escalate_by": None,
             **enter_step(Step.COORDINATE, agency, now),
         }
+    escalation = (
+        sla.deadline_for(Step.ESCALATE, agency.kind, now, is_complex=is_complex) if agency.parent_id else None
+    )
+    assign = enter_step(Step.ASSIGN, agency, now)
+    escalate_by = escalation.at if escalation else None
     return {
         "agency": agency,
         "agency_since": now,
         "assignee": None,
-        "escalate_by": sla.due_for(Step.ESCALATE, agency.kind, now, is_complex=is_complex)
-        if agency.parent_id
-        else None,
-        **enter_step(Step.ASSIGN, agency, now),
+        "escalate_by": escalate_by,
+        "escalate_statutory": bool(escalation and escalation.statutory),
+        **assign,
+        "overdue_at": waiting_overdue_at(assign, escalate_by),
     }
 
 
-NO_STEP: dict[str, Any] = {"step": "", "step_started_at": None, "due_at": None, "overdue_noted": False}
+NO_STEP: dict[str, Any] = {
+    "step": "",
+    "step_started_at": None,
+    "due_at": None,
+    "step_statutory": False,
+    "overdue_at": None,
+    "overdue_noted": False,
+}
 
 
 def _required(params: dict[str, Any], name: str, message: str) -> Any:
@@ -96,9 +129,9 @@ def _officer_of(report: Report, officer: Any) -> User:
 
 
 def forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.org.services import commune_agency_for_area
+    from pakn.org.services import suggested_commune_agency
 
-    target = p.get("agency") or (commune_agency_for_area(report.area) if report.area_id else None)
+    target = p.get("agency") or suggested_commune_agency(report.area, report.latitude, report.longitude)
     if target is None:
         raise ValidationError(
             {"agency": "Chưa xác định được UBND xã/phường nơi xảy ra sự việc; vui lòng chọn cơ quan xử lý."}
@@ -226,7 +259,11 @@ def escalate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> 
         changes,
         note=note,
         target_agency=parent,
-        closes=(Step.ESCALATE, report.escalate_by or report.due_at),
+        closes=(
+            (Step.ESCALATE, report.escalate_by, report.escalate_statutory)
+            if report.escalate_by
+            else (Step.ESCALATE, report.due_at, report.step_statutory)
+        ),
         data={"is_complex": is_complex},
     )
 
@@ -276,13 +313,15 @@ def request_opinions(report: Report, actor: Actor, now: datetime, p: dict[str, A
 
     def create_requests(event: Event) -> None:
         for d in departments:
+            deadline = sla.deadline_for(Step.OPINION, d.kind, now)
             OpinionRequest.objects.create(
                 report=report,
                 department=d,
                 question=question,
                 requested_by=user,
                 requested_at=now,
-                due_at=sla.due_for(Step.OPINION, d.kind, now) or now,
+                due_at=deadline.at if deadline else now,
+                statutory=bool(deadline and deadline.statutory),
             )
 
     return Outcome(
@@ -314,7 +353,7 @@ def give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any])
         report.state,
         note=f"{actor.agency} đã cho ý kiến.",
         data={"opinion_request": request.pk},
-        closes=(Step.OPINION, request.due_at),
+        closes=(Step.OPINION, request.due_at, request.statutory),
         event_agency=actor.agency,
         after=[record_answer],
     )
@@ -355,7 +394,7 @@ def clarify(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> O
         report.state,
         {"clarification_pending": False, **NO_STEP},
         note=text,
-        closes=(Step.CLARIFY, report.due_at),
+        closes=(Step.CLARIFY, report.due_at, report.step_statutory),
     )
 
 
@@ -381,9 +420,15 @@ def flag(field_name: str) -> Effect:
             and report.agency.parent_id
         ):
             # R-7.4b: a complex case may take up to 2 working days to escalate from a district.
-            changes["escalate_by"] = sla.due_for(
+            escalation = sla.deadline_for(
                 Step.ESCALATE, report.agency.kind, report.agency_since, is_complex=value
             )
+            changes["escalate_by"] = escalation.at if escalation else None
+            changes["escalate_statutory"] = bool(escalation and escalation.statutory)
+            if report.state == State.ROUTED:
+                waiting = {"overdue_at": report.due_at if report.step_statutory else None}
+                changes["overdue_at"] = waiting_overdue_at(waiting, changes["escalate_by"])
+                changes["overdue_noted"] = False
         return Outcome(report.state, changes, note=p.get("note", ""), data={"value": value})
 
     return effect
@@ -420,9 +465,34 @@ def bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any])
     return Outcome(report.state, note=note, data={"abusive_reports": count}, after=[create_ban])
 
 
+def overdue_to_note(report: Report, now: datetime) -> tuple[datetime, bool] | None:
+    """The deadline the sweep should record as passed, and whether it is statutory; None when nothing is.
+
+    A statutory step is noted once the case is overdue under Decision 826 (`overdue_at`); a target step
+    once its target passed (a warning to whoever must act, counted nowhere)."""
+    if report.overdue_noted:
+        return None
+    if report.overdue_at is not None and report.overdue_at < now:
+        return report.overdue_at, True
+    if not report.step_statutory and report.due_at is not None and report.due_at < now:
+        return report.due_at, False
+    return None
+
+
 def note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    if report.overdue_noted or report.due_at is None or report.due_at >= now:
+    noted = overdue_to_note(report, now)
+    if noted is None:
         raise InvalidTransition("Bước hiện tại chưa quá hạn hoặc đã được ghi nhận quá hạn.")
+    due, statutory = noted
     return Outcome(
-        report.state, {"overdue_noted": True}, data={"step": report.step, "due_at": report.due_at.isoformat()}
+        report.state,
+        {"overdue_noted": True},
+        data={"step": report.step, "due_at": due.isoformat(), "statutory": statutory},
     )
+
+
+def anonymise(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.retention import anonymise_changes
+
+    days = settings.PAKN_RETENTION_PERSONAL_DATA_DAYS
+    return Outcome(report.state, anonymise_changes(report, now), data={"retention_days": days})

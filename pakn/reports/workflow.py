@@ -84,8 +84,8 @@ def _record(
     from_state = report.state
     closes = outcome.closes
     if closes is None and outcome.to_state != from_state and report.step:
-        closes = (report.step, report.due_at)
-    step, step_due = closes if closes else ("", None)
+        closes = (report.step, report.due_at, report.step_statutory)
+    step, step_due, statutory = closes if closes else ("", None, False)
     event = Event(
         report=report,
         seq=report.event_count + 1,
@@ -100,7 +100,9 @@ def _record(
         step=step,
         step_due_at=step_due,
         on_time=(now <= step_due) if step_due else None,
+        statutory=statutory if step_due else None,
         due_at=outcome.changes.get("due_at", report.due_at),
+        overdue_at=outcome.changes.get("overdue_at", report.overdue_at),
         note=outcome.note or "",
         visibility=visibility,
         data=_jsonable(outcome.data),
