@@ -364,7 +364,23 @@ class Site:
     http: str
     cert: Path
     s3_endpoint: str | None
+    pgbouncer_port: int
     services: list[Process] = field(default_factory=list)
+
+    def pgbouncer_stats(self) -> dict[str, int]:
+        """pgbouncer's counters for the site's database (SHOW STATS on its admin console)."""
+        done = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.pgbouncer_port), "-U", "postgres", "-d", "pgbouncer",
+             "-A", "-F", "\t", "-c", "SHOW STATS"],
+            capture_output=True, text=True, timeout=20, check=True,
+        )  # fmt: skip
+        header, *rows = done.stdout.strip().splitlines()
+        names = header.split("\t")
+        for row in rows:
+            values = dict(zip(names, row.split("\t"), strict=False))
+            if values.get("database") == self.dbname:
+                return {k: int(v) for k, v in values.items() if v.isdigit()}
+        return {}
 
     def pg(self) -> Any:
         import psycopg
@@ -462,6 +478,8 @@ def two_node_site(
             "PAKN_REDIS_URL": redis_url,
             "PAKN_TRUSTED_PROXIES": "127.0.0.1",
             "PAKN_PROXY_HTTPS": "true",
+            # tests also talk to each node directly over plain http; nginx is what redirects to https
+            "PAKN_SSL_REDIRECT": "false",
             "PAKN_STATIC_ROOT": str(static_root),
             "PAKN_LOG_LEVEL": "WARNING",
             **(settings or {}),
@@ -542,6 +560,7 @@ def two_node_site(
             http=f"http://127.0.0.1:{http_port}",
             cert=cert,
             s3_endpoint=s3_endpoint,
+            pgbouncer_port=bouncer_port,
             services=[p for p in services if p not in nodes and p not in workers],
         )
         yield site

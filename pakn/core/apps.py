@@ -53,3 +53,10 @@ class CoreConfig(AppConfig):
         from pakn.core.logins import count_login_failure
 
         user_login_failed.connect(count_login_failure, dispatch_uid="pakn.core.count_login_failure")
+        from django.db.backends.signals import connection_created
+
+        from pakn.core.collation import register_sqlite_collation
+        from pakn.core.logs import install_job_logging
+
+        connection_created.connect(register_sqlite_collation, dispatch_uid="pakn-vi-collation")
+        install_job_logging()

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pakn.org.accounts import user_second_factor_reset
@@ -170,8 +171,17 @@ class ReadOnlyTOTPDeviceAdmin(admin.ModelAdmin):
     list_filter = ["confirmed"]
     search_fields = ["user__username", "name"]
     list_select_related = ["user"]
-    fields = ["user", "name", "confirmed", "last_used_at", "created_at"]
-    readonly_fields = ["user", "name", "confirmed", "last_used_at", "created_at"]
+    # Shown through methods: django-otp's field help texts are English only (pakn.core.admin names the rest).
+    fields = ["user", "device_name", "is_confirmed", "last_used_at", "created_at"]
+    readonly_fields = ["user", "device_name", "is_confirmed", "last_used_at", "created_at"]
+
+    @admin.display(description=_("tên thiết bị"))
+    def device_name(self, device: TOTPDevice) -> str:
+        return device.name
+
+    @admin.display(description=_("đã xác nhận"), boolean=True)
+    def is_confirmed(self, device: TOTPDevice) -> bool:
+        return bool(device.confirmed)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

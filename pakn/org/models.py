@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.collation import COLLATION
+
 
 class Area(models.Model):
     """An administrative unit where an incident happens: the province, a district (2022) or a commune."""
@@ -18,7 +20,7 @@ class Area(models.Model):
 
     dataset = models.CharField(_("bộ dữ liệu"), max_length=10, help_text=_("2022 hoặc 2025"))
     code = models.CharField(_("mã"), max_length=10)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     kind = models.CharField(_("cấp"), max_length=10, choices=Kind.choices)
     type_label = models.CharField(
         _("loại"), max_length=50, blank=True, help_text=_("tỉnh, huyện, xã, phường…")
@@ -58,7 +60,7 @@ class Agency(models.Model):
         ENTERPRISE = "enterprise", _("Doanh nghiệp công ích")
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, db_index=True)
     area = models.ForeignKey(
         Area,
@@ -106,7 +108,7 @@ class Category(models.Model):
     """A subject field of reports (lĩnh vực, R-6.1); data an administrator edits."""
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     description = models.TextField(_("mô tả"), blank=True)
     department = models.ForeignKey(
         Agency,
