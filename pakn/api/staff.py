@@ -38,7 +38,7 @@ from pakn.api.models import ApiToken
 from pakn.api.problems import Problem, problem
 from pakn.api.tokens import LoginFailed, token_issue, token_refusal, token_revoke
 from pakn.org.models import Agency, Area, Category, User
-from pakn.org.services import commune_agency_for_area
+from pakn.org.services import suggested_commune_agency
 from pakn.reports import services
 from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
 from pakn.reports.selectors import (
@@ -340,8 +340,8 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         if t.action in ACTION_PATHS and _offered(report, t.action)
     ]
     suggested = None
-    if any(a["action"] == "forward" for a in actions) and report.area_id:
-        suggested = _agency_ref(commune_agency_for_area(report.area))
+    if any(a["action"] == "forward" for a in actions):
+        suggested = _agency_ref(suggested_commune_agency(report.area, report.latitude, report.longitude))
     attachments = list(
         Attachment.objects.filter(report=report).select_related("event").order_by("created_at", "pk")
     )

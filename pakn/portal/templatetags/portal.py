@@ -73,9 +73,11 @@ def js_messages() -> dict[str, Any]:
     """Words the scripts show, translated on the server (no JavaScript catalogue to download)."""
     return {
         "saved_offline": _(
-            "Chưa có kết nối mạng. Phản ánh đã được lưu trên máy và sẽ tự động gửi khi có mạng trở lại."
+            "Phản ánh đã được lưu trên điện thoại và sẽ tự động gửi khi có mạng trở lại. Bạn không cần gửi lại."
         ),
         "pending_many": _("phản ánh đang chờ gửi khi có mạng."),
+        "saved_at": _("lưu lúc"),
+        "no_text": _("(chưa có nội dung)"),
         "sent": _("Đã gửi phản ánh lưu trên máy. Mã tra cứu:"),
         "follow": _("Mở trang theo dõi"),
         "needs_fix": _("Phản ánh lưu trên máy chưa gửi được, cần sửa:"),
@@ -88,9 +90,11 @@ def js_messages() -> dict[str, Any]:
         "map_failed": _(
             "Không tải được bản đồ. Bạn vẫn có thể nhập tọa độ, chọn xã, phường và ghi địa điểm."
         ),
-        "suggested": _(
-            "Gợi ý theo vị trí đã chọn (từ các phản ánh gần đó): %(name)s. Vui lòng kiểm tra lại."
+        "suggested": _("Theo ranh giới hành chính, vị trí đã ghim thuộc %(name)s."),
+        "suggested_other": _(
+            "Theo ranh giới hành chính, vị trí đã ghim thuộc %(name)s. Vui lòng kiểm tra lại xã, phường bạn chọn."
         ),
+        "photo_place": _("Đã lấy vị trí từ ảnh bạn chọn. Bạn có thể kéo, chạm để sửa lại trên bản đồ."),
         "file_too_large": _("Tệp «%(name)s» quá lớn: tối đa %(limit)s MB."),
         "file_type": _("Tệp «%(name)s» không phải ảnh, video hoặc ghi âm."),
         "too_many": _("Mỗi phản ánh đính kèm tối đa %(n)s tệp."),
