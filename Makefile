@@ -31,6 +31,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy pakn
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

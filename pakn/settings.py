@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "pakn.open311",
     "pakn.stats",
     "pakn.notify",
+    "pakn.demo",
 ]
 
 MIDDLEWARE = [

@@ -25,11 +25,9 @@ from pakn.api import schemas as s
 from pakn.api.common import (
     IDEMPOTENCY_PARAMETER,
     AddressRate,
-    absolute,
     decode_cursor,
     encode_cursor,
     idempotent,
-    public_media_path,
     staff_auth,
     staff_of,
     staff_scope,
@@ -37,12 +35,20 @@ from pakn.api.common import (
 from pakn.api.models import ApiToken
 from pakn.api.problems import Problem, problem
 from pakn.api.tokens import LoginFailed, token_issue, token_revoke
+from pakn.core.links import absolute
 from pakn.org.models import Agency, Area, Category, User
+from pakn.org.selectors import forward_targets
 from pakn.org.services import commune_agency_for_area
+from pakn.reports import inbox as tabs
 from pakn.reports import services
+from pakn.reports.countdown import countdown, due_soon_limit
 from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
+from pakn.reports.public import attachment_is_public, public_media_path
 from pakn.reports.selectors import (
+    assignable_officers,
     can_see_personal_data,
+    case_events,
+    case_opinions,
     report_get_for,
     report_personal_data,
     report_scope,
@@ -187,8 +193,6 @@ def token_delete_current(request: HttpRequest) -> Any:
 
 
 def _countdown(report: Report, now: Any, soon: Any, calendar: Any) -> str:
-    from pakn.console.selectors import countdown
-
     c = countdown(report.due_at, now=now, soon=soon, calendar=calendar) if report.is_open else None
     return c.text if c else ""
 
@@ -233,11 +237,10 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
     Open tabs are sorted by deadline; pass `next_cursor` as `cursor` for the next page. `q` finds a
     tracking code, or (for roles that handle personal data) a phone or ID number, recorded (R-3.2).
     """
-    from pakn.console import selectors as console
     from pakn.workdays.calendar import get_calendar
 
     user = staff_of(request)
-    inbox_filters = console.InboxFilters(
+    inbox_filters = tabs.InboxFilters(
         category=_by_code(Category, filters.category, "category", "Lĩnh vực không tồn tại."),
         area=_by_code(Area, filters.area, "area", "Đơn vị hành chính không tồn tại.", is_active=True),
         state=filters.state or "",
@@ -248,11 +251,11 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
     )
     now = timezone.now()
     calendar = get_calendar()
-    soon = console.due_soon_limit(now, calendar)
+    soon = due_soon_limit(now, calendar)
     message = ""
     next_cursor: str | None = None
     if filters.q:
-        search, rows = console.search_reports(viewer=user, text=filters.q, limit=filters.page_size)
+        search, rows = tabs.search_reports(viewer=user, text=filters.q, limit=filters.page_size)
         message = search.message
         if search.kind != "invalid":
             wanted = {r.pk for r in rows}
@@ -260,7 +263,7 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
             keep = set(scoped.values_list("pk", flat=True))
             rows = [r for r in rows if r.pk in keep]
     else:
-        page = console.inbox_page(
+        page = tabs.inbox_page(
             viewer=user,
             tab=filters.tab,
             filters=inbox_filters,
@@ -270,13 +273,13 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
             size=filters.page_size,
         )
         rows, next_cursor = page.rows, page.next_cursor or None
-    counts = console.inbox_counts(viewer=user, filters=inbox_filters, now=now, soon=soon)
+    counts = tabs.inbox_counts(viewer=user, filters=inbox_filters, now=now, soon=soon)
     return {
         "tab": filters.tab,
         "items": [_summary(r, now, soon, calendar) for r in rows],
         "next_cursor": next_cursor,
         "counts": [
-            {"tab": c.key, "label": console.tab_label(user, c.key), "count": c.count, "capped": c.capped}
+            {"tab": c.key, "label": tabs.tab_label(user, c.key), "count": c.count, "capped": c.capped}
             for c in counts
         ],
         "message": message,
@@ -315,8 +318,6 @@ def _offered(report: Report, action: str) -> bool:
 
 
 def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
-    from pakn.console.selectors import case_events, case_opinions, due_soon_limit
-    from pakn.portal.selectors import attachment_is_public
     from pakn.workdays.calendar import get_calendar
 
     now = timezone.now()
@@ -658,8 +659,6 @@ _action(
 
 @router.get("/officers", response=list[s.OfficerOut], summary="Cán bộ có thể phân công (cơ quan của tôi)")
 def officers(request: HttpRequest) -> Any:
-    from pakn.console.selectors import assignable_officers
-
     user = staff_of(request)
     if user.agency is None:
         return []
@@ -676,8 +675,6 @@ class AgencyFilters(Schema):
 
 @router.get("/agencies", response=list[s.AgencyOut], summary="Cơ quan có thể chuyển đến hoặc xin ý kiến")
 def agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
-    from pakn.console.selectors import forward_targets
-
     qs = forward_targets()
     if filters.kind:
         qs = qs.filter(kind=filters.kind)

@@ -1,8 +1,8 @@
 """Writes of pakn.notify: the workflow's hook that fills the outbox, the due-soon warnings, the supervisor's
 daily digest, preferences, web-push subscriptions and the administrator's retry (R-7, R-8, R-10.1).
 
-`notifications_for_event` runs inside the transaction of every workflow change (pakn.reports.workflow
-`_record`): it only reads a few rows and inserts the outbox message and its deliveries, then asks for the
+`notifications_for_event` is a listener of the timeline (registered by NotifyConfig.ready with
+pakn.reports.listeners) and runs inside the transaction of every workflow change (`workflow._record`): it only reads a few rows and inserts the outbox message and its deliveries, then asks for the
 worker on commit. If the change rolls back, so do its messages; if it commits, they are in the database
 and the worker (or its one-minute pump, after a crash) delivers them.
 """
@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 
+from pakn.notify import queue
 from pakn.notify.models import (
     REQUIRED_KINDS,
     STAFF_KINDS,
@@ -319,10 +320,8 @@ def outbox_write(
 
 def enqueue_delivery(outbox_ids: list[int]) -> None:
     """Ask the worker to deliver these messages now. If the queue is down, the one-minute pump will."""
-    from pakn.notify.tasks import deliver_outbox
-
     try:
-        deliver_outbox(outbox_ids)
+        queue.deliver_outbox(outbox_ids)
     except Exception:  # the outbox row is the truth; a lost enqueue only delays delivery
         log.exception("could not enqueue the delivery of outbox messages %s", outbox_ids)
 

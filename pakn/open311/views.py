@@ -21,13 +21,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pakn.api import idempotency
-from pakn.api.common import absolute, public_media_by_report, public_media_path, rate_for
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core import idempotency
+from pakn.core.links import absolute
+from pakn.core.ratelimit import client_ip, rate_for, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
 from pakn.org.models import Category
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
+from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
 from pakn.reports.selectors import public_report, public_reports
 from pakn.reports.services import normalize_tracking_code
 
@@ -37,16 +38,6 @@ CHANGESET = "2026-03-01T00:00:00+07:00"
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
 DESCRIPTION_MAX = 4000
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-    "phone_hash",
-    "id_number_hash",
-    "secret_hash",
-)
 
 View = Callable[..., HttpResponse]
 
@@ -160,12 +151,7 @@ _last_public_event = (
 
 
 def _queryset() -> QuerySet[Report]:
-    return (
-        public_reports()
-        .select_related("category", "area", "agency")
-        .defer(*PERSONAL_FIELDS)
-        .annotate(public_updated=Subquery(_last_public_event.values("at")[:1]))
-    )
+    return public_queryset().annotate(public_updated=Subquery(_last_public_event.values("at")[:1]))
 
 
 def _status_notes(report: Report, label: str, result_text: str) -> str:

@@ -24,9 +24,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pakn.notify.services import notifications_for_event
 from pakn.org.models import Agency, User
 from pakn.reports import sla
+from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
+from pakn.reports.listeners import event_recorded
 from pakn.reports.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -409,8 +410,6 @@ SUPPLEMENT_FIELDS = ("reporter_name", "reporter_address", "address_text", "latit
 
 
 def _supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.services import place_changes, reporter_identity_changes
-
     if report.due_at and report.due_at < now:
         raise InvalidTransition("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy.")
     changes: dict[str, Any] = {
@@ -676,13 +675,9 @@ def _flag(field_name: str) -> Callable[[Report, Actor, datetime, dict[str, Any]]
 
 
 def _bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.selectors import abusive_count_for
-
     note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
     if not (report.phone_hash or report.id_number_hash):
         raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
-    from pakn.reports.services import is_barred
-
     if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):
         raise InvalidTransition("Người gửi phản ánh này đã bị hạn chế gửi phản ánh.")
     count = abusive_count_for(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash)
@@ -840,8 +835,9 @@ def _record(
     event.save(force_insert=True)
     for name, value in changes.items():
         setattr(report, name, value)
-    # The outbox (issue 7): messages written in this transaction; `context` is transient, never hashed.
-    notifications_for_event(event, report, context=context)
+    # Registered listeners (notify's outbox, issue 7) write in this transaction; `context` is transient,
+    # never hashed.
+    event_recorded(event, report, context=context)
     for follow_up in outcome.after:
         follow_up(event)
     return event

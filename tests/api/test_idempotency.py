@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from pakn.api.idempotency import purge_expired
-from pakn.api.models import IdempotencyRecord
+from pakn.core.idempotency import purge_expired
+from pakn.core.models import IdempotencyRecord
 from pakn.reports.models import Attachment, Event, Report
 from tests.api.conftest import API, bearer, jpeg, post_json, submission_form
 from tests.conftest import VALID
@@ -31,7 +31,7 @@ def test_the_same_submission_sent_twice_creates_one_report_and_replays_the_first
 def test_the_stored_response_is_encrypted_because_it_holds_the_secret(api, org):
     response = api.post(f"{API}/reports", submission_form(), HTTP_IDEMPOTENCY_KEY=KEY)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT body FROM api_idempotencyrecord")
+        cursor.execute("SELECT body FROM core_idempotencyrecord")
         (stored,) = cursor.fetchone()
     assert response.json()["secret"] not in stored and response.json()["tracking_code"] not in stored
 
