@@ -38,7 +38,9 @@ def test_notify_registers_its_outbox_as_a_listener_once():
 
 def test_a_listener_sees_the_saved_event_and_the_report_in_its_new_state(org, submit, listen):
     seen: list[tuple[str, int, str, Any]] = []
-    listen(lambda event, report, *, context=None: seen.append((event.action, event.seq, report.state, context)))
+    listen(
+        lambda event, report, *, context=None: seen.append((event.action, event.seq, report.state, context))
+    )
     report = submit(now=at("2026-03-02 08:00")).report
     services.report_forward(report=report, actor=org.operator, now=at("2026-03-02 08:40"))
     assert seen[0][:3] == ("submit", 1, State.RECEIVED)
