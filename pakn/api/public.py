@@ -35,6 +35,7 @@ from pakn.reports.checks import coordinate
 from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Attachment, Event, Report, State
 from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
+from pakn.reports.search import public_search
 from pakn.reports.selectors import REPORTER_ACTIONS, events_for_reporter, public_events, public_report
 from pakn.reports.workflow import TRANSITIONS, ReporterActor
 
@@ -205,7 +206,12 @@ class PublicFilters(Schema):
     area: str | None = Field(None, description="Area code: a commune, or a district with its communes")
     state: s.StateCode | None = None
     status: Literal["open", "closed"] | None = None
-    q: str | None = Field(None, max_length=100, description="Words in the title, content or place")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="Words of the public text (title, content, place, result), in any case, with or without "
+        "diacritics; or a tracking code",
+    )
     date_from: date | None = None
     date_to: date | None = None
     cursor: str | None = Field(None, description="`next_cursor` of the previous page")
@@ -229,10 +235,7 @@ def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
     if filters.status:
         qs = qs.filter(state__in=OPEN_STATES if filters.status == "open" else CLOSED_STATES)
     if filters.q:
-        for word in filters.q.split()[:5]:
-            qs = qs.filter(
-                Q(title__icontains=word) | Q(content__icontains=word) | Q(address_text__icontains=word)
-            )
+        qs = public_search(qs, filters.q)
     tz = timezone.get_current_timezone()
     if filters.date_from:
         qs = qs.filter(created_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))

@@ -29,6 +29,7 @@ from pakn.open311.render import errors, iso, respond
 from pakn.org.models import Category
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
 from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
+from pakn.reports.search import public_search
 from pakn.reports.selectors import public_report, public_reports
 from pakn.reports.services import normalize_tracking_code
 
@@ -243,6 +244,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         problems.append("status chỉ nhận open hoặc closed.")
     page = _positive(params.get("page"), 1, 1_000_000)
     page_size = _positive(params.get("page_size"), MAX_RESULTS, MAX_RESULTS)
+    words = params.get("q", "").strip()
+    if len(words) > 100:
+        problems.append("q không được dài quá 100 ký tự.")
     if page is None:
         problems.append("page phải là số nguyên dương.")
     if page_size is None:
@@ -265,6 +269,8 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         qs = qs.filter(category__code__in=codes)
     if statuses and len(set(statuses)) == 1:
         qs = qs.filter(state__in=OPEN_STATES if statuses[0] == "open" else CLOSED_STATES)
+    if words:  # an extension of GeoReport v2: the same public search as the portal and the REST API
+        qs = public_search(qs, words)
     offset = (page - 1) * page_size
     rows = list(qs.order_by("-created_at", "-pk")[offset : offset + page_size])
     return respond(_requests(request, rows), fmt, "service_requests")

@@ -5,7 +5,6 @@ queryset (`pakn.reports.public`, R-9.2, R-3.2): personal-data columns are never 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from pakn.org.models import Area, Category
 from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
 from pakn.reports.public import attachment_is_public, public_queryset
+from pakn.reports.search import public_search
 from pakn.reports.selectors import PublicReport, public_report, public_reports, redact_numbers
 
 PAGE_SIZE = 20
@@ -104,18 +104,8 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
     span = period_range(filters.period, now)
     if span is not None:
         reports = reports.filter(created_at__gte=span[0], created_at__lt=span[1])
-    text = filters.text.strip()
-    if text:
-        condition = (
-            Q(content__icontains=text)
-            | Q(title__icontains=text)
-            | Q(address_text__icontains=text)
-            | Q(result_text__icontains=text, state=State.RESOLVED)
-        )
-        code = re.sub(r"[^0-9A-Za-z]", "", text).upper()
-        if len(code) == 8:
-            condition |= Q(tracking_code=f"{code[:4]}-{code[4:]}")
-        reports = reports.filter(condition)
+    if filters.text.strip():
+        reports = public_search(reports, filters.text)
     return reports.order_by("-created_at", "-pk")
 
 

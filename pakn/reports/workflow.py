@@ -39,6 +39,7 @@ from pakn.reports.models import (
     State,
     Step,
 )
+from pakn.reports.search import search_text_for
 
 Role = User.Role
 Visibility = Event.Visibility
@@ -829,6 +830,10 @@ def _record(
     }
     if outcome.to_state in CLOSED_STATES and from_state not in CLOSED_STATES:
         changes.setdefault("escalate_by", None)
+    # The public search's copy of the public text, written with that text (pakn.reports.search).
+    search_text = search_text_for(report, changes)
+    if search_text != report.search_text:
+        changes["search_text"] = search_text
     updated = Report.objects.filter(pk=report.pk, version=report.version, state=from_state).update(**changes)
     if updated != 1:
         raise StaleReport("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
