@@ -4,19 +4,17 @@ Generates reports with bulk_create (personal data left empty: encryption is not 
 hash of one reporter is planted on a few reports for the search), then times the console's selectors and the
 whole inbox page per role. Results go to stdout as a Markdown table (copied into docs/performance.md).
 
-    .venv/bin/python bench/console_inbox.py --reports 1000000                       # SQLite in /tmp/pakn-bench
-    PAKN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/pakn_bench \\
-        .venv/bin/python bench/console_inbox.py --reports 1000000                   # PostgreSQL
+    .venv/bin/python bench/console_inbox.py --reports 1000000                       # SQLite
+    .venv/bin/python bench/console_inbox.py --reports 1000000 --postgres postgres://postgres@127.0.0.1:5432
 
-The database is its own (a data directory under /tmp, or the URL given); it is filled once and reused
-(--fresh starts again).
+The database is the benchmark's own (bench/owndb.py: /tmp/pakn-bench-console, or the database
+pakn_bench_console on the server given); it is filled once and reused (--fresh drops it and starts again).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
 import statistics
 import sys
@@ -27,11 +25,25 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("PAKN_DATA_DIR", "/tmp/pakn-bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pakn.settings")
-os.environ.setdefault("PAKN_DEBUG", "false")  # DEBUG would keep every bulk INSERT in memory
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django
+from owndb import own_database
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--dataset", default="2025", choices=["2022", "2025"])
+    parser.add_argument("--postgres", default="", help="PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark's database and refill it")
+    return parser.parse_args()
+
+
+ARGS = _arguments() if __name__ == "__main__" else None
+if ARGS is not None:
+    own_database("console", postgres=ARGS.postgres, fresh=ARGS.fresh)
+
+import django  # noqa: E402
 
 django.setup()
 
@@ -265,11 +277,8 @@ def measure(people: dict[str, User]) -> list[tuple[str, str, float, int]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=1_000_000)
-    parser.add_argument("--dataset", default="2025", choices=["2022", "2025"])
-    parser.add_argument("--fresh", action="store_true", help="drop the reports and generate them again")
-    args = parser.parse_args()
+    args = ARGS
+    assert args is not None
     log(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0, interactive=False)
     if not Agency.objects.filter(
@@ -277,11 +286,6 @@ def main() -> None:
     ).exists():
         org_import(dataset=args.dataset)
     people = staff()
-    if args.fresh:
-        with transaction.atomic():
-            OpinionRequest.objects.all().delete()
-            Event.objects.all().delete()
-            Report.objects.all().delete()
     have = Report.objects.count()
     if have < args.reports:
         log(f"generating {args.reports - have:,} reports …")

@@ -1,11 +1,13 @@
 """Benchmark of the statistics (issue 6): N synthetic reports with their timelines, bulk-inserted, then the
 periodic report, the dashboard, the ranking and the late-case list timed on them.
 
-    PAKN_DATA_DIR=/tmp/stats-bench .venv/bin/python bench/stats_bench.py --reports 100000
-    PAKN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/stats_bench .venv/bin/python bench/stats_bench.py
+    .venv/bin/python bench/stats_bench.py --reports 100000                                       # SQLite
+    .venv/bin/python bench/stats_bench.py --reports 100000 --postgres postgres://postgres@127.0.0.1:5432
 
-The database is created (migrated, 2025 areas imported) and filled once; run again, it reuses what it made
-(--fresh to rebuild). --indexes adds the indexes proposed to the core (docs/performance.md) and times again.
+The database is the benchmark's own (bench/owndb.py: /tmp/pakn-bench-stats, or the database
+pakn_bench_stats on the server given), created, migrated, with the 2025 areas imported and filled once; run
+again, it reuses what it made (--fresh to rebuild it). It never changes any other database: the schema it
+measures is the one the migrations made.
 The timelines are consistent with the workflow (submit, forward, assign, report_result, approve, rate,
 escalate, publish_result, reject), so every figure has work to do; they are not hash-chained.
 """
@@ -13,7 +15,6 @@ escalate, publish_result, reject), so every figure has work to do; they are not 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,9 +26,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pakn.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django
+from owndb import own_database
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--postgres", default="", help="PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark's database and refill it")
+    return parser.parse_args()
+
+
+ARGS = _arguments() if __name__ == "__main__" else None
+if ARGS is not None:
+    own_database("stats", postgres=ARGS.postgres, fresh=ARGS.fresh)
+
+import django  # noqa: E402
 
 django.setup()
 
@@ -48,13 +66,6 @@ START = datetime(2025, 12, 1, tzinfo=VN)
 DAYS = 365
 BATCH = 5000
 CODE = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-
-# Indexes proposed to the core (pakn.reports); created by --indexes so their effect can be measured.
-PROPOSED_INDEXES = {
-    "event_action_at": "CREATE INDEX IF NOT EXISTS event_action_at ON reports_event (action, at)",
-    "event_target_at": "CREATE INDEX IF NOT EXISTS event_target_at ON reports_event (target_agency_id, at)",
-    "report_updated": "CREATE INDEX IF NOT EXISTS report_updated ON reports_report (updated_at)",
-}
 
 
 def code(i: int) -> str:
@@ -270,31 +281,20 @@ def measure(now: datetime) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--reports", type=int, default=100_000)
-    parser.add_argument("--fresh", action="store_true", help="delete the reports first")
-    parser.add_argument("--indexes", action="store_true", help="also time with the proposed indexes")
-    args = parser.parse_args()
+    assert ARGS is not None
     now = START + timedelta(days=DAYS)
     call_command("migrate", verbosity=0)
     if not Agency.objects.filter(kind=Agency.Kind.IOC).exists():
         org_import(dataset="2025")
-    if args.fresh:
-        Event.objects.all().delete()
-        Report.objects.all().delete()
     have = Report.objects.count()
     print(f"database: {connection.vendor}; reports: {have}")
-    if have < args.reports:
-        print(f"generating {args.reports - have} reports with their timelines…")
-        fill(args.reports - have, now, offset=have)
+    if have < ARGS.reports:
+        print(f"generating {ARGS.reports - have} reports with their timelines…")
+        fill(ARGS.reports - have, now, offset=have)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"reports: {Report.objects.count()}, events: {Event.objects.count()}")
-    with connection.cursor() as cursor:
-        for name, sql in PROPOSED_INDEXES.items():
-            cursor.execute(sql if args.indexes else f"DROP INDEX IF EXISTS {name}")
-        cursor.execute("ANALYZE")
-    print("timings", "with" if args.indexes else "without", "the proposed indexes:")
+    print("timings:")
     with F.analytics():
         measure(now)
 

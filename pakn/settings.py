@@ -201,7 +201,7 @@ STATICFILES_DIRS = [
     for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
     if (NODE_MODULES / path).is_dir()
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -432,3 +432,72 @@ _OPEN311_CONTACT = "Trung tâm IOC tỉnh Lạng Sơn — liên hệ quản tr�
 PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", _OPEN311_CONTACT) or _OPEN311_CONTACT
 PAKN_OPEN311_POSTS_PER_HOUR = env_int("PAKN_OPEN311_POSTS_PER_HOUR", 120)
 PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", False)
+
+# --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
+INSTALLED_APPS.append("pakn.ops")
+PAKN_REDIS_URL = _redis_url or ""
+# PostgreSQL through pgbouncer in transaction pooling: no server-side cursors, no prepared statements.
+if env_bool("PAKN_DATABASE_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# A streaming replica for statistics, open data and public lists (pakn.core.replica); writes never go there,
+# and a client that has just written reads from the primary for PAKN_REPLICA_PIN_SECONDS.
+PAKN_DATABASE_REPLICA_URL = env_str("PAKN_DATABASE_REPLICA_URL", "") or ""
+PAKN_REPLICA_PIN_SECONDS = env_int("PAKN_REPLICA_PIN_SECONDS", 30)
+if PAKN_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(PAKN_DATABASE_REPLICA_URL, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("PAKN_DATABASE_REPLICA_URL must be a PostgreSQL URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"]["OPTIONS"] = {"prepare_threshold": None}
+    DATABASE_ROUTERS = ["pakn.core.replica.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "pakn.core.replica.ReplicaMiddleware",
+)
+
+# Media on S3-compatible object storage (django-storages) when PAKN_MEDIA_S3_BUCKET is set; the bucket stays
+# private: public photos go through the application, staff get signed links valid a short time.
+PAKN_MEDIA_S3_BUCKET = env_str("PAKN_MEDIA_S3_BUCKET", "") or ""
+PAKN_MEDIA_S3_SIGNED_URL_SECONDS = env_int("PAKN_MEDIA_S3_SIGNED_URL_SECONDS", 60)
+if PAKN_MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PAKN_MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("PAKN_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PAKN_MEDIA_S3_REGION") or None,
+            "access_key": env_str("PAKN_MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("PAKN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("PAKN_MEDIA_S3_PREFIX", "") or "",
+            "addressing_style": env_str("PAKN_MEDIA_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PAKN_MEDIA_S3_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+    if not 10 <= PAKN_MEDIA_S3_SIGNED_URL_SECONDS <= 3600:
+        raise ImproperlyConfigured("PAKN_MEDIA_S3_SIGNED_URL_SECONDS must be between 10 and 3600")
+
+# /readyz and /metrics: for a bearer token, or from these addresses (CIDR), never for the public.
+PAKN_METRICS_TOKEN = env_str("PAKN_METRICS_TOKEN", "") or ""
+PAKN_METRICS_ALLOWED_ADDRESSES = env_list("PAKN_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1/32", "::1/128"])
+try:
+    import ipaddress as _ipaddress
+
+    for _net in PAKN_METRICS_ALLOWED_ADDRESSES:
+        _ipaddress.ip_network(_net, strict=False)
+except ValueError as e:
+    raise ImproperlyConfigured(f"PAKN_METRICS_ALLOWED_ADDRESSES: {e}") from e
+if PRODUCTION and PAKN_METRICS_TOKEN and len(PAKN_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("PAKN_METRICS_TOKEN must be at least 24 characters long")
+# Readiness: the oldest due notification may wait this long, the worker's heartbeat be this old, and each data
+# directory must keep this much free space.
+PAKN_READY_QUEUE_SECONDS = env_int("PAKN_READY_QUEUE_SECONDS", 600)
+PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
+PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
+MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")

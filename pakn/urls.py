@@ -8,6 +8,7 @@ admin.site.site_title = "Quản trị PAKN"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
+    path("", include("pakn.ops.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/notifications/", include("pakn.notify.urls")),
