@@ -6,12 +6,10 @@ valid buttons. Personal data only through GET …/reporter, to those who may see
 """
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -25,8 +23,6 @@ from pakn.api import schemas as s
 from pakn.api.common import (
     IDEMPOTENCY_PARAMETER,
     AddressRate,
-    decode_cursor,
-    encode_cursor,
     idempotent,
     staff_auth,
     staff_of,
@@ -42,7 +38,7 @@ from pakn.org.services import commune_agency_for_area
 from pakn.reports import inbox as tabs
 from pakn.reports import services
 from pakn.reports.countdown import countdown, due_soon_limit
-from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
+from pakn.reports.models import Attachment, Event, Report, State
 from pakn.reports.public import attachment_is_public, public_media_path
 from pakn.reports.selectors import (
     assignable_officers,
@@ -682,113 +678,3 @@ def agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
         for word in filters.q.split()[:5]:
             qs = qs.filter(name__icontains=word)
     return [{**(_agency_ref(a) or {}), "parent_code": a.parent.code if a.parent else None} for a in qs[:500]]
-
-
-# --- Notifications: what happened that needs me (R-7, R-10.1) ------------------------------------------------
-
-NOTIFY_DAYS = 30
-
-
-def _concerning(user: User) -> Q:
-    """Events by others that call for this person: the case came to my agency, was assigned to me, my
-    department was asked, the reporter asked or answered, a result awaits my approval, a step went overdue."""
-    here = Q(report__agency_id=user.agency_id)
-    mine = Q(report__assignee_id=user.pk)
-    arrived = Q(action__in=["forward", "escalate", "take_over"], target_agency_id=user.agency_id)
-    assigned = Q(action__in=["assign", "reassign"], report__assignee_id=user.pk)
-    asked = Q(
-        Exists(
-            OpinionRequest.objects.filter(
-                report_id=OuterRef("report_id"), department_id=user.agency_id, requested_at=OuterRef("at")
-            )
-        ),
-        action="request_opinions",
-    )
-    reporter = Q(action__in=["supplement", "reply"]) & (here | mine)
-    overdue = Q(action="note_overdue") & (mine if user.role == Role.OFFICER else here)
-    if user.role == Role.OFFICER:
-        return assigned | reporter | overdue | Q(action="return_result", report__assignee_id=user.pk)
-    if user.role == Role.SPECIALIST:
-        return asked
-    review = Q(action="report_result") & here
-    opinions = Q(action="give_opinion") & here
-    return arrived | asked | reporter | overdue | review | opinions
-
-
-def _notification_text(e: Event) -> str:
-    code = e.report.tracking_code
-    label = TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action
-    if e.action in ("forward", "escalate", "take_over") and e.target_agency:
-        return f"Phản ánh {code} được chuyển đến {e.target_agency.name} ({label.lower()})."
-    if e.action in ("assign", "reassign"):
-        return f"Bạn được phân công xử lý phản ánh {code}."
-    if e.action == "request_opinions":
-        return f"Trung tâm IOC xin ý kiến về phản ánh {code}."
-    if e.action == "give_opinion":
-        return f"{e.agency.name if e.agency else 'Sở, ngành'} đã cho ý kiến về phản ánh {code}."
-    if e.action == "supplement":
-        return f"Người phản ánh đã bổ sung thông tin cho phản ánh {code}."
-    if e.action == "reply":
-        return f"Người phản ánh đề nghị làm rõ kết quả phản ánh {code}."
-    if e.action == "note_overdue":
-        return f"Phản ánh {code} đã quá hạn bước hiện tại."
-    if e.action == "report_result":
-        return f"Kết quả xử lý phản ánh {code} chờ duyệt."
-    if e.action == "return_result":
-        return f"Kết quả xử lý phản ánh {code} bị trả lại."
-    return f"{label}: phản ánh {code}."
-
-
-class NotificationFilters(Schema):
-    cursor: str | None = None
-    limit: int = Field(30, ge=1, le=100)
-
-
-@router.get("/notifications", response=s.NotificationPage, summary="Thông báo: việc mới cần tôi")
-def notifications(request: HttpRequest, filters: Query[NotificationFilters]) -> Any:
-    """Newest first over the last 30 days, from the timeline of the cases I may see (never my own acts)."""
-    user = staff_of(request)
-    try:
-        cursor = decode_cursor(filters.cursor)
-    except ValueError as e:
-        raise ValidationError({"cursor": "Con trỏ phân trang không hợp lệ."}) from e
-    if user.agency_id is None:
-        return {"items": [], "next_cursor": None}
-    since = timezone.now() - timedelta(days=NOTIFY_DAYS)
-    qs = (
-        Event.objects.filter(report__in=report_scope(user).filter(updated_at__gte=since).values("pk"))
-        .filter(_concerning(user), at__gte=since)
-        .exclude(actor_id=user.pk)
-        .select_related("report", "agency", "target_agency")
-        .only(
-            "pk",
-            "at",
-            "action",
-            "note",
-            "visibility",
-            "report__id",
-            "report__tracking_code",
-            "agency__name",
-            "target_agency__name",
-        )
-    )
-    if cursor:
-        moment, pk = cursor
-        qs = qs.filter(Q(at__lt=moment) | Q(at=moment, pk__lt=pk))
-    rows = list(qs.order_by("-at", "-pk")[: filters.limit + 1])
-    page, more = rows[: filters.limit], len(rows) > filters.limit
-    return {
-        "items": [
-            {
-                "id": e.pk,
-                "at": e.at,
-                "action": e.action,
-                "text": _notification_text(e),
-                "note": e.note,
-                "case_id": e.report_id,
-                "tracking_code": e.report.tracking_code,
-            }
-            for e in page
-        ],
-        "next_cursor": encode_cursor(page[-1].at, page[-1].pk) if more else None,
-    }

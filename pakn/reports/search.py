@@ -4,8 +4,8 @@ A report keeps `search_text`: its public text (title, content, place, and the re
 phone- and ID-like numbers removed, lower case and without diacritics ("Đường" → "duong"). It is written by
 the code that writes that text (submission and `workflow._record`), so a search never reads a column that
 holds personal data, and a number a reporter typed can never be found even though it is in `content`.
-Searching compares the normalised words of the query with it: `LIKE '%word%'`, which PostgreSQL answers
-from a trigram (pg_trgm) GIN index (migration reports.0004) and SQLite by a scan of the public rows.
+Searching looks for the start of a word for each normalised word of the query: `LIKE '% word%'`, which
+PostgreSQL answers from a trigram (pg_trgm) GIN index (migration reports.0004), SQLite by a scan.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pakn.reports.redaction import redact_numbers
 SEARCH_FIELDS = ("title", "content", "address_text", "result_text")
 MAX_WORDS = 5
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 _CODE = re.compile(r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")
 
 
@@ -39,7 +40,9 @@ def search_text_of(values: Mapping[str, Any]) -> str:
     public)."""
     fields = [f for f in SEARCH_FIELDS if f != "result_text" or values.get("state") == State.RESOLVED]
     public = " ".join(str(values.get(f) or "") for f in fields)
-    return normalise(redact_numbers(public, mask=" "))
+    # Words only, each after a space, so that a query word matches the start of a word ("ga" finds "gà",
+    # not "ngày").
+    return "".join(" " + word for word in _WORD.findall(normalise(redact_numbers(public, mask=" "))))
 
 
 def search_text_for(report: Report, changes: Mapping[str, Any] | None = None) -> str:
@@ -49,14 +52,14 @@ def search_text_for(report: Report, changes: Mapping[str, Any] | None = None) ->
 
 
 def public_search(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
-    """Reports among `reports` whose public text holds every word of `text` (at most five), in any case and
-    with or without diacritics; a tracking code ("K7MP-4QX9", "k7mp4qx9") finds its report too."""
-    words = normalise(text).split()[:MAX_WORDS]
+    """Reports among `reports` whose public text has a word starting with each word of `text` (at most five),
+    in any case and with or without diacritics; a tracking code ("K7MP-4QX9", "k7mp4qx9") finds its report."""
+    words = _WORD.findall(normalise(text))[:MAX_WORDS]
     if not words:
         return reports
     condition = Q()
     for word in words:
-        condition &= Q(search_text__contains=word)
+        condition &= Q(search_text__contains=" " + word)
     raw = (text or "").strip()
     if _CODE.match(raw):
         code = raw.replace("-", "").upper()
