@@ -6,10 +6,13 @@ With PAKN_ENV=production it refuses to start without real secrets. See docs/conf
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import secrets
 import sys
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +78,37 @@ for _key in DATA_KEYS:
         ) from e
 # Keyed hash (HMAC-SHA256) for exact look-ups of phone and ID numbers; never rotated with DATA_KEYS.
 LOOKUP_KEY = env_str("PAKN_LOOKUP_KEY") or _demo["lookup_key"]
+
+
+def _derived(purpose: str) -> bytes:
+    """A key derived from SECRET_KEY for one purpose, when its own variable is not set."""
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), f"pakn:{purpose}".encode(), hashlib.sha256).digest()
+
+
+# Tamper evidence of the timeline (pakn.reports.chain, docs/security.md item 3). Audit keys seal each event
+# with HMAC-SHA256: comma separated, the first seals, all verify (rotation: put the new key first, run
+# `pakn audit rekey`). Checkpoint signing keys: Ed25519 private keys as 32 url-safe base64 bytes, the first
+# signs, the others' public halves still verify old checkpoints. Both default to keys derived from
+# PAKN_SECRET_KEY; set them explicitly so that rotating the secret key does not change them.
+PAKN_AUDIT_KEYS = env_list("PAKN_AUDIT_KEY", [_derived("audit-key").hex()])
+PAKN_AUDIT_SIGNING_KEYS = env_list(
+    "PAKN_AUDIT_SIGNING_KEY", [base64.urlsafe_b64encode(_derived("audit-signing-key")).decode()]
+)
+for _key in PAKN_AUDIT_SIGNING_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) != 32:
+            raise ValueError(_key)
+    except (ValueError, binascii.Error) as e:
+        raise ImproperlyConfigured(
+            "PAKN_AUDIT_SIGNING_KEY must be 32 url-safe base64 bytes, comma separated"
+        ) from e
+if any(len(k) < 32 for k in PAKN_AUDIT_KEYS):
+    raise ImproperlyConfigured("PAKN_AUDIT_KEY must be at least 32 characters long")
+# Also write each signed checkpoint to this directory (another disk, a write-once bucket mount), if set.
+PAKN_AUDIT_CHECKPOINT_DIR = env_str("PAKN_AUDIT_CHECKPOINT_DIR", "") or ""
 
 DEBUG = env_bool("PAKN_DEBUG", not PRODUCTION and not TESTING)
 ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -270,9 +304,10 @@ LOGGING = {
 # --- portal (issue 3)
 # The citizen portal: the map's tile server (the province may run its own; the form works without tiles),
 # the site's name in the PWA manifest, and the rate limits of public submissions and look-ups.
-PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "Cổng phản ánh, kiến nghị tỉnh Lạng Sơn")
-PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "PAKN Lạng Sơn")
-PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "Ủy ban nhân dân tỉnh Lạng Sơn")
+# Empty: derived from the province (pakn.org.province), e.g. "Cổng phản ánh, kiến nghị tỉnh <tên tỉnh>".
+PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "") or ""
+PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "") or ""
+PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "") or ""
 PAKN_TILE_URL = env_str("PAKN_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 PAKN_TILE_ATTRIBUTION = env_str(
     "PAKN_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -393,10 +428,11 @@ if not any(PAKN_RANK_WEIGHTS[k] for k in ("on_time", "resolution", "satisfaction
     raise ImproperlyConfigured("PAKN_RANK_WEIGHTS: on_time, resolution and satisfaction cannot all be 0")
 # The printed periodic report (Decree 30/2020/NĐ-CP): the issuing body, its governing body, the place,
 # the document symbol after the number, and the signer's title.
-PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "UBND TỈNH LẠNG SƠN") or ""
+# Empty governing body or place: derived from the province ("UBND TỈNH LẠNG SƠN", "Lạng Sơn").
+PAKN_REPORT_GOVERNING_BODY = env_str("PAKN_REPORT_GOVERNING_BODY", "") or ""
 PAKN_REPORT_ISSUER = env_str("PAKN_REPORT_ISSUER", "VĂN PHÒNG") or ""
 PAKN_REPORT_SYMBOL = env_str("PAKN_REPORT_SYMBOL", "BC-VP") or ""
-PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "Lạng Sơn") or ""
+PAKN_REPORT_PLACE = env_str("PAKN_REPORT_PLACE", "") or ""
 PAKN_REPORT_SIGNER_TITLE = env_str("PAKN_REPORT_SIGNER_TITLE", "CHÁNH VĂN PHÒNG") or ""
 # Open-data downloads per client address per 10 minutes.
 PAKN_OPENDATA_PER_ADDRESS = env_int("PAKN_OPENDATA_PER_ADDRESS", 30)
@@ -427,15 +463,39 @@ PAKN_API_RATES: dict[str, tuple[int, int]] = {
 }
 # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, the contact shown in discovery, submissions
 # per client key per hour, and whether media_url may point to a private address (only for tests).
-PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
-_OPEN311_CONTACT = "Trung tâm IOC tỉnh Lạng Sơn — liên hệ quản trị hệ thống để được cấp api_key"
-PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", _OPEN311_CONTACT) or _OPEN311_CONTACT
+# (the jurisdiction is a setting of the province, below; an empty contact is derived from the province)
+PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", "") or ""
 PAKN_OPEN311_POSTS_PER_HOUR = env_int("PAKN_OPEN311_POSTS_PER_HOUR", 120)
 PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", False)
+
+# --- province (issue 15) ---------------------------------------------------------------------------------
+# The province this installation serves (any province: docs/configuration.md). Every text that names the
+# province or its regulation reads these through pakn.org.province; the defaults are Lạng Sơn's.
+PAKN_PROVINCE_NAME = env_str("PAKN_PROVINCE_NAME", "Lạng Sơn") or ""
+# "tỉnh", or "thành phố" for the five centrally governed cities.
+PAKN_PROVINCE_TYPE = env_str("PAKN_PROVINCE_TYPE", "tỉnh") or ""
+if PAKN_PROVINCE_TYPE not in ("tỉnh", "thành phố"):
+    raise ImproperlyConfigured("PAKN_PROVINCE_TYPE must be 'tỉnh' or 'thành phố'")
+# The province's administrative code (Decision 124/2004/QĐ-TTg list, e.g. 20 for Lạng Sơn, 01 for Hà Nội).
+PAKN_PROVINCE_CODE = env_str("PAKN_PROVINCE_CODE", "20") or ""
+if not PAKN_PROVINCE_NAME or not PAKN_PROVINCE_CODE.isdigit():
+    raise ImproperlyConfigured("PAKN_PROVINCE_NAME must be set and PAKN_PROVINCE_CODE must be digits")
+# The decision that issued the province's regulation on receiving and handling reports, and its date.
+PAKN_REGULATION_NUMBER = env_str("PAKN_REGULATION_NUMBER", "826/QĐ-UBND") or ""
+try:
+    PAKN_REGULATION_DATE = date.fromisoformat(env_str("PAKN_REGULATION_DATE", "2022-05-12") or "")
+except ValueError as e:
+    raise ImproperlyConfigured("PAKN_REGULATION_DATE must be a date YYYY-MM-DD") from e
+# Open311 GeoReport v2: the jurisdiction_id this server answers for (usually the province's domain).
+PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
 
 # --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
 INSTALLED_APPS.append("pakn.ops")
 PAKN_REDIS_URL = _redis_url or ""
+# Behind nginx terminating TLS (deploy/nginx/pakn.conf sets X-Forwarded-Proto): requests count as HTTPS.
+# Only when the web servers listen on a private address that only the proxy reaches.
+if env_bool("PAKN_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # PostgreSQL through pgbouncer in transaction pooling: no server-side cursors, no prepared statements.
 if env_bool("PAKN_DATABASE_PGBOUNCER", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -17,10 +17,12 @@ from pakn.api.public import reporter_router
 from pakn.api.public import router as public_router
 from pakn.api.staff import auth_router
 from pakn.api.staff import router as staff_router
+from pakn.org import province
 
 DESCRIPTION = """\
-API của hệ thống tiếp nhận và xử lý phản ánh, kiến nghị tỉnh Lạng Sơn, dùng cho ứng dụng di động của người
-dân (gửi phản ánh, theo dõi bằng mã bí mật) và của cán bộ (hộp việc, xử lý theo quy trình của Quy chế 826).
+API của hệ thống tiếp nhận và xử lý phản ánh, kiến nghị {province}, dùng cho ứng dụng di động của người
+dân (gửi phản ánh, theo dõi bằng mã bí mật) và của cán bộ (hộp việc, xử lý theo quy trình của Quy chế ban hành
+kèm {regulation}).
 
 * Errors are RFC 7807 problem details (`application/problem+json`) with a Vietnamese `title`/`detail`, a
   machine-readable `code` and, for invalid input, `errors` naming each field.
@@ -38,7 +40,12 @@ class LocalSwagger(DocsBase):
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         openapi_url = self.get_openapi_url(api, kwargs)
         settings = {"url": openapi_url, "layout": "BaseLayout", "deepLinking": True, "tryItOutEnabled": False}
-        context = {"api": api, "openapi_url": openapi_url, "swagger_settings": json.dumps(settings)}
+        context = {
+            "api": api,
+            "title": province.api_title(),
+            "openapi_url": openapi_url,
+            "swagger_settings": json.dumps(settings),
+        }
         return render(request, "api/docs.html", context)
 
 
@@ -59,6 +66,12 @@ class PaknAPI(NinjaAPI):
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # The province is a setting: name it when the document is built, not when this module was imported.
+        schema["info"]["title"] = province.api_title()
+        schema["info"]["description"] = DESCRIPTION.format(
+            province=province.province_label(), regulation=province.regulation_short()
+        )
+        schema["info"]["contact"] = {"name": province.api_contact()}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 _declare_errors(path, method, operation)
@@ -88,12 +101,11 @@ def _declare_errors(path: str, method: str, operation: dict[str, Any]) -> None:
 
 
 api = PaknAPI(
-    title="PAKN Lạng Sơn",
+    title="PAKN",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     docs=LocalSwagger(),
-    openapi_extra={"info": {"contact": {"name": "Trung tâm IOC tỉnh Lạng Sơn"}}},
 )
 problems.install(api)
 api.add_router("/", public_router)

@@ -11,7 +11,8 @@ inside a transaction or after a write in the same request. Migrations run on the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -63,6 +64,16 @@ def replica_eligible(request: HttpRequest) -> bool:
     return bool(REPLICA_PATHS.match(request.path_info))
 
 
+def _on_replica(content: Iterable[bytes]) -> Iterator[bytes]:
+    reading, wrote = _reading_from_replica.set(True), _wrote.set(False)
+    try:
+        yield from content
+    finally:
+        with suppress(ValueError):  # closed from another context: nothing of ours to restore there
+            _reading_from_replica.reset(reading)
+            _wrote.reset(wrote)
+
+
 class ReplicaMiddleware:
     """Sends eligible requests' reads to the replica; pins a client that writes to the primary for a while."""
 
@@ -76,6 +87,9 @@ class ReplicaMiddleware:
         reading = _reading_from_replica.set(False)
         try:
             response = self.get_response(request)
+            if response.streaming and _reading_from_replica.get():
+                # a streamed export runs its queries while the server sends it, after this call returns
+                response.streaming_content = _on_replica(response.streaming_content)  # type: ignore[attr-defined]
         finally:
             _reading_from_replica.reset(reading)
             _wrote.reset(wrote)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pakn.org import province
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import user_create
 from pakn.reports import services
@@ -101,7 +102,7 @@ GIVEN = [
 ]
 PHONE_PREFIXES = ["096", "097", "098", "086", "091", "094", "088", "090", "093", "032", "035", "038"]
 
-CENTER = (21.8537, 106.7615)  # Lạng Sơn city
+CENTER = (21.8537, 106.7615)  # the default map centre (PAKN_MAP_CENTER)
 
 
 @dataclass
@@ -229,7 +230,7 @@ class Demo:
         name = f"{r.choice(FAMILY)} {r.choice(MIDDLE)} {r.choice(GIVEN)}"
         return {
             "reporter_name": name,
-            "reporter_address": f"Số {r.randint(1, 200)} {r.choice(PLACES)}, tỉnh Lạng Sơn",
+            "reporter_address": f"Số {r.randint(1, 200)} {r.choice(PLACES)}, {province.province_label()}",
             "reporter_phone": r.choice(PHONE_PREFIXES) + "".join(str(r.randint(0, 9)) for _ in range(7)),
             "reporter_id_number": "020" + "".join(str(r.randint(0, 9)) for _ in range(9)),
         }

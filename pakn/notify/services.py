@@ -35,6 +35,7 @@ from pakn.notify.models import (
     Preference,
     PushSubscription,
 )
+from pakn.org import province
 from pakn.org.models import Agency, User
 from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step
 
@@ -241,7 +242,8 @@ def report_context(report: Report, at: datetime) -> dict[str, Any]:
     """What every text about a report may say. No personal data: this is stored in clear."""
     with translation.override("vi"):
         return {
-            "site_name": settings.PAKN_SMS_SENDER,
+            "site_name": province.site_short_name(),
+            "province": province.province_label(),
             "site_url": settings.SITE_URL,
             "code": report.tracking_code,
             "title": "" if report.is_state_secret else _excerpt(report.title or report.content),
@@ -623,7 +625,8 @@ def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
     from django.urls import reverse
 
     context = {
-        "site_name": settings.PAKN_SMS_SENDER,
+        "site_name": province.site_short_name(),
+        "province": province.province_label(),
         "site_url": settings.SITE_URL,
         "date": f"{local:%d/%m/%Y}",
         "count": count,

@@ -12,7 +12,8 @@ from pakn.notify.models import Channel, Kind
 
 # Variables every text may use, then those of some kinds.
 VARIABLES: dict[str, str] = {
-    "site_name": "tên hệ thống (PAKN_SMS_SENDER)",
+    "site_name": "tên ngắn của hệ thống (PAKN_SITE_SHORT_NAME, ví dụ PAKN + tên tỉnh)",
+    "province": "tên tỉnh, kèm chữ “tỉnh” hoặc “thành phố”",
     "site_url": "địa chỉ trang chủ",
     "code": "mã tra cứu của phản ánh",
     "title": "tiêu đề hoặc trích nội dung (để trống với phản ánh mật)",

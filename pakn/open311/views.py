@@ -26,6 +26,7 @@ from pakn.core.links import absolute
 from pakn.core.ratelimit import client_ip, rate_for, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
+from pakn.org import province
 from pakn.org.models import Category
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
 from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
@@ -48,10 +49,10 @@ def open311_view(view: View) -> View:
 
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
-        if jurisdiction and jurisdiction != settings.PAKN_OPEN311_JURISDICTION:
+        if jurisdiction and jurisdiction != province.open311_jurisdiction():
             return errors(
                 404,
-                [f"jurisdiction_id không đúng: hệ thống này phục vụ {settings.PAKN_OPEN311_JURISDICTION}."],
+                [f"jurisdiction_id không đúng: hệ thống này phục vụ {province.open311_jurisdiction()}."],
                 fmt,
             )
         limit, window = rate_for("read")
@@ -82,7 +83,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(
         {
             "changeset": CHANGESET,
-            "contact": settings.PAKN_OPEN311_CONTACT,
+            "contact": province.open311_contact(),
             "key_service": "Quản trị hệ thống cấp api_key cho từng ứng dụng (trang quản trị, mục Ứng dụng Open311).",
             "endpoints": [
                 {

@@ -7,7 +7,7 @@ district → IOC; 2025: commune → IOC) and nothing outside the data names a le
 
 from __future__ import annotations
 
-import csv
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from pakn.org import province
+from pakn.org.areas_csv import OrgRows, org_rows_read
 from pakn.org.models import Agency, Area, Category, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,13 +43,10 @@ BASE_AGENCIES: tuple[tuple[str, str, str, str | None], ...] = (
     # Formerly Sở Thông tin và Truyền thông.
     ("so-khoa-hoc-cong-nghe", "Sở Khoa học và Công nghệ", Agency.Kind.DEPARTMENT, IOC_CODE),
     # A public-service enterprise (R-2.1): urban sanitation, lighting and green spaces.
-    (
-        "moi-truong-do-thi",
-        "Công ty Cổ phần Môi trường và Dịch vụ đô thị Lạng Sơn",
-        Agency.Kind.ENTERPRISE,
-        IOC_CODE,
-    ),
+    # Named after the province when created ("… <tên tỉnh>"): see _base_agency_name.
+    ("moi-truong-do-thi", "Công ty Cổ phần Môi trường và Dịch vụ đô thị", Agency.Kind.ENTERPRISE, IOC_CODE),
 )
+DATASET_LABEL = re.compile(r"^[0-9A-Za-z_-]{1,10}$")
 
 # The department that handles each category at province level (step 5, R-7.5); linked only when the
 # category names none, so an administrator's choice stands.
@@ -68,8 +67,11 @@ _COMMITTEE_KIND: dict[str, str] = {
 _KIND_RANK: dict[str, int] = {Area.Kind.PROVINCE: 0, Area.Kind.DISTRICT: 1, Area.Kind.COMMUNE: 2}
 
 
-def _check_dataset(dataset: str) -> str:
+def _check_dataset(dataset: str, *, from_file: bool = False) -> str:
+    """A bundled dataset (2022, 2025), or any short label for a province's own file."""
     dataset = str(dataset)
+    if from_file and DATASET_LABEL.match(dataset):
+        return dataset
     if dataset not in DATASETS:
         raise ValidationError(
             "Bộ dữ liệu không hợp lệ: %(dataset)s (chọn một trong: %(choices)s).",
@@ -130,28 +132,30 @@ class ImportResult:
         ]
 
 
-def _read_rows(dataset: str) -> list[dict[str, str]]:
-    with dataset_path(dataset).open(encoding="utf-8-sig", newline="") as f:
-        rows = [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
-    unknown = {row["level"] for row in rows} - set(_KIND_RANK)
-    if unknown:
-        raise ValidationError(f"Cấp hành chính không hợp lệ trong dữ liệu: {', '.join(sorted(unknown))}")
-    # Parents before children, whatever the file's order.
-    return sorted(rows, key=lambda row: _KIND_RANK[row["level"]])
+def org_rows(path: Path) -> OrgRows:
+    """The validated rows of a CSV file (pakn.org.areas_csv), checked against the agencies and categories."""
+    known = {code for code, *_ in BASE_AGENCIES} | set(Agency.objects.values_list("code", flat=True))
+    return org_rows_read(
+        path, known_agencies=known, categories=set(Category.objects.values_list("code", flat=True))
+    )
 
 
-def areas_import(*, dataset: str = DEFAULT_DATASET, result: ImportResult | None = None) -> ImportResult:
-    """Create or update the areas of one dataset (by dataset and code); the other dataset's go inactive.
+def areas_import(
+    *, dataset: str = DEFAULT_DATASET, rows: OrgRows | None = None, result: ImportResult | None = None
+) -> ImportResult:
+    """Create or update the areas of one dataset (by dataset and code); every other area goes inactive.
 
+    `rows` come from a province's own file (`org_rows`); by default, from the bundled file of the dataset.
     Idempotent: a row whose fields already match is not written again.
     """
-    dataset = _check_dataset(dataset)
+    dataset = _check_dataset(dataset, from_file=rows is not None)
     result = result or ImportResult(dataset=dataset)
-    rows = _read_rows(dataset)
+    if rows is None:
+        rows = org_rows(dataset_path(dataset))
     with transaction.atomic():
         existing = {area.code: area for area in Area.objects.filter(dataset=dataset)}
         by_code: dict[str, Area] = {}
-        for row in rows:
+        for row in rows.areas:
             parent = by_code.get(row.get("parent_code", "")) if row.get("parent_code") else None
             if row.get("parent_code") and parent is None:
                 raise ValidationError(
@@ -179,32 +183,71 @@ def areas_import(*, dataset: str = DEFAULT_DATASET, result: ImportResult | None 
                     result.areas_updated += 1
             by_code[area.code] = area
             result.kinds[area.kind] += 1
-        # Areas of the other dataset stay for old reports but can no longer be chosen.
+        # Areas of another dataset (or no longer in the file) stay for old reports but can no longer be chosen.
+        imported = [area.pk for area in by_code.values()]
         result.areas_deactivated += (
-            Area.objects.exclude(dataset=dataset).filter(is_active=True).update(is_active=False)
+            Area.objects.exclude(pk__in=imported).filter(is_active=True).update(is_active=False)
         )
     return result
 
 
-def agencies_bootstrap(*, dataset: str = DEFAULT_DATASET, result: ImportResult | None = None) -> ImportResult:
+def _base_agency_name(code: str, name: str) -> str:
+    """An enterprise carries the province's name ("… <tên tỉnh>"); the bodies of the state do not."""
+    return f"{name} {province.province_name()}" if code == "moi-truong-do-thi" else name
+
+
+def _extra_agencies(rows: list[dict[str, str]], agencies: dict[str, Agency], result: ImportResult) -> None:
+    """The province's own departments and enterprises from its file; created when missing, never overwritten."""
+    pending = list(rows)
+    while pending:  # a row may name as parent an agency of a later row
+        row = pending.pop(0)
+        parent_code = row["parent_code"] or IOC_CODE
+        parent = agencies.get(parent_code) or Agency.objects.filter(code=parent_code).first()
+        if parent is None:
+            pending.append(row)
+            continue
+        kind = Agency.Kind.DEPARTMENT if row["level"] == "department" else Agency.Kind.ENTERPRISE
+        agency, created = Agency.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "kind": kind,
+                "parent": parent,
+                "email": row.get("email", ""),
+                "phone": row.get("phone", ""),
+            },
+        )
+        agencies[agency.code] = agency
+        result.agencies_created += created
+        for code in row.get("categories", "").split():
+            result.categories_linked += Category.objects.filter(code=code, department__isnull=True).update(
+                department=agency
+            )
+
+
+def agencies_bootstrap(
+    *, dataset: str = DEFAULT_DATASET, rows: OrgRows | None = None, result: ImportResult | None = None
+) -> ImportResult:
     """Create the missing agencies of a dataset and link categories to their departments.
 
     Never overwrites what an administrator edited: existing agencies keep their name, parent and contacts.
     Only whether a People's Committee is active follows the dataset: those of the chosen dataset are
     active, those of the other one are not (they stay for old reports). Run after `areas_import`.
     """
-    dataset = _check_dataset(dataset)
+    dataset = _check_dataset(dataset, from_file=rows is not None)
     result = result or ImportResult(dataset=dataset)
     with transaction.atomic():
         agencies: dict[str, Agency] = {}
         for code, name, kind, parent_code in BASE_AGENCIES:
             parent = agencies[parent_code] if parent_code else None
             agency, created = Agency.objects.get_or_create(
-                code=code, defaults={"name": name, "kind": kind, "parent": parent}
+                code=code, defaults={"name": _base_agency_name(code, name), "kind": kind, "parent": parent}
             )
             agencies[code] = agency
             result.agencies_created += created
         ioc = agencies[IOC_CODE]
+        if rows is not None:
+            _extra_agencies(rows.agencies, agencies, result)
 
         # One People's Committee per area that has a committee kind; its parent is the committee of the
         # parent area when there is one, else the IOC.
@@ -227,13 +270,14 @@ def agencies_bootstrap(*, dataset: str = DEFAULT_DATASET, result: ImportResult |
             committees[area.pk] = agency
             result.agencies_created += created
 
-        # Whether a committee is active follows the dataset, so switching back and forth is reversible.
+        # Whether a committee is active follows its area (active when imported last), so switching back and
+        # forth is reversible.
         committees_all = Agency.objects.filter(kind__in=set(_COMMITTEE_KIND.values()), area__isnull=False)
-        result.agencies_activated += committees_all.filter(area__dataset=dataset, is_active=False).update(
+        result.agencies_activated += committees_all.filter(area__is_active=True, is_active=False).update(
             is_active=True
         )
-        result.agencies_deactivated += (
-            committees_all.filter(is_active=True).exclude(area__dataset=dataset).update(is_active=False)
+        result.agencies_deactivated += committees_all.filter(is_active=True, area__is_active=False).update(
+            is_active=False
         )
 
         departments = {a.code: a for a in Agency.objects.filter(code__in=set(CATEGORY_DEPARTMENTS.values()))}
@@ -246,12 +290,17 @@ def agencies_bootstrap(*, dataset: str = DEFAULT_DATASET, result: ImportResult |
     return result
 
 
-def org_import(*, dataset: str = DEFAULT_DATASET) -> ImportResult:
-    """The whole import behind `pakn import-areas`: areas, then agencies, in one transaction."""
-    dataset = _check_dataset(dataset)
+def org_import(*, dataset: str = DEFAULT_DATASET, csv_path: Path | None = None) -> ImportResult:
+    """The whole import behind `pakn import-areas`: areas, then agencies, in one transaction.
+
+    Without `csv_path`, the bundled data of `dataset` (pakn/org/data); with it, any province's file (validated
+    first: a ValidationError lists every problem with its line number and nothing is written).
+    """
+    dataset = _check_dataset(dataset, from_file=csv_path is not None)
+    rows = org_rows(csv_path if csv_path is not None else dataset_path(dataset))
     with transaction.atomic():
-        result = areas_import(dataset=dataset)
-        agencies_bootstrap(dataset=dataset, result=result)
+        result = areas_import(dataset=dataset, rows=rows)
+        agencies_bootstrap(dataset=dataset, rows=rows, result=result)
     return result
 
 

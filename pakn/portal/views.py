@@ -43,6 +43,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from PIL import Image
 
 from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.org import province
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
 from pakn.portal.labels import ACTION_LABELS, RATING_LABELS, STATE_TONES, STEP_LABELS, state_label
@@ -183,7 +184,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/privacy.html", {"nav": "", "owner": settings.PAKN_SITE_OWNER})
+    return render(request, "portal/privacy.html", {"nav": "", "owner": province.site_owner()})
 
 
 @require_GET
@@ -788,8 +789,8 @@ ICON_SIZES = (192, 512)
 @cache_control(public=True, max_age=3600)
 def manifest(request: HttpRequest) -> HttpResponse:
     data = {
-        "name": settings.PAKN_SITE_NAME,
-        "short_name": settings.PAKN_SITE_SHORT_NAME,
+        "name": province.site_name(),
+        "short_name": province.site_short_name(),
         "description": _("Gửi phản ánh, kiến nghị và theo dõi kết quả xử lý."),
         "lang": "vi",
         "start_url": "/?source=pwa",

@@ -112,6 +112,11 @@ class Report(models.Model):
     category = models.ForeignKey(Category, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT)
     title = models.CharField(_("tiêu đề"), max_length=200, blank=True)
     content = models.TextField(_("nội dung"))
+    # The public copy of the text (R-3.2): personal data masked at submission, replaced by a staff redaction;
+    # published only once the IOC has triaged the report (`text_public`, set by forwarding it).
+    public_title = models.CharField(_("tiêu đề công khai"), max_length=200, blank=True)
+    public_content = models.TextField(_("nội dung công khai"), blank=True)
+    text_public = models.BooleanField(_("đã công khai nội dung"), default=False)
     # The place of the incident (public).
     latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -238,7 +243,11 @@ class Event(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
+    # HMAC-SHA256 under the audit key named by key_id, over the content above and the digests of the
+    # report's public fields after this event (pakn.reports.chain).
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=8, blank=True)
+    sealed_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("sự kiện")
@@ -349,3 +358,25 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.report_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of every changed report's chain head at a moment, published in open data.
+
+    Kept here for the portal to publish, but trusted only for its Ed25519 signature: copies kept by anyone
+    outside the database let `pakn audit verify --checkpoints DIR` detect a timeline truncated and its
+    head rolled back (pakn.reports.checkpoints).
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    body = models.TextField()
+    signature = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("mốc kiểm toán")
+        verbose_name_plural = _("mốc kiểm toán")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"

@@ -1,11 +1,12 @@
 """The one public search (portal, REST API, Open311): accent- and case-insensitive, over public text only.
 
-A report keeps `search_text`: its public text (title, content, place, and the result once resolved) with
-phone- and ID-like numbers removed, lower case and without diacritics ("Đường" → "duong"). It is written by
+A report keeps `search_text`: its public text (the masked public copy of title and content once the IOC has
+triaged the report, the place, and the result once resolved) with phone numbers, ID numbers and e-mail
+addresses removed (pakn.reports.pii), lower case and without diacritics ("Đường" → "duong"). It is written by
 the code that writes that text (submission and `workflow._record`), so a search never reads a column that
 holds personal data, and a number a reporter typed can never be found even though it is in `content`.
 Searching looks for the start of a word for each normalised word of the query: `LIKE '% word%'`, which
-PostgreSQL answers from a trigram (pg_trgm) GIN index (migration reports.0004), SQLite by a scan.
+PostgreSQL answers from a trigram (pg_trgm) GIN index (migration reports.0005), SQLite by a scan.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from pakn.reports.models import Report, State
-from pakn.reports.redaction import redact_numbers
+from pakn.reports.pii import EMAIL_MASK, PHONE_MASK, mask_personal_data
 
-# The fields whose public text is searchable; result_text only once the result is public (resolved).
-SEARCH_FIELDS = ("title", "content", "address_text", "result_text")
+# The fields a report's searchable text is made of (see search_text_of for when each one is public).
+SEARCH_FIELDS = ("public_title", "public_content", "text_public", "address_text", "result_text", "state")
 MAX_WORDS = 5
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -36,19 +37,24 @@ def normalise(text: str) -> str:
 
 
 def search_text_of(values: Mapping[str, Any]) -> str:
-    """The searchable text of a report with these field values (`state` decides whether the result is
-    public)."""
-    fields = [f for f in SEARCH_FIELDS if f != "result_text" or values.get("state") == State.RESOLVED]
-    public = " ".join(str(values.get(f) or "") for f in fields)
+    """The searchable text of a report with these field values (SEARCH_FIELDS): the public copy of the text
+    once published (`text_public`), the place, the result once resolved."""
+    parts = [values.get("address_text")]
+    if values.get("text_public"):
+        parts += [values.get("public_title"), values.get("public_content")]
+    if values.get("state") == State.RESOLVED:
+        parts.append(values.get("result_text"))
+    public = mask_personal_data(" ".join(str(p or "") for p in parts))
+    public = public.replace(PHONE_MASK, " ").replace(EMAIL_MASK, " ")  # the masks are not searchable
     # Words only, each after a space, so that a query word matches the start of a word ("ga" finds "gà",
     # not "ngày").
-    return "".join(" " + word for word in _WORD.findall(normalise(redact_numbers(public, mask=" "))))
+    return "".join(" " + word for word in _WORD.findall(normalise(public)))
 
 
 def search_text_for(report: Report, changes: Mapping[str, Any] | None = None) -> str:
     """The searchable text of `report` once `changes` are applied."""
     changes = changes or {}
-    return search_text_of({f: changes.get(f, getattr(report, f)) for f in (*SEARCH_FIELDS, "state")})
+    return search_text_of({f: changes.get(f, getattr(report, f)) for f in SEARCH_FIELDS})
 
 
 def public_search(reports: QuerySet[Report], text: str) -> QuerySet[Report]:

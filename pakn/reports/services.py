@@ -23,6 +23,7 @@ from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import workflow
 from pakn.reports.checks import coordinate, is_barred, place_errors, reporter_identity_changes
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
+from pakn.reports.pii import mask_personal_data
 from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,9 @@ def report_submit(
                     category=category,
                     title=title.strip()[:200],
                     content=content,
+                    # The public copy, masked now so public search never matches hidden text.
+                    public_title=mask_personal_data(title.strip()[:200])[:200],
+                    public_content=mask_personal_data(content),
                     latitude=coordinate(latitude),
                     longitude=coordinate(longitude),
                     address_text=address_text.strip()[:300],

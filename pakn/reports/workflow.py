@@ -12,11 +12,10 @@ comes from the DeadlinePolicy table for the kind of agency that holds the case (
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pakn.org.models import Agency, User
-from pakn.reports import sla
+from pakn.reports import chain, sla
 from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
 from pakn.reports.listeners import event_recorded
 from pakn.reports.models import (
@@ -394,9 +393,10 @@ def _forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> 
         )
     if not target.is_active or target.is_province_level or target.pk == report.agency_id:
         raise ValidationError({"agency": "Không thể chuyển phản ánh đến cơ quan này."})
+    # Forwarding is the IOC's triage: from now on the report's (masked, redacted) text is public (R-3.2).
     return Outcome(
         State.ROUTED,
-        arrive_at(target, now, is_complex=report.is_complex),
+        {**arrive_at(target, now, is_complex=report.is_complex), "text_public": True},
         note=p.get("note", ""),
         target_agency=target,
     )
@@ -819,12 +819,10 @@ def _record(
         data=_jsonable(outcome.data),
         prev_hash=report.head_hash,
     )
-    event.hash = event_hash(event)
     changes = {
         **outcome.changes,
         "state": outcome.to_state,
         "version": report.version + 1,
-        "head_hash": event.hash,
         "event_count": event.seq,
         "updated_at": now,
     }
@@ -834,6 +832,9 @@ def _record(
     search_text = search_text_for(report, changes)
     if search_text != report.search_text:
         changes["search_text"] = search_text
+    # The event seals the report's public fields as it leaves them (tamper evidence, docs/security.md).
+    event.sealed_fields = chain.sealed_fields(report, changes)
+    changes["head_hash"] = chain.seal(event)
     updated = Report.objects.filter(pk=report.pk, version=report.version, state=from_state).update(**changes)
     if updated != 1:
         raise StaleReport("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
@@ -860,37 +861,14 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=str))
 
 
-# --- The hash chain -------------------------------------------------------------------------------------
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment else None
+# --- The hash chain (pakn.reports.chain) ----------------------------------------------------------------
 
 
 def event_hash(e: Event) -> str:
-    """SHA-256 over the event's content and the previous event's hash (the chain of R-9.1, R-3.1)."""
-    payload = [
-        e.report_id,
-        e.seq,
-        _iso(e.at),
-        e.actor_id,
-        e.actor_kind,
-        e.agency_id,
-        e.target_agency_id,
-        e.action,
-        e.from_state,
-        e.to_state,
-        e.step,
-        _iso(e.step_due_at),
-        e.on_time,
-        _iso(e.due_at),
-        e.note,
-        e.visibility,
-        e.data,
-        e.prev_hash,
-    ]
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The keyed hash (HMAC-SHA256 under the first audit key) of an event as it stands."""
+    key = chain.audit_keys()[0]
+    e.key_id = chain.key_id(key)
+    return chain.event_mac(e, key)
 
 
 def record_creation(

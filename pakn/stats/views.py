@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from pakn.org import province
 from pakn.org.models import Agency, User
 from pakn.reports.models import Channel, Report
 from pakn.reports.selectors import report_scope
@@ -235,7 +236,7 @@ def periodic_print(request: HttpRequest) -> HttpResponse:
     q = read_query(request)
     report = periodic_report(q.scope, q.period)
     if q.scope.agency is None:
-        governing, issuer = settings.PAKN_REPORT_GOVERNING_BODY, settings.PAKN_REPORT_ISSUER
+        governing, issuer = province.report_governing_body(), settings.PAKN_REPORT_ISSUER
         symbol, signer = settings.PAKN_REPORT_SYMBOL, settings.PAKN_REPORT_SIGNER_TITLE
         office = Agency.objects.filter(kind=Agency.Kind.SUPERVISOR).order_by("pk").first()
         issuer_name = office.name if office is not None else issuer.capitalize()
@@ -244,7 +245,7 @@ def periodic_print(request: HttpRequest) -> HttpResponse:
         governing = (
             parent.name
             if parent is not None and not parent.is_province_level
-            else settings.PAKN_REPORT_GOVERNING_BODY
+            else province.report_governing_body()
         )
         issuer, symbol, signer = q.scope.agency.name, "BC", "THỦ TRƯỞNG CƠ QUAN"
         issuer_name = q.scope.agency.name
@@ -269,7 +270,8 @@ def periodic_print(request: HttpRequest) -> HttpResponse:
         "issuer_name": issuer_name,
         "symbol": symbol,
         "signer": signer,
-        "place": settings.PAKN_REPORT_PLACE,
+        "place": province.report_place(),
+        "regulation": province.regulation_full(),
         "date": _document_date(report.generated_at),
         "q": q,
     }

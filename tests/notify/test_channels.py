@@ -52,7 +52,9 @@ def test_sms_can_go_without_accents(flow, commit, settings, sms_outbox):
     settings.PAKN_SMS_ASCII = True
     with commit():
         report = flow.received()
-    assert sms_outbox[0]["text"].startswith(f"PAKN: Da nhan phan anh cua ban, ma {report.tracking_code}.")
+    assert sms_outbox[0]["text"].startswith(
+        f"PAKN Lang Son: Da nhan phan anh cua ban, ma {report.tracking_code}."
+    )
     assert (
         strip_diacritics("Đường Trần Đăng Ninh, phường Đông Kinh") == "Duong Tran Dang Ninh, phuong Dong Kinh"
     )

@@ -44,6 +44,18 @@ def found(org: Any, submit: Any) -> Any:
     return search
 
 
+@pytest.fixture
+def published(org: Any, submit: Any) -> Any:
+    """A report whose text the IOC has published by forwarding it (its text is public from then on)."""
+
+    def publish(minute: int, **fields: Any) -> Report:
+        report: Report = submit(now=at(f"2026-03-02 08:{minute:02d}"), **fields).report
+        services.report_forward(report=report, actor=org.operator, now=at(f"2026-03-02 08:{minute + 1:02d}"))
+        return report
+
+    return publish
+
+
 def _everywhere(codes: list[str]) -> dict[str, list[str]]:
     return {"portal": sorted(codes), "api": sorted(codes), "open311": sorted(codes)}
 
@@ -53,25 +65,25 @@ def test_the_normal_form_has_no_case_and_no_diacritics():
     assert normalise("Kỳ Lừa, Ổ GÀ") == "ky lua, o ga"
 
 
-def test_every_surface_finds_a_word_with_or_without_diacritics_in_any_case(org, submit, found):
-    road = submit(now=at("2026-03-02 08:00"), content=ROAD).report
-    submit(now=at("2026-03-02 08:05"), content=RUBBISH, address_text="Chợ Kỳ Lừa")
+def test_every_surface_finds_a_word_with_or_without_diacritics_in_any_case(published, found):
+    road = published(0, content=ROAD)
+    published(5, content=RUBBISH, address_text="Chợ Kỳ Lừa")
     for query in ("duong", "DUONG", "Đường", "đường", "ĐƯỜNG", "o ga", "tran dang ninh"):
         assert found(query) == _everywhere([road.tracking_code]), query
 
 
-def test_all_words_must_match_and_a_tracking_code_finds_its_report(org, submit, found):
-    road = submit(now=at("2026-03-02 08:00"), content=ROAD).report
-    rubbish = submit(now=at("2026-03-02 08:05"), content=RUBBISH, address_text="Chợ Kỳ Lừa").report
+def test_all_words_must_match_and_a_tracking_code_finds_its_report(published, found):
+    road = published(0, content=ROAD)
+    rubbish = published(5, content=RUBBISH, address_text="Chợ Kỳ Lừa")
     assert found("duong cho") == _everywhere([])
     assert found("ga") == _everywhere([road.tracking_code])  # the start of a word: «gà», not «ngày»
     assert found("cho ky lua") == _everywhere([rubbish.tracking_code])
     assert found(road.tracking_code.lower().replace("-", "")) == _everywhere([road.tracking_code])
 
 
-def test_a_number_typed_into_the_content_is_not_searchable(org, submit, found):
+def test_a_number_typed_into_the_content_is_not_searchable(published, found):
     """The content holds a phone number; the public text masks it, and so does the search (R-3.2)."""
-    submit(now=at("2026-03-02 08:00"), content=ROAD)
+    published(0, content=ROAD)
     for query in ("0912 345 678", "0912345678", "345 678"):
         assert found(query) == _everywhere([]), query
     # The reporter's own fields (name, address, phone) are never public text either.
@@ -79,9 +91,18 @@ def test_a_number_typed_into_the_content_is_not_searchable(org, submit, found):
     assert found("Le Loi") == _everywhere([])
 
 
-def test_a_result_is_searchable_once_approved_and_a_state_secret_never(org, submit):
-    report = submit(now=at("2026-03-02 08:00"), content=ROAD).report
+def test_the_text_is_searchable_once_the_ioc_has_published_it(org, submit, found):
+    """Before triage only the place is public text (pre-triage privacy, R-3.2); forwarding publishes the
+    masked copy of the content."""
+    report = submit(now=at("2026-03-02 08:00"), content=ROAD, address_text="Ngã tư Bến Bắc").report
+    assert found("o ga") == _everywhere([])
+    assert found("ben bac") == _everywhere([report.tracking_code])
     services.report_forward(report=report, actor=org.operator, now=at("2026-03-02 08:30"))
+    assert found("o ga") == _everywhere([report.tracking_code])
+
+
+def test_a_result_is_searchable_once_approved_and_a_state_secret_never(org, published):
+    report = published(0, content=ROAD)
     services.report_assign(
         report=report, actor=org.commune_leader, officer=org.officer, now=at("2026-03-02 09:00")
     )
@@ -95,23 +116,27 @@ def test_a_result_is_searchable_once_approved_and_a_state_secret_never(org, subm
     assert not public_search(public_queryset(), "va xong").exists()
 
 
-def test_existing_reports_are_filled_by_the_migration(org, submit):
+def test_existing_reports_are_filled_by_the_migration(published):
     """reports.0004 fills search_text for reports that existed before it."""
     from importlib import import_module
 
     from django.apps import apps
 
-    report = submit(now=at("2026-03-02 08:00"), content=ROAD).report
+    report = published(0, content=ROAD)
     Report.objects.filter(pk=report.pk).update(search_text="")
-    migration = import_module("pakn.reports.migrations.0004_search_text")
+    migration = import_module("pakn.reports.migrations.0005_search_text")
     migration.fill(apps, None)
-    assert Report.objects.get(pk=report.pk).search_text.startswith(" duong tran dang ninh co o ga lon goi de")
+    text = Report.objects.get(pk=report.pk).search_text
+    assert (
+        text.startswith(" truoc so 25 tran dang ninh duong tran dang ninh co o ga lon goi de")
+        and "0912" not in text
+    )
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
-def test_postgresql_answers_the_search_from_the_trigram_index(org, submit):
-    submit(now=at("2026-03-02 08:00"), content=ROAD)
+def test_postgresql_answers_the_search_from_the_trigram_index(published):
+    published(0, content=ROAD)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'report_search_trgm'")
         (definition,) = cursor.fetchone()

@@ -8,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from pakn.org import province
 from pakn.portal.labels import STATE_TONES, state_label
 from pakn.reports.selectors import redact_numbers
 
@@ -16,12 +17,18 @@ register = template.Library()
 
 @register.simple_tag
 def site_name() -> str:
-    return str(settings.PAKN_SITE_NAME)
+    return province.site_name()
 
 
 @register.simple_tag
 def site_owner() -> str:
-    return str(settings.PAKN_SITE_OWNER)
+    return province.site_owner()
+
+
+@register.simple_tag
+def regulation() -> str:
+    """The decision that issued the province's regulation: "Quyết định 826/QĐ-UBND"."""
+    return province.regulation_short()
 
 
 @register.filter

@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
     last = 0
     while True:
         rows = list(
-            Report.objects.filter(pk__gt=last).order_by("pk").values("pk", "state", *SEARCH_FIELDS)[:BATCH]
+            Report.objects.filter(pk__gt=last).order_by("pk").values("pk", *SEARCH_FIELDS)[:BATCH]
         )
         if not rows:
             return
@@ -40,7 +40,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("reports", "0003_statistics_indexes"),
+        ("reports", "0004_tamper_evidence_public_text"),
     ]
 
     operations = [
