@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
 from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, PersonalDataAccess, Report, State
-from pakn.reports.redaction import redact_numbers
 
 Role = User.Role
 
@@ -158,6 +159,14 @@ def agency_staff(agency: Agency) -> list[Any]:
 
 
 # --- The public view: a different type, with no personal-data field at all (DESIGN rule 6) ------------
+
+
+_NUMBER = re.compile(r"(?<![\w])(?:\+\s?)?\d(?:[\s.\-]?\d){8,11}(?![\w])")
+
+
+def redact_numbers(text: str) -> str:
+    """Mask runs of 9 to 12 digits (phone numbers, CMND/CCCD) a reporter may have typed into public text."""
+    return _NUMBER.sub(_("[số đã ẩn]"), text or "")
 
 
 # Internal steps whose occurrence (not their note) is part of the public process (R-9.2): the officer

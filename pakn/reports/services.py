@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -360,22 +361,22 @@ def focal_handover(
 class SweepResult:
     cancelled: int = 0
     overdue: int = 0
+    failed: int = 0  # reports whose step raised an unexpected error (logged; the others were swept)
 
 
 def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
     """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each.
 
-    Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped.
+    Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped. Each report is
+    swept on its own: one report's unexpected error is logged and rolled back, and the rest are swept.
     """
     now = now or timezone.now()
     result = SweepResult()
     expired = Report.objects.filter(state=State.AWAITING_INFO, due_at__lte=now).select_related("agency")
     for report in expired.iterator():
-        try:
-            workflow.apply(report, "cancel_expired", actor=SYSTEM, now=now)
-            result.cancelled += 1
-        except workflow.WorkflowError:
-            continue
+        outcome = _sweep_one(report, "cancel_expired", now)
+        result.cancelled += outcome == "done"
+        result.failed += outcome == "failed"
     overdue = (
         Report.objects.filter(Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True))
         .filter(due_at__lt=now, overdue_noted=False)
@@ -383,9 +384,21 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
         .select_related("agency")
     )
     for report in overdue.iterator():
-        try:
-            workflow.apply(report, "note_overdue", actor=SYSTEM, now=now)
-            result.overdue += 1
-        except workflow.WorkflowError:
-            continue
+        outcome = _sweep_one(report, "note_overdue", now)
+        result.overdue += outcome == "done"
+        result.failed += outcome == "failed"
     return result
+
+
+def _sweep_one(report: Report, action: str, now: datetime) -> str:
+    """ "done", "skipped" (the workflow refused: changed meanwhile) or "failed" (an unexpected error, logged
+    with the report's id and the error's type and place, never its message, which may quote personal data)."""
+    try:
+        workflow.apply(report, action, actor=SYSTEM, now=now)
+    except workflow.WorkflowError:
+        return "skipped"
+    except Exception as e:
+        where = "".join(traceback.format_tb(e.__traceback__)[-3:])
+        log.error("sweep: %s failed on report %s (%s)\n%s", action, report.pk, type(e).__name__, where)
+        return "failed"
+    return "done"
