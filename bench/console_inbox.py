@@ -53,11 +53,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from pakn.core.crypto import lookup_hash  # noqa: E402
 from pakn.org.models import Agency, Category, User  # noqa: E402
 from pakn.org.services import org_import, user_create  # noqa: E402
 from pakn.reports import countdown  # noqa: E402
 from pakn.reports import inbox as selectors  # noqa: E402
-from pakn.reports.crypto import lookup_hash  # noqa: E402
 from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step  # noqa: E402
 from pakn.reports.validators import normalize_phone  # noqa: E402
 

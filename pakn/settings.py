@@ -110,7 +110,8 @@ if any(len(k) < 32 for k in PAKN_AUDIT_KEYS):
 # Also write each signed checkpoint to this directory (another disk, a write-once bucket mount), if set.
 PAKN_AUDIT_CHECKPOINT_DIR = env_str("PAKN_AUDIT_CHECKPOINT_DIR", "") or ""
 
-DEBUG = env_bool("PAKN_DEBUG", not PRODUCTION and not TESTING)
+# Debug pages list every URL and setting: only a developer turns them on, explicitly.
+DEBUG = env_bool("PAKN_DEBUG", False)
 ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PAKN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("PAKN_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
@@ -145,7 +146,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pakn.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,7 +194,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent too (issue 13): opening a connection and running the pragmas cost every request ~1 ms.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades deadlocking.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -273,10 +275,13 @@ if _redis_url:
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "pakn.core.queue.HintQueue",  # SqliteHuey without an fsync per enqueue
         "name": "pakn",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        # The SQLite queue is polled: at most half a second between polls (huey's default backs off to 10 s,
+        # so a notification waited seconds for an idle worker). Redis wakes the worker at once (BRPOP).
+        "consumer": {"initial_delay": 0.05, "backoff": 1.5, "max_delay": 0.5},
     }
 
 # Working calendar (pakn.workdays): office hours as "HH:MM-HH:MM" periods.
@@ -304,7 +309,7 @@ LOGGING = {
 # --- portal (issue 3)
 # The citizen portal: the map's tile server (the province may run its own; the form works without tiles),
 # the site's name in the PWA manifest, and the rate limits of public submissions and look-ups.
-# Empty: derived from the province (pakn.org.province), e.g. "Cổng phản ánh, kiến nghị tỉnh <tên tỉnh>".
+# Empty: derived from the province (pakn.core.province), e.g. "Cổng phản ánh, kiến nghị tỉnh <tên tỉnh>".
 PAKN_SITE_NAME = env_str("PAKN_SITE_NAME", "") or ""
 PAKN_SITE_SHORT_NAME = env_str("PAKN_SITE_SHORT_NAME", "") or ""
 PAKN_SITE_OWNER = env_str("PAKN_SITE_OWNER", "") or ""
@@ -445,6 +450,8 @@ LOGIN_REDIRECT_URL = "console:inbox"
 PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", False)
 PAKN_CONSOLE_IDLE_MINUTES = env_int("PAKN_CONSOLE_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("PAKN_OTP_ISSUER", "PAKN") or "PAKN"
+# The admin never shows a staff member's TOTP secret or its QR code (it would let an administrator clone it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 MIDDLEWARE.append("pakn.console.access.StaffGuardMiddleware")
 
@@ -470,7 +477,7 @@ PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", 
 
 # --- province (issue 15) ---------------------------------------------------------------------------------
 # The province this installation serves (any province: docs/configuration.md). Every text that names the
-# province or its regulation reads these through pakn.org.province; the defaults are Lạng Sơn's.
+# province or its regulation reads these through pakn.core.province; the defaults are Lạng Sơn's.
 PAKN_PROVINCE_NAME = env_str("PAKN_PROVINCE_NAME", "Lạng Sơn") or ""
 # "tỉnh", or "thành phố" for the five centrally governed cities.
 PAKN_PROVINCE_TYPE = env_str("PAKN_PROVINCE_TYPE", "tỉnh") or ""
@@ -488,6 +495,11 @@ except ValueError as e:
     raise ImproperlyConfigured("PAKN_REGULATION_DATE must be a date YYYY-MM-DD") from e
 # Open311 GeoReport v2: the jurisdiction_id this server answers for (usually the province's domain).
 PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
+
+# --- performance (issue 13) ---------------------------------------------------------------------------
+# Public lists and feeds are cached this many seconds, keyed on the version of the public data
+# (pakn/reports/freshness.py); 0 turns the cache off (ETag and 304 remain). Off by default in tests.
+PAKN_PUBLIC_CACHE_SECONDS = env_int("PAKN_PUBLIC_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
 INSTALLED_APPS.append("pakn.ops")

@@ -105,11 +105,15 @@ def json_response(request: HttpRequest, data: Any, status: int) -> HttpResponse:
     )
 
 
-def idempotent(scope_of: Callable[[HttpRequest], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def idempotent(
+    scope_of: Callable[[HttpRequest], str],
+    *,
+    remember: Callable[[HttpResponse], HttpResponse] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a POST view whose result is `(status, schema)`: render it, remember it under Idempotency-Key.
 
     The wrapped view returns a ready HttpResponse (ninja passes it through); the schema was validated when
-    the view built it.
+    the view built it. `remember` replaces what a replay gets (see idempotency.run_once).
     """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -122,7 +126,7 @@ def idempotent(scope_of: Callable[[HttpRequest], str]) -> Callable[[Callable[...
                 data = body.model_dump(mode="json", by_alias=True) if hasattr(body, "model_dump") else body
                 return json_response(request, data, status)
 
-            return idempotency.run_once(request, scope_of(request), effect)
+            return idempotency.run_once(request, scope_of(request), effect, remember=remember)
 
         return wrapper
 

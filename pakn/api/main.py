@@ -17,7 +17,7 @@ from pakn.api.public import reporter_router
 from pakn.api.public import router as public_router
 from pakn.api.staff import auth_router
 from pakn.api.staff import router as staff_router
-from pakn.org import province
+from pakn.core import province
 
 DESCRIPTION = """\
 API của hệ thống tiếp nhận và xử lý phản ánh, kiến nghị {province}, dùng cho ứng dụng di động của người

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +31,7 @@ from pakn.console.forms import (
 )
 from pakn.console.models import ClientSubmission
 from pakn.console.services import action_once
+from pakn.core.storage import signed_redirect
 from pakn.org.models import User
 from pakn.reports import inbox as tabs
 from pakn.reports import selectors as cases
@@ -273,7 +275,7 @@ def case_personal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int, preview: bool = False) -> FileResponse:
+def attachment(request: HttpRequest, pk: int, preview: bool = False) -> HttpResponseBase:
     """A private original (or its public preview) to a viewer who may see the report."""
     user = staff_user(request)
     item = get_object_or_404(Attachment, pk=pk)
@@ -281,6 +283,9 @@ def attachment(request: HttpRequest, pk: int, preview: bool = False) -> FileResp
         raise Http404("Không tìm thấy tệp.")
     use_public = preview and bool(item.public_file)
     stored = item.public_file if use_public else item.file
+    signed = signed_redirect(stored, content_type="image/jpeg" if use_public else item.content_type)
+    if signed is not None:  # object storage: a link valid a minute, after the same permission check
+        return signed
     try:
         handle = stored.open("rb")
     except (FileNotFoundError, ValueError) as e:

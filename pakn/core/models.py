@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.reports.crypto import EncryptedTextField
+from pakn.core.crypto import EncryptedTextField
 
 
 class IdempotencyRecord(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 
-from pakn.reports.crypto import encrypted_fields, rotate
+from pakn.core.crypto import encrypted_fields, rotate
 
 log = logging.getLogger(__name__)
 BATCH = 500

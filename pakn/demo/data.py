@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from pakn.org import province
+from pakn.core import province
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import user_create
 from pakn.reports import services

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 
+from pakn.core import province
 from pakn.notify import queue
 from pakn.notify.models import (
     REQUIRED_KINDS,
@@ -35,7 +36,6 @@ from pakn.notify.models import (
     Preference,
     PushSubscription,
 )
-from pakn.org import province
 from pakn.org.models import Agency, User
 from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step
 

@@ -21,13 +21,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pakn.core import idempotency
+from pakn.core import idempotency, province
 from pakn.core.links import absolute
 from pakn.core.ratelimit import client_ip, rate_for, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
-from pakn.org import province
 from pakn.org.models import Category
+from pakn.reports.freshness import cached_public_response
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
 from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
 from pakn.reports.search import public_search
@@ -283,16 +283,21 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create_request(request, fmt)
-    return _list_requests(request, fmt)
+    return cached_public_response(
+        request, namespace=f"open311:{fmt}", build=lambda: _list_requests(request, fmt)
+    )
 
 
 @require_GET
 @open311_view
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    report = _queryset().filter(tracking_code=normalize_tracking_code(request_id)).first()
-    if report is None:
-        return errors(404, [f"Không tìm thấy yêu cầu «{request_id}»."], fmt)
-    return respond(_requests(request, [report]), fmt, "service_requests")
+    def build() -> HttpResponse:
+        report = _queryset().filter(tracking_code=normalize_tracking_code(request_id)).first()
+        if report is None:
+            return errors(404, [f"Không tìm thấy yêu cầu «{request_id}»."], fmt)
+        return respond(_requests(request, [report]), fmt, "service_requests")
+
+    return cached_public_response(request, namespace=f"open311:{fmt}", build=build)
 
 
 @require_GET
@@ -362,7 +367,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
             notice = (
                 f"Đã tiếp nhận phản ánh {report.tracking_code}. Trung tâm IOC kiểm tra và chuyển xử lý trước {due} "
-                "(R-7.2); nếu thiếu địa chỉ liên hệ hoặc số CMND/CCCD, người phản ánh sẽ được đề nghị bổ sung."
+                "(R-7.2); nếu thiếu địa chỉ liên hệ hoặc số định danh cá nhân, người phản ánh sẽ được đề nghị bổ sung."
             )
             body = [
                 {

@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from pakn.org import province
+from pakn.core import province
 from pakn.org.areas_csv import OrgRows, org_rows_read
 from pakn.org.models import Agency, Area, Category, User
 

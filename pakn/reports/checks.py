@@ -11,8 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from pakn.core.crypto import lookup_hash
 from pakn.org.models import Area
-from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import Report, ReporterBan
 from pakn.reports.validators import normalize_id_number, normalize_phone
 

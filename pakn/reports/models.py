@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.crypto import EncryptedTextField
 from pakn.org.models import Agency, Area, Category
-from pakn.reports.crypto import EncryptedTextField
 
 
 class State(models.TextChoices):

@@ -113,7 +113,7 @@ def report_submit(
         if not reporter_phone.strip():
             errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
         if not reporter_id_number.strip():
-            errors["reporter_id_number"] = ["Vui lòng nhập số CMND hoặc CCCD."]
+            errors["reporter_id_number"] = ["Vui lòng nhập số định danh cá nhân (12 chữ số)."]
     for name, messages in place_errors(latitude=latitude, longitude=longitude, area=area).items():
         errors.setdefault(name, []).extend(messages)
     identity: dict[str, str] = {}

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from pakn.org import province
+from pakn.core import province
 from pakn.org.models import Agency, User
 from pakn.reports.models import Channel, Report
 from pakn.reports.selectors import report_scope

@@ -61,7 +61,7 @@ def test_missing_r51_fields_are_refused_with_vietnamese_messages_naming_each_fie
     assert body["code"] == "validation_error" and body["title"] == "Dữ liệu không hợp lệ"
     errors = field_errors(response)
     assert errors["reporter_phone"] == "Vui lòng nhập số điện thoại."
-    assert errors["reporter_id_number"] == "Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số."
+    assert errors["reporter_id_number"] == "Số định danh cá nhân gồm 12 chữ số."
     assert "R-5.2" in errors["declared_truthful"]
     assert not Report.objects.exists()
 
@@ -167,7 +167,9 @@ def test_a_broken_cursor_is_a_field_error(api, org):
 
 def test_the_public_list_filters_by_category_area_status_and_words(api, org, submit):
     a = submit(now=at("2026-03-02 08:00"), content="Cống thoát nước bị tắc ở chợ").report
-    services.report_forward(report=a, actor=org.operator, now=at("2026-03-02 08:15"))  # its text is public now
+    services.report_forward(
+        report=a, actor=org.operator, now=at("2026-03-02 08:15")
+    )  # its text is public now
     b = submit(
         now=at("2026-03-02 08:05"), category=org.departments[0].categories.first() or org.category
     ).report

@@ -5,6 +5,7 @@ verify on the units, pakn's strict settings on the environment template, which l
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 import shutil
@@ -62,6 +63,8 @@ def _environment(tmp_path: Path, *, with_defaults: bool) -> dict[str, str]:
         "data_key": Fernet.generate_key().decode(),
         "lookup_key": secrets.token_urlsafe(32),
         "metrics_token": secrets.token_urlsafe(32),
+        "audit_key": secrets.token_hex(32),
+        "audit_signing_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     }
     env: dict[str, str] = {}
     for commented, name, value in template_lines():

@@ -14,13 +14,13 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
+from pakn.core.crypto import encrypted_fields
 from pakn.core.idempotency import run_once
 from pakn.notify import tasks
 from pakn.notify.models import Delivery, OutboxMessage, PushSubscription
 from pakn.notify.services import push_subscribe
 from pakn.portal.models import PortalSubmission
 from pakn.reports import services
-from pakn.reports.crypto import encrypted_fields
 from pakn.reports.models import Report, State
 from tests.conftest import at
 

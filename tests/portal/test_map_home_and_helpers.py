@@ -185,3 +185,13 @@ def test_personal_data_is_not_even_loaded_for_public_pages(client, reports, djan
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "reporter_name" not in sql and "reporter_phone" not in sql and "reporter_id_number" not in sql
     assert VALID["reporter_name"] not in client.get(reverse("portal:list")).content.decode()
+
+
+def test_file_sizes_read_as_people_read_them():
+    """Issue 14.6: a 40 kB photo showed as "(0,0 MB)"."""
+    from pakn.portal.templatetags.portal import megabytes
+
+    assert megabytes(40 * 1024) == "40 kB"
+    assert megabytes(300) == "300 B"
+    assert megabytes(1536 * 1024) == "1,5 MB"
+    assert megabytes(0) == "0 B"

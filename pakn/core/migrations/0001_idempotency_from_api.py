@@ -4,7 +4,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-import pakn.reports.crypto
+import pakn.core.crypto
 
 
 class Migration(migrations.Migration):
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                         ("fingerprint", models.CharField(max_length=64)),
                         ("status_code", models.PositiveSmallIntegerField()),
                         ("content_type", models.CharField(max_length=100)),
-                        ("body", pakn.reports.crypto.EncryptedTextField()),
+                        ("body", pakn.core.crypto.EncryptedTextField()),
                         ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                     ],
                     options={

@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from pakn.org import province
+from pakn.core import province
 from pakn.portal.labels import STATE_TONES, state_label
 from pakn.reports.selectors import redact_numbers
 
@@ -55,6 +55,16 @@ def excerpt(text: str, length: int = 160) -> str:
 
 @register.filter
 def megabytes(size: int) -> str:
+    """A file's size as people read it, with the Vietnamese decimal comma: "40 kB", "1,5 MB" (never "0,0 MB")."""
+    return file_size(size)
+
+
+def file_size(size: int) -> str:
+    size = max(int(size or 0), 0)
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{max(round(size / 1024), 1)} kB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 

@@ -94,13 +94,19 @@
   var fileErrors = document.getElementById("id_attachments_error");
   var limits = JSON.parse(form.getAttribute("data-limits"));
   var maxFiles = +form.getAttribute("data-max-files");
+  // Sizes as people read them, with the Vietnamese decimal comma: "40 kB", "1,5 MB" (never "0,0 MB").
+  function fileSize(n) {
+    if (n < 1024) { return n + " B"; }
+    if (n < 1048576) { return Math.max(Math.round(n / 1024), 1) + " kB"; }
+    return (n / 1048576).toFixed(1).replace(".", ",") + " MB";
+  }
   function checkFiles() {
     var errors = [];
     chosen.textContent = "";
     var kept = form.querySelectorAll("[name=remove_stash]:not(:checked)").length;
     Array.prototype.forEach.call(files.files, function (f) {
       var li = document.createElement("li");
-      li.textContent = f.name + " (" + (f.size / 1048576).toFixed(1).replace(".", ",") + " MB)";
+      li.textContent = f.name + " (" + fileSize(f.size) + ")";
       chosen.appendChild(li);
       var kind = (f.type || "").split("/")[0];
       if (f.type && !limits[kind]) { errors.push(fmt(T.file_type, { name: f.name })); }

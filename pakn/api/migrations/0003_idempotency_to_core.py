@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("api", "0001_initial"),
+        ("api", "0002_token_credentials"),
         ("core", "0001_idempotency_from_api"),
     ]
 
