@@ -19,8 +19,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from pakn.notify import delivery, queue
+from pakn.notify.deadlines import daily_digest_send, due_soon_scan
 from pakn.notify.models import Delivery
-from pakn.notify.services import daily_digest_send, due_soon_scan
 
 log = logging.getLogger(__name__)
 BATCH = 20

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from pakn.notify.deadlines import due_soon_scan
 from pakn.notify.models import Kind, Notification
 from pakn.notify.selectors import notifications_for, unread_count
-from pakn.notify.services import due_soon_scan
 from pakn.reports import services
 from tests.api.conftest import API, bearer
 from tests.conftest import at
