@@ -21,20 +21,20 @@ def reporter_identity_changes(*, phone: str | None, id_number: str | None) -> di
     """Validated phone and ID number with their keyed look-up hashes (only those given)."""
     changes: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    if phone:
+    given = (
+        (phone, "reporter_phone", "phone_hash", "phone", normalize_phone),
+        (id_number, "reporter_id_number", "id_number_hash", "id", normalize_id_number),
+    )
+    for value, field, hash_field, kind, normalize in given:
+        if not value:
+            continue
         try:
-            normalized = normalize_phone(phone)
-            changes["reporter_phone"] = normalized
-            changes["phone_hash"] = lookup_hash("phone", normalized)
+            normalized = normalize(value)
         except ValidationError as e:
-            errors["reporter_phone"] = e.messages
-    if id_number:
-        try:
-            normalized = normalize_id_number(id_number)
-            changes["reporter_id_number"] = normalized
-            changes["id_number_hash"] = lookup_hash("id", normalized)
-        except ValidationError as e:
-            errors["reporter_id_number"] = e.messages
+            errors[field] = e.messages
+            continue
+        changes[field] = normalized
+        changes[hash_field] = lookup_hash(kind, normalized)
     if errors:
         raise ValidationError(errors)
     return changes
