@@ -301,12 +301,36 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A reporter whose reports were marked abusive this many times may be barred.
 PAKN_ABUSE_BAN_THRESHOLD = env_int("PAKN_ABUSE_BAN_THRESHOLD", 2)
 
+# Logs (pakn.core.logs, docs/operations.md): one JSON object per line on stderr with a request id, one line per
+# request (pakn.request) and per background job (pakn.job), scrubbed of personal data. "text" for reading.
+PAKN_LOG_FORMAT = env_str("PAKN_LOG_FORMAT", "json" if PRODUCTION else "text") or "json"
+if PAKN_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("PAKN_LOG_FORMAT must be 'json' or 'text'")
+PAKN_LOG_LEVEL = (env_str("PAKN_LOG_LEVEL", "INFO") or "INFO").upper()
+if PAKN_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("PAKN_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("PAKN_LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "pakn.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pakn.core.logs.JsonFormatter"},
+        "text": {"()": "pakn.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": PAKN_LOG_FORMAT, "filters": ["request_id"]}
+    },
+    "root": {"handlers": ["console"], "level": PAKN_LOG_LEVEL},
+    "loggers": {
+        # huey's own "executing"/"executed" lines would double pakn.job's one line per job; keep its warnings.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The template engine's debug lines print whole contexts (the request, form values): never written.
+        "django.template": {"level": "INFO"},
+        # runserver's access lines carry the raw path (a follow-up secret); pakn.request replaces them.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
 }
+MIDDLEWARE.insert(0, "pakn.core.logs.RequestLogMiddleware")
 
 # --- portal (issue 3)
 # The citizen portal: the map's tile server (the province may run its own; the form works without tiles),

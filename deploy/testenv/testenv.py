@@ -364,7 +364,23 @@ class Site:
     http: str
     cert: Path
     s3_endpoint: str | None
+    pgbouncer_port: int
     services: list[Process] = field(default_factory=list)
+
+    def pgbouncer_stats(self) -> dict[str, int]:
+        """pgbouncer's counters for the site's database (SHOW STATS on its admin console)."""
+        done = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.pgbouncer_port), "-U", "postgres", "-d", "pgbouncer",
+             "-A", "-F", "\t", "-c", "SHOW STATS"],
+            capture_output=True, text=True, timeout=20, check=True,
+        )  # fmt: skip
+        header, *rows = done.stdout.strip().splitlines()
+        names = header.split("\t")
+        for row in rows:
+            values = dict(zip(names, row.split("\t"), strict=False))
+            if values.get("database") == self.dbname:
+                return {k: int(v) for k, v in values.items() if v.isdigit()}
+        return {}
 
     def pg(self) -> Any:
         import psycopg
@@ -542,6 +558,7 @@ def two_node_site(
             http=f"http://127.0.0.1:{http_port}",
             cert=cert,
             s3_endpoint=s3_endpoint,
+            pgbouncer_port=bouncer_port,
             services=[p for p in services if p not in nodes and p not in workers],
         )
         yield site

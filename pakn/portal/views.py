@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -44,6 +43,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from PIL import Image
 
 from pakn.core import province
+from pakn.core.paging import CappedPaginator
 from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
@@ -57,6 +57,7 @@ from pakn.portal.services import (
     submission_replay,
 )
 from pakn.reports import services as report_services
+from pakn.reports.freshness import cached_public_response
 from pakn.reports.media import attachment_add, check_upload, size_limit
 from pakn.reports.models import Attachment, Event, Report
 from pakn.reports.public import public_queryset
@@ -714,7 +715,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = PublicFilterForm(request.GET)
     filters = _filters(form)
-    paginator = Paginator(selectors.filtered_reports(filters, now=now), selectors.PAGE_SIZE)
+    paginator = CappedPaginator(selectors.filtered_reports(filters, now=now), selectors.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
@@ -748,11 +749,15 @@ def public_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @gzip_page
 @cache_control(public=True, max_age=60)
-def map_data(request: HttpRequest) -> JsonResponse:
+def map_data(request: HttpRequest) -> HttpResponse:
     """Markers of public reports: code, place, category, state, a redacted summary. No personal data."""
-    form = PublicFilterForm(request.GET)
-    data = selectors.map_points(_filters(form), now=timezone.now())
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    def build() -> HttpResponse:
+        form = PublicFilterForm(request.GET)
+        data = selectors.map_points(_filters(form), now=timezone.now())
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    return cached_public_response(request, namespace="portal:map", build=build)
 
 
 @require_GET

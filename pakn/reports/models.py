@@ -189,6 +189,10 @@ class Report(models.Model):
             models.Index(fields=["agency", "state", "due_at"], name="report_agency_state_due"),
             models.Index(fields=["assignee", "state"], name="report_assignee_state"),
             models.Index(fields=["updated_at"], name="report_updated"),
+            # The public list filtered by commune or category, newest first (issue 13: at a million reports
+            # a commune's page otherwise walks the whole created_at index).
+            models.Index(fields=["area", "created_at"], name="report_area_created"),
+            models.Index(fields=["category", "created_at"], name="report_category_created"),
         ]
 
     def __str__(self) -> str:

@@ -126,6 +126,8 @@ def test_public_reads_come_from_the_replica_and_everything_else_from_the_primary
 
     ready = requests.get(f"{url}/readyz", timeout=10).json()
     assert ready["checks"]["replica"]["ok"] is True
+    assert ready["checks"]["replica"]["in_recovery"] is True
+    assert 0 <= ready["checks"]["replica"]["replay_lag_seconds"] < 120
     assert ready["checks"]["database"]["ok"] is True
 
     # Migrations ran on the primary only and arrived by replication; the replica refuses writes (had the

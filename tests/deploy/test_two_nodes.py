@@ -319,6 +319,8 @@ def check_metrics_add_up_a_node(site: testenv.Site) -> None:
     assert count() == before + 6  # every gunicorn process of the node, added up
     ready = requests.get(f"{site.https}/readyz", verify=str(site.cert), timeout=10)
     assert ready.status_code == 200, ready.text
+    # the nodes and workers reached PostgreSQL through pgbouncer (transaction pooling)
+    assert site.pgbouncer_stats()["total_xact_count"] > 50
     assert {k: v["ok"] for k, v in ready.json()["checks"].items()} == {
         "database": True, "redis": True, "queue": True, "worker": True, "disk": True
     }  # fmt: skip
