@@ -40,7 +40,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("reports", "0004_tamper_evidence_public_text"),
+        ("reports", "0005_public_list_indexes"),
     ]
 
     operations = [
