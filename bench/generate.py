@@ -18,18 +18,19 @@ Used by bench/suite.py, which then times every page on it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from pakn.org.models import Agency, Category, User
@@ -38,6 +39,8 @@ from pakn.reports.crypto import encrypt, lookup_hash
 BATCH = 10_000
 CODE = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 NOTIFY_DAYS = 90
+TABLES = ("reports_report", "reports_event", "reports_attachment", "notify_outboxmessage", "notify_delivery",
+          "notify_notification")  # fmt: skip
 H = timedelta(hours=1)
 
 REPORT_COLUMNS = (
@@ -320,6 +323,33 @@ class Writer:
                 ]
                 cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", values)
 
+    @contextlib.contextmanager
+    def bulk_load(self, tables: Sequence[str]) -> Iterator[None]:
+        """PostgreSQL: drop the tables' secondary indexes and skip foreign-key triggers while loading (the
+        rows are consistent by construction), then build the indexes once, sorted: 3-4 times faster. Only
+        ever on the benchmark's own database; an interrupted load needs --fresh."""
+        if not self.pg:
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [list(tables)],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+            with contextlib.suppress(DatabaseError), transaction.atomic():
+                cursor.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+                for _, definition in indexes:
+                    cursor.execute(definition)
+
     def reset_sequences(self, tables: Sequence[str]) -> None:
         if not self.pg:
             return
@@ -373,8 +403,19 @@ def generate(total: int, *, seed: int = 13, now: datetime | None = None, log: An
     maker = Maker(org, seed + have)
     ids = {"event": _next_id("reports_event"), "outbox": _next_id("notify_outboxmessage"),
            "delivery": _next_id("notify_delivery")}  # fmt: skip
-    since = now - timedelta(days=NOTIFY_DAYS)
     began = time.perf_counter()
+    with writer.bulk_load(TABLES):
+        _fill(maker, org, writer, ids, have, total, now, start, began, log)
+    log(f"  indexes built ({time.perf_counter() - began:.0f} s)")
+    writer.reset_sequences(TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _fill(maker: Maker, org: Org, writer: Writer, ids: dict[str, int], have: int, total: int, now: datetime,
+          start: datetime, began: float, log: Any) -> None:  # fmt: skip
+    """The batches: generate BATCH reports with their rows, write them in one transaction."""
+    since = now - timedelta(days=NOTIFY_DAYS)
     for first in range(have, total, BATCH):
         reports, events, attachments = [], [], []
         out: dict[str, list[tuple[Any, ...]]] = {"outbox": [], "delivery": [], "notification": []}
@@ -408,7 +449,3 @@ def generate(total: int, *, seed: int = 13, now: datetime | None = None, log: An
         done = min(first + BATCH, total)
         if done % 100_000 == 0 or done == total:
             log(f"  {done:>9,} reports, {ids['event'] - 1:,} events ({time.perf_counter() - began:.0f} s)")
-    writer.reset_sequences(["reports_report", "reports_event", "reports_attachment", "notify_outboxmessage",
-                            "notify_delivery", "notify_notification"])  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")

@@ -571,7 +571,9 @@ if PAKN_MEDIA_S3_BUCKET:
             "secret_key": env_str("PAKN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
             "location": env_str("PAKN_MEDIA_S3_PREFIX", "") or "",
             "addressing_style": env_str("PAKN_MEDIA_S3_ADDRESSING_STYLE") or None,
-            "default_acl": "private",
+            # no ACL header: objects inherit the bucket's (private) policy; stores with ACLs disabled (AWS
+            # "bucket owner enforced", MinIO) would refuse one
+            "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": PAKN_MEDIA_S3_SIGNED_URL_SECONDS,
             "file_overwrite": False,
@@ -599,3 +601,11 @@ PAKN_READY_QUEUE_SECONDS = env_int("PAKN_READY_QUEUE_SECONDS", 600)
 PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
 PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
 MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")
+
+# --- backup and retention (issue 15) ---------------------------------------------------------------------
+# `pakn backup` writes archives here (docs/operations.md: schedule and the monthly restore test) and keeps the
+# newest PAKN_BACKUP_KEEP of them; PAKN_BACKUP_DATABASE_URL, when set, is the database pg_dump/pg_restore use
+# (the primary directly, when PAKN_DATABASE_URL goes through pgbouncer).
+PAKN_BACKUP_DIR = Path(env_str("PAKN_BACKUP_DIR", str(DATA_DIR / "backups")) or "backups")
+PAKN_BACKUP_KEEP = env_int("PAKN_BACKUP_KEEP", 14)
+PAKN_BACKUP_DATABASE_URL = env_str("PAKN_BACKUP_DATABASE_URL", "") or ""

@@ -478,6 +478,8 @@ def two_node_site(
             "PAKN_REDIS_URL": redis_url,
             "PAKN_TRUSTED_PROXIES": "127.0.0.1",
             "PAKN_PROXY_HTTPS": "true",
+            # tests also talk to each node directly over plain http; nginx is what redirects to https
+            "PAKN_SSL_REDIRECT": "false",
             "PAKN_STATIC_ROOT": str(static_root),
             "PAKN_LOG_LEVEL": "WARNING",
             **(settings or {}),
