@@ -234,7 +234,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     (prefix, NODE_MODULES / path)
-    for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
+    for prefix, path in (
+        ("vendor/htmx", "htmx.org/dist"),
+        ("vendor/leaflet", "leaflet/dist"),
+        ("vendor/leaflet.markercluster", "leaflet.markercluster/dist"),
+        ("vendor/exifr", "exifr/dist"),
+    )
     if (NODE_MODULES / path).is_dir()
 ]
 STORAGES: dict[str, dict[str, object]] = {
@@ -609,3 +614,11 @@ MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")
 PAKN_BACKUP_DIR = Path(env_str("PAKN_BACKUP_DIR", str(DATA_DIR / "backups")) or "backups")
 PAKN_BACKUP_KEEP = env_int("PAKN_BACKUP_KEEP", 14)
 PAKN_BACKUP_DATABASE_URL = env_str("PAKN_BACKUP_DATABASE_URL", "") or ""
+# Retention (R-13.2, docs/operations.md): a closed case's reporter's personal data is erased this many days
+# after its last change (default 5 years); delivered notifications are deleted after PAKN_RETENTION_DELIVERED_DAYS.
+PAKN_RETENTION_PERSONAL_DATA_DAYS = env_int("PAKN_RETENTION_PERSONAL_DATA_DAYS", 5 * 365 + 1)
+PAKN_RETENTION_DELIVERED_DAYS = env_int("PAKN_RETENTION_DELIVERED_DAYS", 90)
+if PAKN_RETENTION_PERSONAL_DATA_DAYS < 30 or PAKN_RETENTION_DELIVERED_DAYS < 1:
+    raise ImproperlyConfigured(
+        "PAKN_RETENTION_PERSONAL_DATA_DAYS must be at least 30 and PAKN_RETENTION_DELIVERED_DAYS at least 1"
+    )

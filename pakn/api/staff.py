@@ -34,7 +34,7 @@ from pakn.api.tokens import LoginFailed, token_issue, token_refusal, token_revok
 from pakn.core.links import absolute
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.selectors import forward_targets
-from pakn.org.services import commune_agency_for_area
+from pakn.org.services import suggested_commune_agency
 from pakn.reports import inbox as tabs
 from pakn.reports import services
 from pakn.reports.countdown import countdown, due_soon_limit
@@ -337,8 +337,8 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         if t.action in ACTION_PATHS and _offered(report, t.action)
     ]
     suggested = None
-    if any(a["action"] == "forward" for a in actions) and report.area_id:
-        suggested = _agency_ref(commune_agency_for_area(report.area))
+    if any(a["action"] == "forward" for a in actions):
+        suggested = _agency_ref(suggested_commune_agency(report.area, report.latitude, report.longitude))
     attachments = list(
         Attachment.objects.filter(report=report).select_related("event").order_by("created_at", "pk")
     )

@@ -130,3 +130,11 @@ def warn_due_soon() -> None:
 @db_periodic_task(crontab(minute="*/10"))
 def send_daily_digest() -> None:
     daily_digest_send()
+
+
+@db_periodic_task(crontab(hour="19", minute="40"))
+def purge_delivered() -> None:
+    """Daily at 02:40 in Viet Nam: delete deliveries sent more than PAKN_RETENTION_DELIVERED_DAYS ago."""
+    from pakn.notify.retention import delivered_purge
+
+    delivered_purge()

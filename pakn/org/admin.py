@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pakn.org.accounts import user_second_factor_reset
-from pakn.org.models import AccountEvent, Agency, Area, Category, User
+from pakn.org.boundaries import boundaries_import
+from pakn.org.models import AccountEvent, Agency, Area, AreaBoundary, Category, User
 from pakn.org.services import user_apply_role_flags, user_role_check
 
 
@@ -29,6 +30,63 @@ class AreaAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     list_per_page = 100
+
+
+class BoundaryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp GeoJSON"),
+        help_text=_(
+            "Một FeatureCollection các vùng Polygon/MultiPolygon (kinh độ, vĩ độ WGS 84); mỗi vùng ghi mã "
+            "(code, ma_xa) hoặc tên (name, ten_xa) của xã, phường. Ranh giới cũ của các đơn vị có trong tệp "
+            "được thay thế."
+        ),
+    )
+
+
+@admin.register(AreaBoundary)
+class AreaBoundaryAdmin(admin.ModelAdmin):
+    """Boundaries are read here and replaced only by importing a file (recorded: who, when, which file)."""
+
+    list_display = ["area", "source", "imported_at", "imported_by"]
+    list_select_related = ["area", "imported_by"]
+    search_fields = ["area__name", "area__code"]
+    fields = ["area", "source", "imported_at", "imported_by"]
+    readonly_fields = ["area", "source", "imported_at", "imported_by"]
+    change_list_template = "admin/org/areaboundary/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("nhap/", view, name="org_areaboundary_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> Any:
+        if not request.user.has_perm("org.add_areaboundary") and not request.user.is_superuser:
+            raise PermissionDenied
+        form = BoundaryImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            actor = request.user if isinstance(request.user, User) else None
+            try:
+                result = boundaries_import(data=upload.read(), actor=actor, source=upload.name)
+            except ValidationError as e:
+                for message in e.messages:
+                    form.add_error("file", message)
+            else:
+                for line in result.summary():
+                    self.message_user(request, line)
+                return redirect("admin:org_areaboundary_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Nhập ranh giới xã, phường"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/org/areaboundary/import.html", context)
 
 
 @admin.register(Agency)

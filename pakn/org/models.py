@@ -199,3 +199,38 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.user} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class AreaBoundary(models.Model):
+    """The boundary of an area (GeoJSON Polygon or MultiPolygon, WGS 84), imported by an administrator.
+
+    With boundaries the commune of a point is found by point-in-polygon (pakn.org.boundaries); without them
+    nothing is guessed. The bounding box columns let a look-up test only the few boundaries around a point.
+    """
+
+    area = models.OneToOneField(
+        Area, verbose_name=_("đơn vị hành chính"), on_delete=models.CASCADE, related_name="boundary"
+    )
+    geometry = models.JSONField(_("ranh giới (GeoJSON)"))
+    min_lat = models.FloatField()
+    max_lat = models.FloatField()
+    min_lng = models.FloatField()
+    max_lng = models.FloatField()
+    source = models.CharField(_("tệp nguồn"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("nhập lúc"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("người nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ranh giới hành chính")
+        verbose_name_plural = _("ranh giới hành chính")
+        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="boundary_bbox")]
+
+    def __str__(self) -> str:
+        return str(self.area)

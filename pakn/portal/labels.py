@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, Any] = {
     "reply": pgettext_lazy("timeline", "Đề nghị làm rõ"),
     "clarify": pgettext_lazy("timeline", "Trả lời làm rõ"),
     "rate": pgettext_lazy("timeline", "Đánh giá kết quả"),
+    "anonymise": pgettext_lazy("timeline", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
 }
 
 # The labels of states, steps and ratings are the core's (pakn.reports.models); `gettext_lazy` there makes

@@ -350,35 +350,3 @@ def nearby_open_reports(
             )
     found.sort(key=lambda pair: pair[0])
     return [n for _d, n in found[:limit]]
-
-
-SUGGEST_RADIUS_KM = 3.0
-
-
-@dataclass(frozen=True)
-class CommuneSuggestion:
-    area: Area
-    distance_km: float
-
-
-def suggest_commune(
-    latitude: float, longitude: float, *, radius_km: float = SUGGEST_RADIUS_KM
-) -> CommuneSuggestion | None:
-    """The commune of the nearest earlier public report within `radius_km` of the pin, or None.
-
-    We have commune names, not boundaries: this is a hint the person confirms, never a decision.
-    """
-    rows = (
-        public_reports()
-        .filter(_box(latitude, longitude, radius_km), area__kind=Area.Kind.COMMUNE, area__is_active=True)
-        .values_list("area_id", "latitude", "longitude")[:3000]
-    )
-    best: tuple[float, int] | None = None
-    for area_id, lat, lng in rows:
-        d = distance_km(latitude, longitude, float(lat or 0), float(lng or 0))
-        if d <= radius_km and (best is None or d < best[0]):
-            best = (d, area_id)
-    if best is None:
-        return None
-    area = Area.objects.filter(pk=best[1]).first()
-    return CommuneSuggestion(area, best[0]) if area else None

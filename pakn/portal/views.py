@@ -45,6 +45,7 @@ from PIL import Image
 from pakn.core import province
 from pakn.core.paging import CappedPaginator
 from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
 from pakn.portal.labels import ACTION_LABELS, RATING_LABELS, STATE_TONES, STEP_LABELS, state_label
@@ -408,7 +409,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def commune_suggest(request: HttpRequest) -> JsonResponse:
-    """A commune for a pin: that of the nearest earlier report within a few kilometres, or nothing."""
+    """The commune whose imported boundary covers the pin, or nothing (no boundaries: nothing is guessed)."""
     try:
         lat = float(request.GET.get("lat", "").replace(",", "."))
         lng = float(request.GET.get("lng", "").replace(",", "."))
@@ -416,16 +417,10 @@ def commune_suggest(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"area": None}, status=400)
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         return JsonResponse({"area": None}, status=400)
-    suggestion = selectors.suggest_commune(lat, lng)
-    if suggestion is None:
+    area = commune_at(lat, lng)
+    if area is None:
         return JsonResponse({"area": None})
-    return JsonResponse(
-        {
-            "area": suggestion.area.pk,
-            "name": suggestion.area.name,
-            "distance_km": round(suggestion.distance_km, 2),
-        }
-    )
+    return JsonResponse({"area": area.pk, "name": area.name})
 
 
 # --- Look-up and the private follow-up (R-7.2b, R-8) --------------------------------------------------------

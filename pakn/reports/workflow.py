@@ -300,6 +300,15 @@ TRANSITIONS: dict[str, Transition] = {
         _t("mark_state_secret", "Đánh dấu bí mật nhà nước", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
         _t("mark_complex", "Đánh dấu vụ việc phức tạp", OPEN_STATES, FLAGGERS, None, Visibility.INTERNAL),
         _t("bar_reporter", "Hạn chế người gửi", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
+        # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
+        _t(
+            "anonymise",
+            "Xóa dữ liệu cá nhân hết thời hạn lưu trữ",
+            CLOSED_STATES,
+            (the_system,),
+            None,
+            Visibility.PUBLIC,
+        ),
         # Sweeps
         # Open steps, and a clarification the agency owes on a resolved report.
         _t(
@@ -384,9 +393,9 @@ def _officer_of(report: Report, officer: Any) -> User:
 
 
 def _forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.org.services import commune_agency_for_area
+    from pakn.org.services import suggested_commune_agency
 
-    target = p.get("agency") or (commune_agency_for_area(report.area) if report.area_id else None)
+    target = p.get("agency") or suggested_commune_agency(report.area, report.latitude, report.longitude)
     if target is None:
         raise ValidationError(
             {"agency": "Chưa xác định được UBND xã/phường nơi xảy ra sự việc; vui lòng chọn cơ quan xử lý."}
@@ -710,6 +719,13 @@ def _note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
     )
 
 
+def _anonymise(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.retention import anonymise_changes
+
+    days = settings.PAKN_RETENTION_PERSONAL_DATA_DAYS
+    return Outcome(report.state, anonymise_changes(report, now), data={"retention_days": days})
+
+
 EFFECTS: dict[str, Callable[[Report, Actor, datetime, dict[str, Any]], Outcome]] = {
     "forward": _forward,
     "request_info": _request_info,
@@ -735,6 +751,7 @@ EFFECTS: dict[str, Callable[[Report, Actor, datetime, dict[str, Any]], Outcome]]
     "mark_complex": _flag("is_complex"),
     "bar_reporter": _bar_reporter,
     "note_overdue": _note_overdue,
+    "anonymise": _anonymise,
 }
 assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has exactly one effect"
 
@@ -749,7 +766,14 @@ READY: dict[str, Callable[[Report], bool]] = {
     "cancel_expired": lambda r: r.due_at is not None and r.due_at <= timezone.now(),
     "note_overdue": lambda r: not r.overdue_noted and r.due_at is not None and r.due_at < timezone.now(),
     "escalate": lambda r: r.agency.parent_id is not None,
+    "anonymise": lambda r: _retention_due(r),
 }
+
+
+def _retention_due(report: Report) -> bool:
+    from pakn.reports.retention import retention_cutoff
+
+    return report.updated_at < retention_cutoff(timezone.now())
 
 
 def allowed_actions(report: Report, actor: Actor) -> list[Transition]:

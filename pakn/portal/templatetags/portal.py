@@ -88,9 +88,11 @@ def js_messages() -> dict[str, Any]:
         "map_failed": _(
             "Không tải được bản đồ. Bạn vẫn có thể nhập tọa độ, chọn xã, phường và ghi địa điểm."
         ),
-        "suggested": _(
-            "Gợi ý theo vị trí đã chọn (từ các phản ánh gần đó): %(name)s. Vui lòng kiểm tra lại."
+        "suggested": _("Theo ranh giới hành chính, vị trí đã ghim thuộc %(name)s."),
+        "suggested_other": _(
+            "Theo ranh giới hành chính, vị trí đã ghim thuộc %(name)s. Vui lòng kiểm tra lại xã, phường bạn chọn."
         ),
+        "photo_place": _("Đã lấy vị trí từ ảnh bạn chọn. Bạn có thể kéo, chạm để sửa lại trên bản đồ."),
         "file_too_large": _("Tệp «%(name)s» quá lớn: tối đa %(limit)s MB."),
         "file_type": _("Tệp «%(name)s» không phải ảnh, video hoặc ghi âm."),
         "too_many": _("Mỗi phản ánh đính kèm tối đa %(n)s tệp."),
