@@ -26,6 +26,7 @@ from django.utils import timezone
 from pakn.org.models import Agency, User
 from pakn.reports import chain, sla
 from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
+from pakn.reports.erasure import anonymise_changes, retention_cutoff
 from pakn.reports.listeners import event_recorded
 from pakn.reports.models import (
     CLOSED_STATES,
@@ -720,8 +721,10 @@ def _note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
 
 
 def _anonymise(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.retention import anonymise_changes
-
+    if Event.objects.filter(report=report, action="anonymise").exists():
+        raise InvalidTransition("Dữ liệu cá nhân của phản ánh này đã được xóa.")
+    if report.updated_at >= retention_cutoff(now):
+        raise InvalidTransition("Phản ánh chưa hết thời hạn lưu trữ dữ liệu cá nhân.")
     days = settings.PAKN_RETENTION_PERSONAL_DATA_DAYS
     return Outcome(report.state, anonymise_changes(report, now), data={"retention_days": days})
 
@@ -771,8 +774,6 @@ READY: dict[str, Callable[[Report], bool]] = {
 
 
 def _retention_due(report: Report) -> bool:
-    from pakn.reports.retention import retention_cutoff
-
     return report.updated_at < retention_cutoff(timezone.now())
 
 
