@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from pakn.api.models import IdempotencyRecord
+from pakn.core.models import IdempotencyRecord
 from pakn.notify.models import Delivery, OutboxMessage
 from pakn.notify.retention import delivered_purge
 from pakn.reports import services
