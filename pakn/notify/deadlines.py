@@ -86,10 +86,10 @@ def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
         return None
     overdue = (
         Report.objects.filter(
-            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True), due_at__lt=now
+            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True), overdue_at__lt=now
         )
         .select_related("agency")
-        .order_by("due_at")
+        .order_by("overdue_at")
     )
     count = overdue.count()
     with translation.override("vi"):
@@ -98,8 +98,8 @@ def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
                 "code": r.tracking_code,
                 "agency": r.agency.name,
                 "step": str(Step(r.step).label) if r.step else "",
-                "due_at": moment_text(r.due_at),
-                "late": duration_text(now - r.due_at) if r.due_at else "",
+                "due_at": moment_text(r.overdue_at),
+                "late": duration_text(now - r.overdue_at) if r.overdue_at else "",
             }
             for r in overdue[:DIGEST_ITEMS]
         ]

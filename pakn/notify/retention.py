@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pakn.notify.models import Delivery, OutboxMessage
+from pakn.reports.models import Event
 
 BATCH = 1000
 
@@ -39,6 +40,17 @@ def delivered_purge(*, now: datetime | None = None) -> PurgeResult:
             result.deliveries += (
                 Delivery.objects.filter(pk__in=ids).filter(done).delete()[1].get(Delivery._meta.label, 0)
             )
+    # A report whose reporter's data was erased (R-13.2, action "anonymise") keeps no way to reach him: his
+    # deliveries go whatever their status, and the messages' private part (his name, his link) is emptied.
+    erased = Event.objects.filter(action="anonymise").values("report_id")
+    result.deliveries += (
+        Delivery.objects.filter(to_reporter=True, outbox__report_id__in=erased)
+        .delete()[1]
+        .get(Delivery._meta.label, 0)
+    )
+    for message in OutboxMessage.objects.filter(report_id__in=erased).only("pk", "private_context"):
+        if message.private_context:  # encrypted: compared once decrypted (few rows: most are purged above)
+            OutboxMessage.objects.filter(pk=message.pk).update(private_context="")
     # Messages left with no delivery at all, old enough (a new message's deliveries are written with it).
     orphans = OutboxMessage.objects.filter(created_at__lt=cutoff).exclude(
         Exists(Delivery.objects.filter(outbox=OuterRef("pk")))

@@ -104,7 +104,10 @@ def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
 
 
 def _plan_overdue(event: Event, report: Report) -> list[Planned]:
-    """R-10.1: the officer, the agency's leaders and the supervisor learn that a step is overdue."""
+    """R-10.1: the officer, the agency's leaders and the supervisor learn that a step is overdue under
+    Decision 826; a missed internal target (no deadline of the regulation) only reminds whoever must act."""
+    if event.data.get("statutory") is False:
+        return [Planned(Kind.OVERDUE, step_holders(report))]
     who = step_holders(report) | _members(report.agency_id, Role.LEADER) | Q(role=Role.SUPERVISOR)
     return [Planned(Kind.OVERDUE, who)]
 

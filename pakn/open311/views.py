@@ -356,13 +356,13 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             },
             **{name: request.POST.get(name, "") for name in FORM_FIELDS},
         )
-        services.request_check(data)
+        checked = services.request_check(data)
         uploads = list(request.FILES.getlist("media"))
         if data.media_url.strip():
             uploads.insert(0, services.media_fetch(data.media_url))
 
         def effect() -> HttpResponse:
-            submission = services.request_submit(data=data, uploads=uploads)
+            submission = services.request_submit(data=data, uploads=uploads, checked=checked)
             report = submission.report
             due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
             notice = (

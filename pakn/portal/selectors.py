@@ -98,7 +98,7 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
     if filters.status == "open":
         reports = reports.filter(state__in=OPEN_STATES)
     elif filters.status == "overdue":
-        reports = reports.filter(state__in=OPEN_STATES, due_at__lt=now)
+        reports = reports.filter(state__in=OPEN_STATES, overdue_at__lt=now)
     elif filters.status in State.values:
         reports = reports.filter(state=filters.status)
     span = period_range(filters.period, now)
@@ -244,7 +244,8 @@ SUMMARY_CACHE_SECONDS = 60
 def public_summary(*, now: datetime | None = None, use_cache: bool = True) -> Summary:
     """Reports this month and this year, how many were resolved with every step on time, and the ratings.
 
-    A resolved report counts as on time when none of its steps finished after its deadline (R-7).
+    A resolved report counts as on time when none of its steps finished after a deadline of Decision 826
+    (R-7; internal targets do not count).
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -255,7 +256,7 @@ def public_summary(*, now: datetime | None = None, use_cache: bool = True) -> Su
     year_start = month_start.replace(month=1)
     reports = public_reports()
     resolved = reports.filter(state=State.RESOLVED, resolved_at__gte=year_start)
-    late = Event.objects.filter(report=OuterRef("pk"), on_time=False)
+    late = Event.objects.filter(report=OuterRef("pk"), statutory=True, on_time=False)  # Decision 826 only
     ratings = dict(
         reports.filter(rated_at__gte=year_start)
         .exclude(rating="")

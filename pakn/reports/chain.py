@@ -50,6 +50,9 @@ SEALED_FIELDS = (
     "step_started_at",
     "due_at",
     "escalate_by",
+    "step_statutory",
+    "escalate_statutory",
+    "overdue_at",
     "is_complex",
     "is_state_secret",
     "is_valuable",
@@ -169,9 +172,20 @@ def legacy_hash(e: Event) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _later(e: Event) -> dict[str, Any] | None:
+    """Event fields added after chains were first sealed (the nature of a deadline, docs/deadlines.md):
+    under the MAC when set, so events sealed before them still verify."""
+    # getattr: migration 0004 seals with a historical model that predates these fields.
+    later = {"statutory": getattr(e, "statutory", None), "overdue_at": _iso(getattr(e, "overdue_at", None))}
+    return later if any(v is not None for v in later.values()) else None
+
+
 def event_mac(e: Event, key: bytes) -> str:
     """HMAC-SHA256 over the event's content, the previous hash, its key id and the report fields it seals."""
     payload = [2, e.key_id, *_content(e), e.sealed_fields]
+    later = _later(e)
+    if later is not None:
+        payload.append(later)
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 

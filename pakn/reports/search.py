@@ -6,7 +6,7 @@ addresses removed (pakn.reports.pii), lower case and without diacritics ("Đư�
 the code that writes that text (submission and `workflow._record`), so a search never reads a column that
 holds personal data, and a number a reporter typed can never be found even though it is in `content`.
 Searching looks for the start of a word for each normalised word of the query: `LIKE '% word%'`, which
-PostgreSQL answers from a trigram (pg_trgm) GIN index (migration reports.0006), SQLite by a scan.
+PostgreSQL answers from a trigram (pg_trgm) GIN index (migration reports.0007), SQLite by a scan.
 """
 
 from __future__ import annotations

@@ -365,7 +365,8 @@ class SweepResult:
 
 
 def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each.
+    """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each (statutory
+    deadlines notify the agency's leaders and the supervisor; missed targets only whoever must act).
 
     Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped. Each report is
     swept on its own: one report's unexpected error is logged and rolled back, and the rest are swept.
@@ -379,7 +380,8 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
         result.failed += outcome == "failed"
     overdue = (
         Report.objects.filter(Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True))
-        .filter(due_at__lt=now, overdue_noted=False)
+        # Overdue under Decision 826, or an internal target missed (a warning only): workflow.overdue_to_note.
+        .filter(Q(overdue_at__lt=now) | Q(step_statutory=False, due_at__lt=now), overdue_noted=False)
         .exclude(state=State.AWAITING_INFO)
         .select_related("agency")
     )

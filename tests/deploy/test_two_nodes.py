@@ -51,7 +51,7 @@ user_create(actor=None, username="vanhanh", password="{password}", full_name="CÃ
 
 
 def _reachable() -> None:
-    missing = testenv.missing_tools("nginx", "pgbouncer", "openssl")
+    missing = testenv.missing_tools("nginx", "pgbouncer", "openssl", "psql")
     if missing:
         pytest.skip("the two-node test needs " + ", ".join(missing))
     try:

@@ -168,3 +168,17 @@ def test_the_worker_runs_it_daily():
         periodic = task.task_class()
         assert periodic.validate_datetime(datetime(2026, 3, 2, hour, minute)) is True
         assert periodic.validate_datetime(datetime(2026, 3, 2, hour, minute + 1)) is False
+
+
+def test_an_anonymised_report_keeps_no_way_to_reach_its_reporter(closed_report):
+    """R-13.2, R-3.2: after the erasure, deliveries to the reporter (even failed ones) and the messages'
+    private part (the reporter's link) go; staff notices follow the usual 90 days."""
+    reporter_deliveries = Delivery.objects.filter(outbox__report=closed_report, to_reporter=True)
+    assert reporter_deliveries.exists()
+    reporter_deliveries.update(status=Delivery.Status.FAILED)
+    assert any(m.private_context for m in OutboxMessage.objects.filter(report=closed_report))
+    later = CLOSED + timedelta(days=1827)
+    retention_sweep(now=later)
+    delivered_purge(now=later)
+    assert not Delivery.objects.filter(outbox__report=closed_report, to_reporter=True).exists()
+    assert not any(m.private_context for m in OutboxMessage.objects.filter(report=closed_report))

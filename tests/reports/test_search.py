@@ -124,7 +124,7 @@ def test_existing_reports_are_filled_by_the_migration(published):
 
     report = published(0, content=ROAD)
     Report.objects.filter(pk=report.pk).update(search_text="")
-    migration = import_module("pakn.reports.migrations.0006_search_text")
+    migration = import_module("pakn.reports.migrations.0007_search_text")
     migration.fill(apps, None)
     text = Report.objects.get(pk=report.pk).search_text
     assert (

@@ -73,9 +73,11 @@ def js_messages() -> dict[str, Any]:
     """Words the scripts show, translated on the server (no JavaScript catalogue to download)."""
     return {
         "saved_offline": _(
-            "Chưa có kết nối mạng. Phản ánh đã được lưu trên máy và sẽ tự động gửi khi có mạng trở lại."
+            "Phản ánh đã được lưu trên điện thoại và sẽ tự động gửi khi có mạng trở lại. Bạn không cần gửi lại."
         ),
         "pending_many": _("phản ánh đang chờ gửi khi có mạng."),
+        "saved_at": _("lưu lúc"),
+        "no_text": _("(chưa có nội dung)"),
         "sent": _("Đã gửi phản ánh lưu trên máy. Mã tra cứu:"),
         "follow": _("Mở trang theo dõi"),
         "needs_fix": _("Phản ánh lưu trên máy chưa gửi được, cần sửa:"),
@@ -126,10 +128,13 @@ def map_attrs() -> str:
 
     lat, lng = settings.PAKN_MAP_CENTER[:2]
     return format_html(
-        'data-leaflet-js="{}" data-leaflet-css="{}" data-tiles="{}" data-attribution="{}" '
-        'data-center="{},{}" data-zoom="{}"',
+        'data-leaflet-js="{}" data-leaflet-css="{}" data-cluster-js="{}" data-cluster-css="{} {}" '
+        'data-tiles="{}" data-attribution="{}" data-center="{},{}" data-zoom="{}"',
         static("vendor/leaflet/leaflet.js"),
         static("vendor/leaflet/leaflet.css"),
+        static("vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        static("vendor/leaflet.markercluster/MarkerCluster.css"),
+        static("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
         settings.PAKN_TILE_URL or "",
         settings.PAKN_TILE_ATTRIBUTION or "",
         lat,

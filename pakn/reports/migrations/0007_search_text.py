@@ -40,7 +40,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("reports", "0005_public_list_indexes"),
+        ("reports", "0006_deadline_nature"),
     ]
 
     operations = [
