@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from pakn.core import province
 from pakn.portal.labels import STATE_TONES, state_label
-from pakn.portal.selectors import redact_numbers
+from pakn.reports.selectors import redact_numbers
 
 register = template.Library()
 
@@ -128,10 +128,13 @@ def map_attrs() -> str:
 
     lat, lng = settings.PAKN_MAP_CENTER[:2]
     return format_html(
-        'data-leaflet-js="{}" data-leaflet-css="{}" data-tiles="{}" data-attribution="{}" '
-        'data-center="{},{}" data-zoom="{}"',
+        'data-leaflet-js="{}" data-leaflet-css="{}" data-cluster-js="{}" data-cluster-css="{} {}" '
+        'data-tiles="{}" data-attribution="{}" data-center="{},{}" data-zoom="{}"',
         static("vendor/leaflet/leaflet.js"),
         static("vendor/leaflet/leaflet.css"),
+        static("vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        static("vendor/leaflet.markercluster/MarkerCluster.css"),
+        static("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
         settings.PAKN_TILE_URL or "",
         settings.PAKN_TILE_ATTRIBUTION or "",
         lat,
