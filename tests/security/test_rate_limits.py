@@ -123,3 +123,16 @@ def test_open311_codes_in_one_request_count_against_the_read_limit(org, settings
     assert client.get("/open311/v2/requests.json", {"service_request_id": codes}).status_code == 200
     refused = client.get("/open311/v2/requests.json", {"service_request_id": codes})
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_database_rate_store_counts_on_this_database(settings):
+    """The production store without Redis, on the test database (SQLite or PostgreSQL): exact counts."""
+    from pakn.core.ratelimit import rate_count, rate_hit
+
+    settings.PAKN_RATE_STORE = "database"
+    decisions = [rate_hit("db-store", "203.0.113.9", limit=3, window_seconds=60, now=1.8e9) for _ in range(5)]
+    assert [d.count for d in decisions] == [1, 2, 3, 4, 5]
+    assert [d.allowed for d in decisions] == [True, True, True, False, False]
+    assert rate_count("db-store", "203.0.113.9", window_seconds=60, now=1.8e9) == 5
+    assert rate_hit("db-store", "203.0.113.9", limit=3, window_seconds=60, now=1.8e9 + 60).count == 1
