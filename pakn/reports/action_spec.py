@@ -189,7 +189,7 @@ def step_overdue_unnoted(report: Report, now: datetime) -> bool:
 
 def retention_due(report: Report, now: datetime) -> bool:
     """R-13.2: the personal data's retention time since closing has passed."""
-    from pakn.reports.retention import retention_cutoff
+    from pakn.reports.erasure import retention_cutoff
 
     return report.updated_at < retention_cutoff(now)
 

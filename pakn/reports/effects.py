@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from pakn.org.models import Agency, User
 from pakn.reports import sla
 from pakn.reports.actors import Actor, InvalidTransition, StaleReport
+from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
+from pakn.reports.erasure import anonymise_changes, retention_cutoff
 from pakn.reports.models import Event, OpinionRequest, Rating, Report, ReporterBan, State, Step
 
 Role = User.Role
@@ -156,8 +158,6 @@ SUPPLEMENT_FIELDS = ("reporter_name", "reporter_address", "address_text", "latit
 
 
 def supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.services import place_changes, reporter_identity_changes
-
     if report.due_at and report.due_at < now:
         raise InvalidTransition("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy.")
     changes: dict[str, Any] = {
@@ -435,13 +435,9 @@ def flag(field_name: str) -> Effect:
 
 
 def bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.selectors import abusive_count_for
-
     note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
     if not (report.phone_hash or report.id_number_hash):
         raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
-    from pakn.reports.services import is_barred
-
     if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):
         raise InvalidTransition("Người gửi phản ánh này đã bị hạn chế gửi phản ánh.")
     count = abusive_count_for(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash)
@@ -492,7 +488,9 @@ def note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any])
 
 
 def anonymise(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.retention import anonymise_changes
-
     days = settings.PAKN_RETENTION_PERSONAL_DATA_DAYS
+    if Event.objects.filter(report=report, action="anonymise").exists():
+        raise InvalidTransition("Dữ liệu cá nhân của phản ánh này đã được xóa.")
+    if report.updated_at >= retention_cutoff(now):
+        raise InvalidTransition("Phản ánh chưa hết thời hạn lưu trữ dữ liệu cá nhân.")
     return Outcome(report.state, anonymise_changes(report, now), data={"retention_days": days})

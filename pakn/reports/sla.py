@@ -1,5 +1,5 @@
 """Deadlines of the steps of Article 7, read from the DeadlinePolicy table (defaults seeded from the text),
-and the one countdown every surface shows (console, API): `Clock.for_report`.
+and how durations are said (the countdown itself: pakn.reports.countdown).
 
 Each row is *statutory* (a deadline Decision 826 sets: it counts in the figures, the ranking and the public
 record) or a *target* (an internal aim: warnings only). The table is the only source: a step whose rows an
@@ -8,15 +8,13 @@ administrator deleted has no deadline, and no built-in value comes back (docs/de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.utils import timezone
 from django.utils.translation import ngettext
 
-from pakn.reports.models import DeadlinePolicy, Report, Step
-from pakn.workdays.calendar import Duration, Unit, WorkCalendar, add_duration, get_calendar
+from pakn.reports.models import DeadlinePolicy, Step
+from pakn.workdays.calendar import Duration, Unit, WorkCalendar, add_duration
 
 STATUTORY = DeadlinePolicy.Nature.STATUTORY
 TARGET = DeadlinePolicy.Nature.TARGET
@@ -182,22 +180,7 @@ def duration_text(step: str, agency_kind: str, *, is_complex: bool = False) -> s
     return words[Unit(duration.unit)] % {"n": n}
 
 
-# --- The countdown (R-7, R-10.1) ------------------------------------------------------------------------
-
-DUE_SOON_WORKING_HOURS = 4
-
-
-def due_soon_limit(now: datetime, calendar: WorkCalendar | None = None) -> datetime:
-    """The end of the "due soon" window: a few working hours from now."""
-    return (calendar or get_calendar()).add(now, Duration(DUE_SOON_WORKING_HOURS, Unit.WORKING_HOURS))
-
-
-@dataclass(frozen=True)
-class Countdown:
-    seconds: int  # seconds left, in working time for working-time steps (negative: overdue by that much)
-    overdue: bool
-    due_soon: bool
-    text: str
+# --- Wording of durations (R-7, R-10.1) ------------------------------------------------------------------------
 
 
 def working_day_seconds(calendar: WorkCalendar) -> int:
@@ -223,71 +206,3 @@ def duration_words(seconds: int, day: int = 86400) -> str:
     if minutes and not days:
         parts.append(f"{minutes} phút")
     return " ".join(parts) or "dưới 1 phút"
-
-
-def countdown(
-    due_at: datetime | None,
-    *,
-    now: datetime,
-    soon: datetime,
-    calendar: WorkCalendar,
-    working: bool = True,
-) -> Countdown | None:
-    """Time left until a deadline, or how late it is (R-7, R-10.1): in working time, or in clock time for
-    steps whose deadline is counted in clock hours or days (triage and supplement: 1 hour, R-7.2)."""
-    if due_at is None:
-        return None
-    day = working_day_seconds(calendar) if working else 86400
-    suffix = " làm việc" if working else ""
-    if due_at < now:
-        late = (
-            calendar.working_seconds_between(due_at, now) if working else int((now - due_at).total_seconds())
-        )
-        return Countdown(-late, True, False, f"Quá hạn {duration_words(late, day)}{suffix}")
-    left = calendar.working_seconds_between(now, due_at) if working else int((due_at - now).total_seconds())
-    return Countdown(left, False, due_at <= soon, f"Còn {duration_words(left, day)}{suffix}")
-
-
-class DeadlineUnits:
-    """Whether each step's deadline counts working time, from the DeadlinePolicy table read once."""
-
-    def __init__(self) -> None:
-        self.rows = {(p.step, p.agency_kind, p.is_complex): p.unit for p in DeadlinePolicy.objects.all()}
-        self.defaults = {(d.step, d.agency_kind, d.is_complex): d.unit for d in DEFAULTS}
-
-    def working(self, step: str, agency_kind: str, is_complex: bool = False) -> bool:
-        for table in (self.rows, self.defaults):
-            for kind, complex_ in _candidates(agency_kind, is_complex):
-                if (step, kind, complex_) in table:
-                    return table[(step, kind, complex_)] in (Unit.WORKING_HOURS, Unit.WORKING_DAYS)
-        return True
-
-
-@dataclass
-class Clock:
-    """What a page needs to show countdowns: now, the due-soon limit, the calendar and the step units.
-
-    The one countdown of the system: the console's pages and the API's cases both show
-    `Clock.for_report(report)`, so the same case shows the same time left everywhere.
-    """
-
-    now: datetime
-    calendar: WorkCalendar
-    soon: datetime
-    units: DeadlineUnits
-
-    @classmethod
-    def start(cls, now: datetime | None = None) -> Clock:
-        now = now or timezone.now()
-        calendar = get_calendar()
-        return cls(now, calendar, due_soon_limit(now, calendar), DeadlineUnits())
-
-    def for_report(self, report: Report) -> Countdown | None:
-        """The countdown of the report's current step, also a clarification owed on a resolved report."""
-        working = (
-            self.units.working(report.step, report.agency.kind, report.is_complex) if report.step else True
-        )
-        return countdown(report.due_at, now=self.now, soon=self.soon, calendar=self.calendar, working=working)
-
-    def for_moment(self, due_at: datetime | None) -> Countdown | None:
-        return countdown(due_at, now=self.now, soon=self.soon, calendar=self.calendar)

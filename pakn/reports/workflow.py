@@ -19,7 +19,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pakn.notify.services import notifications_for_event
 from pakn.org.models import User
 from pakn.reports import chain
 from pakn.reports.actions import SPECS, ActionSpec, allowed_actions, check
@@ -34,7 +33,9 @@ from pakn.reports.actors import (
     WorkflowError,
 )
 from pakn.reports.effects import NO_STEP, REJECT_REASONS, Outcome, arrive_at, enter_step
+from pakn.reports.listeners import event_recorded
 from pakn.reports.models import CLOSED_STATES, Event, Report, State
+from pakn.reports.search import search_text_for
 
 # The names other modules import from here (the workflow's public face).
 __all__ = [
@@ -117,6 +118,10 @@ def _record(
     }
     if outcome.to_state in CLOSED_STATES and from_state not in CLOSED_STATES:
         changes.setdefault("escalate_by", None)
+    # The public search's copy of the public text, written with that text (pakn.reports.search).
+    search_text = search_text_for(report, changes)
+    if search_text != report.search_text:
+        changes["search_text"] = search_text
     # The event seals the report's public fields as it leaves them (tamper evidence, docs/security.md).
     event.sealed_fields = chain.sealed_fields(report, changes)
     changes["head_hash"] = chain.seal(event)
@@ -126,8 +131,9 @@ def _record(
     event.save(force_insert=True)
     for name, value in changes.items():
         setattr(report, name, value)
-    # The outbox (issue 7): messages written in this transaction; `context` is transient, never hashed.
-    notifications_for_event(event, report, context=context)
+    # Registered listeners (notify's outbox, issue 7) write in this transaction; `context` is transient,
+    # never hashed.
+    event_recorded(event, report, context=context)
     for follow_up in outcome.after:
         follow_up(event)
     return event

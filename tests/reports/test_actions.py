@@ -136,7 +136,7 @@ def test_a_too_long_note_is_refused_by_the_console_and_the_api_alike(org, journe
     ],
 )
 def test_console_and_api_show_the_same_countdown(org, journey, start, now, text):
-    """R-7, R-10.1: one countdown (sla.Clock) on the console's case page, its inbox and the API."""
+    """R-7, R-10.1: one countdown (countdown.Clock) on the console's case page, its inbox and the API."""
     report = journey.received(start=at(start))
     with time_machine.travel(at(now), tick=False):
         page = signed_in(org.operator).get(reverse("console:case", args=[report.pk])).content.decode()

@@ -1,4 +1,5 @@
-"""Reads of the staff console: inboxes with keyset pagination, counts, search, the overdue board, a case.
+"""The staff inbox, read by the console and the REST API alike: tabs, filters, search by tracking code,
+phone or ID number, keyset pages, bounded counts and the overdue board.
 
 Everything starts from `pakn.reports.selectors.report_scope(viewer)`, so a page never shows a report its
 viewer may not see (R-3.2, R-14.2). Lists never load the reporter's personal data (the columns are deferred).
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,8 +20,14 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.crypto import lookup_hash
 from pakn.org.models import Agency, Area, Category, User
-from pakn.reports.crypto import lookup_hash
+
+# The one countdown lives in the core (pakn.reports.countdown); re-exported for the console's pages.
+from pakn.reports.countdown import Clock as Clock
+from pakn.reports.countdown import Countdown as Countdown
+from pakn.reports.countdown import countdown as countdown
+from pakn.reports.countdown import due_soon_limit as due_soon_limit
 from pakn.reports.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -31,14 +37,8 @@ from pakn.reports.models import (
     Report,
     State,
 )
-from pakn.reports.selectors import agency_subtree_ids, report_scope
+from pakn.reports.selectors import agency_subtree_ids, can_see_personal_data, report_scope
 from pakn.reports.services import normalize_tracking_code
-
-# The one countdown lives in the core (pakn.reports.sla); re-exported for the console's pages.
-from pakn.reports.sla import Clock as Clock
-from pakn.reports.sla import Countdown as Countdown
-from pakn.reports.sla import countdown as countdown
-from pakn.reports.sla import due_soon_limit as due_soon_limit
 from pakn.reports.validators import normalize_id_number, normalize_phone
 
 Role = User.Role
@@ -299,6 +299,9 @@ def search_reports(*, viewer: User, text: str, limit: int = 50) -> tuple[Search,
         ), []
     rows = with_related(list(_plain(report_scope(viewer).filter(search.condition)).order_by("-id")[:limit]))
     if search.kind != "code":
+        # Finding a report by a person's number tells who sent it: only reports whose personal data this
+        # viewer may see answer (an officer's colleagues' cases, a leader's former cases do not; issue 10).
+        rows = [r for r in rows if can_see_personal_data(viewer, r)]
         labels = {
             "phone": "số điện thoại",
             "id": "số định danh cá nhân",
@@ -525,60 +528,6 @@ def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[O
     for report in with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank"))):
         rows[report.agency_id].cases.append(report)
     return list(rows.values())
-
-
-# --- A case -----------------------------------------------------------------------------------------------
-
-
-def case_events(report: Report) -> list[Event]:
-    """The whole timeline, public and internal (staff only)."""
-    return list(
-        report.events.select_related("actor", "actor__agency", "agency", "target_agency").order_by("seq")
-    )
-
-
-REPORTER_ACTIONS = ("request_info", "supplement", "reply", "clarify", "reject")
-
-
-def reporter_messages(events: Sequence[Event]) -> list[Event]:
-    """The exchange with the reporter: requests for information, supplements, clarifications."""
-    return [e for e in events if e.action in REPORTER_ACTIONS]
-
-
-def case_opinions(report: Report) -> list[OpinionRequest]:
-    return list(
-        OpinionRequest.objects.filter(report=report)
-        .select_related("department", "requested_by", "answered_by")
-        .order_by("requested_at", "pk")
-    )
-
-
-def assignable_officers(agency: Agency) -> list[Any]:
-    """Active officers and leaders of an agency with their number of open cases (to spread the load)."""
-    return list(
-        User.objects.filter(agency=agency, is_active=True, role__in=[Role.OFFICER, Role.LEADER])
-        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
-        .order_by("role", "last_name", "first_name")
-    )
-
-
-def forward_targets() -> QuerySet[Agency]:
-    """Agencies the IOC may forward a report to (not province level)."""
-    return (
-        Agency.objects.filter(is_active=True)
-        .exclude(kind__in=[Agency.Kind.IOC, Agency.Kind.SUPERVISOR])
-        .select_related("parent")
-        .order_by("kind", "name")
-    )
-
-
-def agency_staff(agency: Agency) -> list[Any]:
-    """The staff of an agency with their open cases (the leader's staff page, R-14.1)."""
-    return list(
-        User.objects.filter(agency=agency)
-        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
-        .order_by("-is_active", "role", "last_name", "first_name")
-    )
 
 
 def filter_agencies(viewer: User) -> QuerySet[Agency]:
