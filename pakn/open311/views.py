@@ -21,15 +21,16 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pakn.api import idempotency
-from pakn.api.common import absolute, public_media_by_report, public_media_path, rate_for
-from pakn.core import province
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core import idempotency, province
+from pakn.core.links import absolute
+from pakn.core.ratelimit import client_ip, rate_for, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
 from pakn.org.models import Category
 from pakn.reports.freshness import cached_public_response
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
+from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
+from pakn.reports.search import public_search
 from pakn.reports.selectors import public_report, public_reports
 from pakn.reports.services import normalize_tracking_code
 
@@ -39,16 +40,6 @@ CHANGESET = "2026-03-01T00:00:00+07:00"
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
 DESCRIPTION_MAX = 4000
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-    "phone_hash",
-    "id_number_hash",
-    "secret_hash",
-)
 
 View = Callable[..., HttpResponse]
 
@@ -162,12 +153,7 @@ _last_public_event = (
 
 
 def _queryset() -> QuerySet[Report]:
-    return (
-        public_reports()
-        .select_related("category", "area", "agency")
-        .defer(*PERSONAL_FIELDS)
-        .annotate(public_updated=Subquery(_last_public_event.values("at")[:1]))
-    )
+    return public_queryset().annotate(public_updated=Subquery(_last_public_event.values("at")[:1]))
 
 
 def _status_notes(report: Report, label: str, result_text: str) -> str:
@@ -240,6 +226,29 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.GET
     qs = _queryset()
     ids = [normalize_tracking_code(i) for i in params.get("service_request_id", "").split(",") if i.strip()]
+    if len(ids) > settings.PAKN_OPEN311_MAX_REQUEST_IDS:
+        return errors(
+            400,
+            [f"Mỗi yêu cầu tra cứu tối đa {settings.PAKN_OPEN311_MAX_REQUEST_IDS} mã service_request_id."],
+            fmt,
+        )
+    if len(ids) > 1:
+        # Each code is a look-up: a list counts against the read limit like as many requests (issue 10).
+        limit, window = rate_for("read")
+        decision = rate_hit(
+            "open311-read",
+            client_ip(request) or "unknown",
+            limit=limit,
+            window_seconds=window,
+            cost=len(ids) - 1,
+        )
+        if not decision.allowed:
+            return errors(
+                429,
+                [f"Quá nhiều yêu cầu. Vui lòng thử lại sau {decision.retry_after} giây."],
+                fmt,
+                headers={"Retry-After": str(decision.retry_after)},
+            )
     if ids:
         # The specification: a list of ids overrides every other parameter.
         rows = list(qs.filter(tracking_code__in=ids[:MAX_RESULTS]).order_by("-created_at", "-pk"))
@@ -259,6 +268,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         problems.append("status chỉ nhận open hoặc closed.")
     page = _positive(params.get("page"), 1, 1_000_000)
     page_size = _positive(params.get("page_size"), MAX_RESULTS, MAX_RESULTS)
+    words = params.get("q", "").strip()
+    if len(words) > 100:
+        problems.append("q không được dài quá 100 ký tự.")
     if page is None:
         problems.append("page phải là số nguyên dương.")
     if page_size is None:
@@ -281,6 +293,8 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         qs = qs.filter(category__code__in=codes)
     if statuses and len(set(statuses)) == 1:
         qs = qs.filter(state__in=OPEN_STATES if statuses[0] == "open" else CLOSED_STATES)
+    if words:  # an extension of GeoReport v2: the same public search as the portal and the REST API
+        qs = public_search(qs, words)
     offset = (page - 1) * page_size
     rows = list(qs.order_by("-created_at", "-pk")[offset : offset + page_size])
     return respond(_requests(request, rows), fmt, "service_requests")

@@ -1,7 +1,7 @@
 """Views of the citizen portal (R-5, R-7.1, R-8) and of the public transparency pages (R-9.2).
 
 Writes go through pakn.portal.services (which calls pakn.reports.services and pakn.reports.media); public
-pages read only through pakn.portal.selectors, built on pakn.reports.selectors.public_reports().
+pages read only through the core's public queryset (pakn.reports.public) and pakn.portal.selectors on it.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from PIL import Image
 
 from pakn.core import province
 from pakn.core.paging import CappedPaginator
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core.ratelimit import client_ip, rate_count, rate_hit
 from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
@@ -69,6 +69,7 @@ from pakn.reports import services as report_services
 from pakn.reports.freshness import cached_public_response
 from pakn.reports.media import attachment_add, check_upload, size_limit
 from pakn.reports.models import Attachment, Event, Report
+from pakn.reports.public import public_queryset
 from pakn.reports.selectors import events_for_reporter, public_events, public_report
 from pakn.reports.services import normalize_tracking_code, report_for_secret
 from pakn.reports.validators import normalize_phone
@@ -179,7 +180,7 @@ def _minutes_text(seconds: int) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """What to do, the big button, look-up by code and the public summary (R-9.2)."""
     now = timezone.now()
-    latest = list(selectors.public_queryset().order_by("-created_at", "-pk")[:5])
+    latest = list(public_queryset().order_by("-created_at", "-pk")[:5])
     return render(
         request,
         "portal/home.html",
@@ -457,7 +458,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(decision.retry_after)
             return response
         code = normalize_tracking_code(form.cleaned_data["ma"])
-        if selectors.public_queryset().filter(tracking_code=code).exists():
+        if public_queryset().filter(tracking_code=code).exists():
             return redirect("portal:detail", code=code)
         form.add_error(
             "ma", _("Không tìm thấy phản ánh có mã «%(code)s». Vui lòng kiểm tra lại mã.") % {"code": code}
@@ -773,9 +774,28 @@ def map_data(request: HttpRequest) -> HttpResponse:
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One report's public page: its public timeline, deadlines met or missed, the result and its photos."""
     now = timezone.now()
+    address = client_ip(request)
+    pages = rate_hit(
+        "portal-detail", address, limit=settings.PAKN_PORTAL_DETAILS_PER_ADDRESS, window_seconds=600
+    )
+    lookups = settings.PAKN_PORTAL_LOOKUPS_PER_ADDRESS
+    if not pages.allowed or rate_count("portal-lookup", address, window_seconds=600) >= lookups:
+        response = render(
+            request,
+            "portal/lookup.html",
+            {
+                "nav": "lookup",
+                "form": LookupForm(),
+                "refusal": _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(pages.retry_after or 600)
+        return response
     try:
         report = selectors.public_report_by_code(code)
     except Http404:
+        rate_hit("portal-lookup", address, limit=lookups, window_seconds=600)  # trying codes is a look-up
         return render(request, "portal/not_found.html", {"nav": "", "code": code}, status=404)
     pr = public_report(report, now=now)
     photos = selectors.public_photos(report)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.models import Event, OpinionRequest, PersonalDataAccess, Report, State
+from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, PersonalDataAccess, Report, State
 
 Role = User.Role
 
@@ -105,20 +107,54 @@ def report_personal_data(*, viewer: User, report: Report, purpose: str = "") -> 
     )
 
 
-def abusive_count_for(*, phone_hash: str, id_number_hash: str) -> int:
-    """How many reports of this reporter (by phone or ID hash) were marked abusive (R-15.2)."""
-    condition = Q(pk__in=[])
-    if phone_hash:
-        condition |= Q(phone_hash=phone_hash)
-    if id_number_hash:
-        condition |= Q(id_number_hash=id_number_hash)
-    return Report.objects.filter(condition, is_abusive=True).count()
-
-
 def events_for_reporter(report: Report) -> QuerySet[Event]:
     """The timeline the reporter sees through the private link: public and addressed-to-him entries."""
     return report.events.exclude(visibility=Event.Visibility.INTERNAL).select_related(
         "agency", "target_agency"
+    )
+
+
+# --- A case, for staff -----------------------------------------------------------------------------------------------
+
+
+def case_events(report: Report) -> list[Event]:
+    """The whole timeline, public and internal (staff only)."""
+    return list(
+        report.events.select_related("actor", "actor__agency", "agency", "target_agency").order_by("seq")
+    )
+
+
+REPORTER_ACTIONS = ("request_info", "supplement", "reply", "clarify", "reject")
+
+
+def reporter_messages(events: Sequence[Event]) -> list[Event]:
+    """The exchange with the reporter: requests for information, supplements, clarifications."""
+    return [e for e in events if e.action in REPORTER_ACTIONS]
+
+
+def case_opinions(report: Report) -> list[OpinionRequest]:
+    return list(
+        OpinionRequest.objects.filter(report=report)
+        .select_related("department", "requested_by", "answered_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def assignable_officers(agency: Agency) -> list[Any]:
+    """Active officers and leaders of an agency with their number of open cases (to spread the load)."""
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role__in=[Role.OFFICER, Role.LEADER])
+        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
+        .order_by("role", "last_name", "first_name")
+    )
+
+
+def agency_staff(agency: Agency) -> list[Any]:
+    """The staff of an agency with their open cases (the leader's staff page, R-14.1)."""
+    return list(
+        User.objects.filter(agency=agency)
+        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
+        .order_by("-is_active", "role", "last_name", "first_name")
     )
 
 
