@@ -109,7 +109,7 @@ def _token_not_replayed(response: HttpResponse) -> HttpResponse:
     "/token",
     response={201: s.TokenIssuedOut, 401: Problem, 403: Problem, 409: Problem, 429: Problem},
     throttle=[AddressRate("login")],
-    summary="Đăng nhập từ một thiết bị, nhận mã truy cập (R-3.1)",
+    summary="Đăng nhập từ một thiết bị, nhận mã truy cập (theo Điều 3 Quy chế)",
     description=(
         "Username, password, a device name and, when the account has a confirmed TOTP device, the current "
         "code (403 `otp_required` without it). Repeated failures lock the account for a while (429 "
@@ -388,7 +388,7 @@ class PurposeIn(Schema):
 @router.get(
     "/cases/{case_id}/reporter",
     response=s.PersonalDataOut,
-    summary="Thông tin cá nhân người phản ánh (R-3.2; mỗi lần xem được ghi lại)",
+    summary="Thông tin cá nhân người phản ánh (theo Điều 3 Quy chế; mỗi lần xem được ghi lại)",
 )
 def case_reporter(request: HttpRequest, case_id: int, filters: Query[PurposeIn]) -> Any:
     user = staff_of(request)

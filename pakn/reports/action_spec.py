@@ -43,7 +43,7 @@ class Kind(StrEnum):
 
 class Group(StrEnum):
     PROCEDURE = "procedure"  # staff actions of Article 7, the case page's main panel
-    MARK = "mark"  # staff marks and bans (R-15), their own panel
+    MARK = "mark"  # staff marks and bans (theo Điều 15 Quy chế), their own panel
     REPORTER = "reporter"  # taken by the reporter through the private link
     SYSTEM = "system"  # taken by the sweep
 
@@ -160,16 +160,16 @@ def escalate_help(report: Report) -> str:
     parent = report.agency.parent
     if parent is None:
         return gettext("Cơ quan này không có cấp trên.")
-    return gettext("Phản ánh vượt thẩm quyền sẽ được chuyển đến {name} (R-7.3b, R-7.4b).").format(
+    return gettext("Phản ánh vượt thẩm quyền sẽ được chuyển đến {name} (theo Điều 7 Quy chế).").format(
         name=parent.name
     )
 
 
 def complex_help(report: Report) -> str:
     duration = sla.duration_text(Step.ESCALATE, report.agency.kind, is_complex=True)
-    return gettext("Vụ việc phức tạp được chuyển cấp trên trong tối đa {duration} (R-7.4b).").format(
-        duration=duration
-    )
+    return gettext(
+        "Vụ việc phức tạp được chuyển cấp trên trong tối đa {duration} (theo Điều 7 Quy chế)."
+    ).format(duration=duration)
 
 
 # --- Readiness at `now`: beyond the state, so no button is offered for what the effect would refuse -------
@@ -207,5 +207,5 @@ def not_rated(report: Report, now: datetime) -> bool:
 
 
 def not_coordinated_by_supervisor(report: Report, now: datetime) -> bool:
-    """The supervisor takes over what it does not already coordinate (R-4.4)."""
+    """The supervisor takes over what it does not already coordinate (theo Điều 4 Quy chế)."""
     return not (report.state == State.COORDINATING and report.agency.kind == Agency.Kind.SUPERVISOR)

@@ -77,10 +77,10 @@ ALL_STATES = frozenset(State.values)
 HANDLING = frozenset({State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL})
 
 REJECT_CHOICES: tuple[tuple[str, Any], ...] = (
-    ("complaint", _("Là khiếu nại, tố cáo (R-1.2)")),
-    ("legal_advice", _("Là đề nghị tư vấn pháp luật (R-1.2)")),
-    ("unlawful", _("Nội dung trái quy định của pháp luật (R-7.2c)")),
-    ("invalid", _("Không đáp ứng quy định về nội dung, thông tin (R-5.3)")),
+    ("complaint", _("Là khiếu nại, tố cáo (theo Điều 1 Quy chế)")),
+    ("legal_advice", _("Là đề nghị tư vấn pháp luật (theo Điều 1 Quy chế)")),
+    ("unlawful", _("Nội dung trái quy định của pháp luật (theo Điều 7 Quy chế)")),
+    ("invalid", _("Không đáp ứng quy định về nội dung, thông tin (theo Điều 5 Quy chế)")),
     ("duplicate", _("Trùng với phản ánh đã tiếp nhận")),
     ("other", _("Lý do khác")),
 )
@@ -114,7 +114,7 @@ def _mark(action: str, flag: str, labels: tuple[str, str], states: Any, help: st
         submit=_("Lưu đánh dấu"),
         danger=action == "mark_abusive",
         group=Group.MARK,
-        summary="Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (R-15, R-7.4b, R-9.2)",
+        summary="Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (theo Điều 15, Điều 7, Điều 9 Quy chế)",
         api_path="marks",
         api_key=key,
         flag=flag,
@@ -143,9 +143,11 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ),
         help=within(
             Step.TRIAGE,
-            _("Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc trong {duration} (R-7.2a)."),
+            _(
+                "Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc trong {duration} (theo Điều 7 Quy chế)."
+            ),
         ),
-        summary="Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (R-7.2a)",
+        summary="Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (theo Điều 7 Quy chế)",
         api_path="forward",
     ),
     ActionSpec(
@@ -159,10 +161,10 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         inputs=(required_text("note", _("Thông tin cần bổ sung"), _("Vui lòng nêu thông tin cần bổ sung.")),),
         help=within(
             Step.SUPPLEMENT,
-            _("Người phản ánh có {duration} để bổ sung; quá hạn phản ánh sẽ bị hủy (R-7.2b)."),
+            _("Người phản ánh có {duration} để bổ sung; quá hạn phản ánh sẽ bị hủy (theo Điều 7 Quy chế)."),
         ),
         submit=_("Gửi đề nghị bổ sung"),
-        summary="Đề nghị người phản ánh bổ sung thông tin (R-7.2b)",
+        summary="Đề nghị người phản ánh bổ sung thông tin (theo Điều 7 Quy chế)",
         api_path="request-info",
         templates="request_info",
     ),
@@ -184,7 +186,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ),
         ready=supplement_open,
         help=within(
-            Step.SUPPLEMENT, _("Bổ sung trong {duration} kể từ khi được đề nghị (R-7.2b)."), kind="ioc"
+            Step.SUPPLEMENT,
+            _("Bổ sung trong {duration} kể từ khi được đề nghị (theo Điều 7 Quy chế)."),
+            kind="ioc",
         ),
         submit=_("Gửi thông tin bổ sung"),
         group=Group.REPORTER,
@@ -222,7 +226,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ),
         help=_("Lý do từ chối được gửi cho người phản ánh."),
         danger=True,
-        summary="Từ chối tiếp nhận, nêu lý do (R-7.2c, R-1.2, R-5.3)",
+        summary="Từ chối tiếp nhận, nêu lý do (theo Điều 7, Điều 1, Điều 5 Quy chế)",
         api_path="reject",
     ),
     # Steps 3 and 4, at the commune or district
@@ -235,9 +239,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.PUBLIC,
         effects.assign,
         inputs=(OFFICER, note_input(_("Chỉ đạo (không bắt buộc)"))),
-        help=within(Step.ASSIGN, _("Phân công trong {duration} (R-7.3a, R-7.4a).")),
+        help=within(Step.ASSIGN, _("Phân công trong {duration} (theo Điều 7 Quy chế).")),
         submit=_("Phân công"),
-        summary="Phân công cán bộ xử lý (R-7.3a, R-7.4a)",
+        summary="Phân công cán bộ xử lý (theo Điều 7 Quy chế)",
         api_path="assign",
     ),
     ActionSpec(
@@ -281,7 +285,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ),
         ready=has_parent,
         help=escalate_help,
-        summary="Chuyển cấp trên khi vượt thẩm quyền (R-7.3b, R-7.4b)",
+        summary="Chuyển cấp trên khi vượt thẩm quyền (theo Điều 7 Quy chế)",
         api_path="escalate",
     ),
     ActionSpec(
@@ -293,9 +297,11 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.INTERNAL,
         effects.report_result,
         inputs=(RESULT, PHOTOS),
-        help=within(Step.HANDLE, _("Báo cáo kết quả xác minh, xử lý trong {duration} (R-7.3a).")),
+        help=within(
+            Step.HANDLE, _("Báo cáo kết quả xác minh, xử lý trong {duration} (theo Điều 7 Quy chế).")
+        ),
         submit=_("Gửi kết quả cho lãnh đạo"),
-        summary="Báo cáo kết quả xử lý cho lãnh đạo (R-7.3a)",
+        summary="Báo cáo kết quả xử lý cho lãnh đạo (theo Điều 7 Quy chế)",
         api_path="result",
         templates="result",
     ),
@@ -320,7 +326,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ),
         help=_("Kết quả được công khai và gửi cho người phản ánh."),
         submit=_("Duyệt và công khai kết quả"),
-        summary="Duyệt kết quả, công khai và gửi người phản ánh (R-7.3a)",
+        summary="Duyệt kết quả, công khai và gửi người phản ánh (theo Điều 7 Quy chế)",
         api_path="approve",
         templates="result",
     ),
@@ -363,12 +369,12 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
             Step.OPINION,
             _(
                 "Các sở, ngành được chọn sẽ thấy phản ánh (không có thông tin cá nhân) và cho ý kiến trong "
-                "{duration} (R-7.5)."
+                "{duration} (theo Điều 7 Quy chế)."
             ),
             kind="department",
         ),
         submit=_("Gửi xin ý kiến"),
-        summary="Xin ý kiến các sở, ngành (R-7.5)",
+        summary="Xin ý kiến các sở, ngành (theo Điều 7 Quy chế)",
         api_path="request-opinions",
     ),
     ActionSpec(
@@ -385,7 +391,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
             ),
         ),
         submit=_("Gửi ý kiến"),
-        summary="Sở, ngành cho ý kiến (R-7.5)",
+        summary="Sở, ngành cho ý kiến (theo Điều 7 Quy chế)",
         api_path="opinion",
         retry_stale=True,  # departments answering at once do not lose each other's answer
     ),
@@ -400,9 +406,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         inputs=(RESULT, INTERNAL_NOTE, PHOTOS),
         help=within(
             Step.COORDINATE,
-            _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong {duration} (R-7.5)."),
+            _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong {duration} (theo Điều 7 Quy chế)."),
         ),
-        summary="Công khai kết quả cấp tỉnh (R-7.5)",
+        summary="Công khai kết quả cấp tỉnh (theo Điều 7 Quy chế)",
         api_path="publish",
         templates="result",
     ),
@@ -416,12 +422,16 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         effects.take_over,
         inputs=(
             required_text(
-                "note", _("Lý do"), _("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")
+                "note",
+                _("Lý do"),
+                _("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (theo Điều 4 Quy chế)."),
             ),
         ),
         ready=not_coordinated_by_supervisor,
-        help=_("Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (R-4.4)."),
-        summary="Văn phòng UBND tỉnh chủ trì xử lý (R-4.4)",
+        help=_(
+            "Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (theo Điều 4 Quy chế)."
+        ),
+        summary="Văn phòng UBND tỉnh chủ trì xử lý (theo Điều 4 Quy chế)",
         api_path="take-over",
     ),
     # Article 8: clarification and rating
@@ -448,10 +458,11 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         inputs=(required_text("note", _("Nội dung trả lời"), _("Vui lòng nhập nội dung trả lời."), rows=4),),
         ready=clarification_asked,
         help=within(
-            Step.CLARIFY, _("Trả lời đề nghị làm rõ kết quả của người phản ánh trong {duration} (R-8.2).")
+            Step.CLARIFY,
+            _("Trả lời đề nghị làm rõ kết quả của người phản ánh trong {duration} (theo Điều 8 Quy chế)."),
         ),
         submit=_("Gửi trả lời"),
-        summary="Trả lời đề nghị làm rõ của người phản ánh (R-8.2)",
+        summary="Trả lời đề nghị làm rõ của người phản ánh (theo Điều 8 Quy chế)",
         api_path="clarify",
         templates="clarify",
     ),
@@ -483,7 +494,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         "is_valuable",
         (_("Đánh dấu có giá trị"), _("Bỏ đánh dấu có giá trị")),
         ALL_STATES,
-        _("Phản ánh có giá trị được ghi nhận trong thống kê (R-15.1)."),
+        _("Phản ánh có giá trị được ghi nhận trong thống kê (theo Điều 15 Quy chế)."),
     ),
     _mark(
         "mark_abusive",
@@ -491,7 +502,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         (_("Đánh dấu sai sự thật, lợi dụng"), _("Bỏ đánh dấu sai sự thật")),
         ALL_STATES,
         _(
-            "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (R-15.2)."
+            "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (theo Điều 15 Quy chế)."
         ),
     ),
     _mark(
@@ -499,14 +510,14 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         "is_state_secret",
         (_("Đánh dấu bí mật nhà nước"), _("Bỏ đánh dấu bí mật nhà nước")),
         ALL_STATES,
-        _("Phản ánh chứa bí mật nhà nước không được công khai (R-9.2)."),
+        _("Phản ánh chứa bí mật nhà nước không được công khai (theo Điều 9 Quy chế)."),
     ),
     _mark(
         "mark_complex",
         "is_complex",
         (_("Đánh dấu vụ việc phức tạp"), _("Bỏ đánh dấu vụ việc phức tạp")),
         OPEN_STATES,
-        _("Vụ việc phức tạp ở cấp huyện có thêm thời gian để chuyển cấp trên (R-7.4b)."),
+        _("Vụ việc phức tạp ở cấp huyện có thêm thời gian để chuyển cấp trên (theo Điều 7 Quy chế)."),
     ),
     ActionSpec(
         "bar_reporter",
@@ -516,11 +527,17 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.INTERNAL,
         effects.bar_reporter,
-        inputs=(required_text("note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (R-15.2).")),),
-        help=_("Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (R-15.2)."),
+        inputs=(
+            required_text(
+                "note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (theo Điều 15 Quy chế).")
+            ),
+        ),
+        help=_(
+            "Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (theo Điều 15 Quy chế)."
+        ),
         danger=True,
         group=Group.MARK,
-        summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (R-15.2)",
+        summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (theo Điều 15 Quy chế)",
         api_path="bar-reporter",
     ),
     # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.

@@ -58,20 +58,20 @@ def test_deadline_help_texts_follow_the_policy_rows(org, journey):
     """R-7.3a: the help quotes the policy's amount; an administrator's change shows at once."""
     report = Report.objects.select_related("agency").get(pk=journey.routed().pk)
     assign = SPECS["assign"]
-    assert assign.help_text(report) == "Phân công trong 01 giờ làm việc (R-7.3a, R-7.4a)."
+    assert assign.help_text(report) == "Phân công trong 01 giờ làm việc (theo Điều 7 Quy chế)."
     DeadlinePolicy.objects.filter(step=Step.ASSIGN, agency_kind="").update(amount=2, unit=Unit.WORKING_DAYS)
-    assert assign.help_text(report) == "Phân công trong 02 ngày làm việc (R-7.3a, R-7.4a)."
+    assert assign.help_text(report) == "Phân công trong 02 ngày làm việc (theo Điều 7 Quy chế)."
     with translation.override("en"):
-        assert assign.help_text(report) == "Assign within 2 working days (R-7.3a, R-7.4a)."
+        assert assign.help_text(report) == "Assign within 2 working days (under Article 7 of the Regulation)."
     form = ActionForm(report=report, user=org.commune_leader, action="assign")
-    assert form.help_text == "Phân công trong 02 ngày làm việc (R-7.3a, R-7.4a)."
+    assert form.help_text == "Phân công trong 02 ngày làm việc (theo Điều 7 Quy chế)."
 
 
 def test_request_info_help_quotes_the_supplement_policy(org, journey):
     """R-7.2b: the IOC's form says how long the reporter has, from the policy."""
     report = Report.objects.select_related("agency").get(pk=journey.received().pk)
     text = SPECS["request_info"].help_text(report)
-    assert text == "Người phản ánh có 01 giờ để bổ sung; quá hạn phản ánh sẽ bị hủy (R-7.2b)."
+    assert text == "Người phản ánh có 01 giờ để bổ sung; quá hạn phản ánh sẽ bị hủy (theo Điều 7 Quy chế)."
     DeadlinePolicy.objects.filter(step=Step.SUPPLEMENT).update(amount=2)
     assert "02 giờ" in SPECS["request_info"].help_text(report)
 
