@@ -4,9 +4,8 @@ One `ActionSpec` per action gives its label, the states it starts from, who may 
 pakn.reports.actors), the state it leads to, who reads its timeline entry, its effect (pakn.reports.effects),
 when it is ready at a given `now`, its inputs (kind, limit, help text) and its help text. Deadline amounts in
 help texts come from the DeadlinePolicy rows through `sla.duration_text`, never from a number written here.
-Every surface is derived from these specs: the console's action forms (pakn.console.forms), the REST API's
-input schemas and endpoints (pakn.api.staff), the reporter's actions on the portal and in the API, and the
-labels. `allowed_actions(report, actor, now=…)` is the single answer to "which actions may be taken now".
+The console's forms, the API's schemas and endpoints (pakn.api.actions), the portal's reporter actions and
+the labels derive from these; `allowed_actions(report, actor, now=…)` answers "which actions may be taken".
 
 How to add an action (see docs/architecture.md for a worked example):
 1. write its effect in pakn/reports/effects.py: `def my_action(report, actor, now, params) -> Outcome`;
@@ -14,8 +13,7 @@ How to add an action (see docs/architecture.md for a worked example):
    with its kind and limit), help text, `group` (procedure, mark, reporter or system) and, for staff actions,
    `api_path` (the endpoint under /api/v1/staff/cases/{id}/);
 3. add its English label and help texts to pakn/locale/en/LC_MESSAGES/django.po.
-The console form, the API endpoint and schema, the buttons and the portal follow; the notification texts
-(pakn/notify/texts.py) are written per event kind, so say there what the new event tells whom, if anything.
+Forms, endpoint, schema, buttons and portal follow; notification texts (pakn/notify/texts.py) are per event.
 """
 
 from __future__ import annotations
