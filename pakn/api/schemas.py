@@ -8,6 +8,17 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from pakn.reports.limits import (
+    ADDRESS_MAX,
+    CONTENT_MAX,
+    EMAIL_MAX,
+    ID_NUMBER_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+    TITLE_MAX,
+)
+
 StateCode = Literal[
     "received",
     "awaiting_info",
@@ -46,15 +57,17 @@ class ReportSubmitIn(Schema):
     """A report (R-5.1): the reporter's fields are required; media files go in the `media` parts."""
 
     category: str = Field(description="A category code from GET /categories", examples=["ve-sinh-moi-truong"])
-    content: str = Field(min_length=1, max_length=5000, examples=["Rác thải tồn đọng nhiều ngày, bốc mùi."])
-    title: str = Field("", max_length=200, examples=["Rác tồn đọng"])
+    content: str = Field(
+        min_length=1, max_length=CONTENT_MAX, examples=["Rác thải tồn đọng nhiều ngày, bốc mùi."]
+    )
+    title: str = Field("", max_length=TITLE_MAX, examples=["Rác tồn đọng"])
     reporter_kind: Literal["person", "organisation"] = "person"
-    reporter_name: str = Field("", max_length=200, examples=["Nguyễn Văn An"])
-    reporter_address: str = Field("", max_length=300, examples=["Số 12 Lê Lợi, phường Đông Kinh"])
-    reporter_phone: str = Field("", max_length=30, examples=["0912345678"])
-    reporter_id_number: str = Field("", max_length=20, examples=["020123456789"])
-    reporter_email: str = Field("", max_length=200, examples=[""])
-    address_text: str = Field("", max_length=300, examples=["Trước số 25 Trần Đăng Ninh"])
+    reporter_name: str = Field("", max_length=NAME_MAX, examples=["Nguyễn Văn An"])
+    reporter_address: str = Field("", max_length=ADDRESS_MAX, examples=["Số 12 Lê Lợi, phường Đông Kinh"])
+    reporter_phone: str = Field("", max_length=PHONE_MAX, examples=["0912345678"])
+    reporter_id_number: str = Field("", max_length=ID_NUMBER_MAX, examples=["020123456789"])
+    reporter_email: str = Field("", max_length=EMAIL_MAX, examples=[""])
+    address_text: str = Field("", max_length=ADDRESS_MAX, examples=["Trước số 25 Trần Đăng Ninh"])
     latitude: float | None = Field(None, ge=-90, le=90, examples=[21.8537])
     longitude: float | None = Field(None, ge=-180, le=180, examples=[106.7615])
     area: str | None = Field(
@@ -150,12 +163,12 @@ class MyReportOut(PublicReportDetailOut):
 class SupplementIn(Schema):
     """R-7.2b: what the IOC asked for; every field optional, at least one needed. Media in `media` parts."""
 
-    note: str = Field("", max_length=5000, examples=["Vị trí: cạnh cột điện số 12."])
-    reporter_name: str = Field("", max_length=200)
-    reporter_address: str = Field("", max_length=300)
-    reporter_phone: str = Field("", max_length=30)
-    reporter_id_number: str = Field("", max_length=20)
-    address_text: str = Field("", max_length=300)
+    note: str = Field("", max_length=NOTE_MAX, examples=["Vị trí: cạnh cột điện số 12."])
+    reporter_name: str = Field("", max_length=NAME_MAX)
+    reporter_address: str = Field("", max_length=ADDRESS_MAX)
+    reporter_phone: str = Field("", max_length=PHONE_MAX)
+    reporter_id_number: str = Field("", max_length=ID_NUMBER_MAX)
+    address_text: str = Field("", max_length=ADDRESS_MAX)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     area: str | None = Field(None, description="The commune's code")
@@ -171,7 +184,7 @@ class MessageOut(Schema):
 
 
 class MessageIn(Schema):
-    text: str = Field(min_length=1, max_length=5000, examples=["Đề nghị cho biết thời gian hoàn thành."])
+    text: str = Field(min_length=1, max_length=NOTE_MAX, examples=["Đề nghị cho biết thời gian hoàn thành."])
 
 
 class RatingIn(Schema):
@@ -391,55 +404,55 @@ class _Versioned(Schema):
 
 class ForwardIn(_Versioned):
     agency: str | None = Field(None, description="Agency code; default: the commune where it happened")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class NoteIn(_Versioned):
-    note: str = Field(min_length=1, max_length=5000)
+    note: str = Field(min_length=1, max_length=NOTE_MAX)
 
 
 class RejectIn(_Versioned):
     reason_code: Literal["complaint", "legal_advice", "unlawful", "invalid", "duplicate", "other"] = "other"
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class AssignIn(_Versioned):
     officer: int = Field(description="The officer's id (GET /staff/officers)")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class EscalateIn(_Versioned):
-    note: str = Field(min_length=1, max_length=2000)
+    note: str = Field(min_length=1, max_length=NOTE_MAX)
     is_complex: bool = Field(False, description="R-7.4b: a complex case (a district then has 2 working days)")
 
 
 class ResultIn(_Versioned):
-    result_text: str = Field(min_length=1, max_length=5000)
+    result_text: str = Field(min_length=1, max_length=NOTE_MAX)
 
 
 class ApproveIn(_Versioned):
-    result_text: str = Field("", max_length=5000, description="Edit the result as approved (optional)")
-    note: str = Field("", max_length=2000)
+    result_text: str = Field("", max_length=NOTE_MAX, description="Edit the result as approved (optional)")
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class OpinionsIn(_Versioned):
     departments: list[str] = Field(min_length=1, description="Department codes")
-    question: str = Field(min_length=1, max_length=5000)
+    question: str = Field(min_length=1, max_length=NOTE_MAX)
 
 
 class OpinionIn(_Versioned):
-    answer: str = Field(min_length=1, max_length=5000)
+    answer: str = Field(min_length=1, max_length=NOTE_MAX)
 
 
 class PublishIn(_Versioned):
-    result_text: str = Field(min_length=1, max_length=5000)
-    note: str = Field("", max_length=2000)
+    result_text: str = Field(min_length=1, max_length=NOTE_MAX)
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class MarkIn(_Versioned):
     mark: Literal["valuable", "abusive", "complex", "state_secret"]
     value: bool = True
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class NotificationOut(Schema):

@@ -24,6 +24,7 @@ from pakn.console.selectors import (
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import commune_agency_for_area
 from pakn.reports import media, services
+from pakn.reports.limits import limit_for, text_errors
 from pakn.reports.models import Attachment, Channel, Event, Report, State
 
 Role = User.Role
@@ -73,9 +74,21 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.report = report
         self.user = user
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.widget.attrs.setdefault("maxlength", str(limit_for(name)))
 
     def perform(self) -> Event:
         raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        """The core's limits and control characters, shown beside the field (issue 10, item 9)."""
+        cleaned = super().clean() or {}
+        texts = {k: v for k, v in cleaned.items() if isinstance(v, str) and k != "client_key"}
+        for name, problems in text_errors(texts).items():
+            if name in self.fields:
+                self.add_error(name, problems)
+        return cleaned
 
     def templates(self) -> list[ResponseTemplate]:
         if not self.template_purpose:

@@ -12,10 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from pakn.org.models import Area, Category
 from pakn.portal.labels import RATING_LABELS, STATE_LABELS
 from pakn.portal.selectors import PERIODS, STATUS_GROUPS, categories, communes
+from pakn.reports.limits import (
+    ADDRESS_MAX,
+    CONTENT_MAX,
+    EMAIL_MAX,
+    ID_NUMBER_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+    text_errors,
+)
 from pakn.reports.models import ReporterKind
 from pakn.reports.validators import normalize_id_number, normalize_phone
-
-CONTENT_MAX = 5000
 
 
 class CoordinateField(forms.FloatField):
@@ -36,10 +44,21 @@ class CommuneChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-class PlaceFieldsMixin(forms.Form):
+class TextChecked(forms.Form):
+    """Every text field checked against the core's limits and refused control characters (issue 10, item 9)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        texts = {k: v for k, v in cleaned.items() if isinstance(v, str)}
+        for name, problems in text_errors(texts).items():
+            self.add_error(name, problems)
+        return cleaned
+
+
+class PlaceFieldsMixin(TextChecked):
     address_text = forms.CharField(
         label=_("Địa điểm cụ thể"),
-        max_length=300,
+        max_length=ADDRESS_MAX,
         required=False,
         help_text=_("Số nhà, tên đường, thôn, tổ dân phố hoặc mốc dễ nhận biết."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -128,25 +147,25 @@ class ReportForm(PlaceFieldsMixin):
     )
     reporter_name = forms.CharField(
         label=_("Họ và tên (hoặc tên tổ chức)"),
-        max_length=200,
+        max_length=NAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages=_required(_("Vui lòng nhập họ và tên.")),
     )
     reporter_address = forms.CharField(
         label=_("Địa chỉ liên hệ"),
-        max_length=300,
+        max_length=ADDRESS_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         error_messages=_required(_("Vui lòng nhập địa chỉ liên hệ.")),
     )
     reporter_phone = forms.CharField(
         label=_("Số điện thoại"),
-        max_length=30,
+        max_length=PHONE_MAX,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         error_messages=_required(_("Vui lòng nhập số điện thoại.")),
     )
     reporter_id_number = forms.CharField(
         label=_("Số CCCD hoặc CMND"),
-        max_length=20,
+        max_length=ID_NUMBER_MAX,
         help_text=_("CCCD 12 chữ số hoặc CMND 9 chữ số."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages=_required(_("Vui lòng nhập số CMND hoặc CCCD.")),
@@ -154,7 +173,7 @@ class ReportForm(PlaceFieldsMixin):
     reporter_email = forms.EmailField(
         label=_("Thư điện tử (không bắt buộc)"),
         required=False,
-        max_length=200,
+        max_length=EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
@@ -238,18 +257,18 @@ class SupplementForm(PlaceFieldsMixin):
         max_length=CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    reporter_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=200)
-    reporter_address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=300)
+    reporter_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=NAME_MAX)
+    reporter_address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=ADDRESS_MAX)
     reporter_phone = forms.CharField(
         label=_("Số điện thoại"),
         required=False,
-        max_length=30,
+        max_length=PHONE_MAX,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
     reporter_id_number = forms.CharField(
         label=_("Số CCCD hoặc CMND"),
         required=False,
-        max_length=20,
+        max_length=ID_NUMBER_MAX,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -284,12 +303,12 @@ class SupplementForm(PlaceFieldsMixin):
         return fields
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(TextChecked):
     """R-8.1: the reporter asks the agency to clarify its result."""
 
     note = forms.CharField(
         label=_("Nội dung cần làm rõ"),
-        max_length=2000,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=_required(_("Vui lòng nhập nội dung cần làm rõ.")),
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import workflow
 from pakn.reports.crypto import lookup_hash
+from pakn.reports.limits import text_errors
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
 from pakn.reports.pii import mask_personal_data
 from pakn.reports.validators import normalize_id_number, normalize_phone
@@ -159,9 +160,21 @@ def report_submit(
     enters triage and the operator asks the reporter for what is missing (R-7.2b).
     """
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
+    # Lengths and control characters first, the same for every surface (pakn.reports.limits).
+    errors: dict[str, list[str]] = text_errors(
+        {
+            "title": title,
+            "content": content,
+            "address_text": address_text,
+            "reporter_name": reporter_name,
+            "reporter_address": reporter_address,
+            "reporter_phone": reporter_phone,
+            "reporter_id_number": reporter_id_number,
+            "reporter_email": reporter_email,
+        }
+    )
     content = (content or "").strip()
-    if not content:
+    if not content and "content" not in errors:
         errors["content"] = ["Vui lòng nhập nội dung phản ánh."]
     if category is None or not category.is_active:
         errors["category"] = ["Vui lòng chọn lĩnh vực."]

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from pakn.notify.services import notifications_for_event
 from pakn.org.models import Agency, User
-from pakn.reports import chain, sla
+from pakn.reports import chain, limits, sla
 from pakn.reports.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -785,6 +785,7 @@ def apply(report: Report, action: str, *, actor: Actor, now: datetime | None = N
     """Take one action on a report: check, change state (compare-and-swap), append the event, follow up."""
     now = now or timezone.now()
     t = check(report, action, actor)
+    limits.check_text(params)  # lengths and control characters, whatever the surface (issue 10, item 9)
     outcome = EFFECTS[action](report, actor, now, params)
     with transaction.atomic():
         return _record(report, t, outcome, actor, now)
