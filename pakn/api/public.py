@@ -35,7 +35,13 @@ from pakn.org.models import Area, Category
 from pakn.reports import services
 from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Attachment, Event, Report, State
-from pakn.reports.selectors import events_for_reporter, public_events, public_report, public_reports
+from pakn.reports.selectors import (
+    events_for_reporter,
+    public_events,
+    public_report,
+    public_reports,
+    public_text_match,
+)
 from pakn.reports.workflow import TRANSITIONS, ReporterActor
 
 router = Router(tags=["Người dân"], throttle=[AddressRate("read")])
@@ -239,9 +245,7 @@ def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
         qs = qs.filter(state__in=OPEN_STATES if filters.status == "open" else CLOSED_STATES)
     if filters.q:
         for word in filters.q.split()[:5]:
-            qs = qs.filter(
-                Q(title__icontains=word) | Q(content__icontains=word) | Q(address_text__icontains=word)
-            )
+            qs = qs.filter(public_text_match(word))
     tz = timezone.get_current_timezone()
     if filters.date_from:
         qs = qs.filter(created_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))

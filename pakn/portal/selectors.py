@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Area, Category
 from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
-from pakn.reports.selectors import PublicReport, public_report, public_reports
+from pakn.reports.selectors import (
+    PublicReport,
+    public_excerpt,
+    public_report,
+    public_reports,
+    public_text_match,
+)
 from pakn.reports.selectors import redact_numbers as core_redact_numbers
 
 PERSONAL_FIELDS = (
@@ -136,12 +142,7 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
         reports = reports.filter(created_at__gte=span[0], created_at__lt=span[1])
     text = filters.text.strip()
     if text:
-        condition = (
-            Q(content__icontains=text)
-            | Q(title__icontains=text)
-            | Q(address_text__icontains=text)
-            | Q(result_text__icontains=text, state=State.RESOLVED)
-        )
+        condition = public_text_match(text) | Q(result_text__icontains=text, state=State.RESOLVED)
         code = re.sub(r"[^0-9A-Za-z]", "", text).upper()
         if len(code) == 8:
             condition |= Q(tracking_code=f"{code[:4]}-{code[4:]}")
@@ -167,8 +168,9 @@ def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT)
             "state",
             "category__name",
             "area__name",
-            "title",
-            "content",
+            "public_title",
+            "public_content",
+            "text_public",
             "created_at",
         )[: limit + 1]
     )
@@ -176,8 +178,13 @@ def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT)
     detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
     points = []
     for row in rows[:limit]:
-        text = row["title"] or row["content"]
-        summary = redact_numbers(text[:117] + "…" if len(text) > 120 else text)
+        summary = public_excerpt(
+            Report(
+                public_title=row["public_title"],
+                public_content=row["public_content"],
+                text_public=row["text_public"],
+            )
+        )
         points.append(
             {
                 "code": row["tracking_code"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
 from pakn.reports.models import Event, OpinionRequest, PersonalDataAccess, Report, State
+from pakn.reports.pii import EMAIL_MASK, PHONE_MASK, mask_personal_data
 
 Role = User.Role
 
@@ -125,12 +125,27 @@ def events_for_reporter(report: Report) -> QuerySet[Event]:
 # --- The public view: a different type, with no personal-data field at all (DESIGN rule 6) ------------
 
 
-_NUMBER = re.compile(r"(?<![\w])(?:\+\s?)?\d(?:[\s.\-]?\d){8,11}(?![\w])")
-
-
 def redact_numbers(text: str) -> str:
-    """Mask runs of 9 to 12 digits (phone numbers, CMND/CCCD) a reporter may have typed into public text."""
-    return _NUMBER.sub(_("[số đã ẩn]"), text or "")
+    """Public text with phone numbers, ID numbers and e-mail addresses masked (pakn.reports.pii, R-3.2)."""
+    masked = mask_personal_data(text or "")
+    return masked.replace(PHONE_MASK, _("[số đã ẩn]")).replace(EMAIL_MASK, _("[email đã ẩn]"))
+
+
+def public_text_match(words: str) -> Q:
+    """A public search: only the public copies of the text (masked, redacted), and only once the IOC has
+    triaged the report; never the originals, or a search for a phone number would tell which report holds it."""
+    return (
+        Q(text_public=True) & (Q(public_title__icontains=words) | Q(public_content__icontains=words))
+    ) | Q(address_text__icontains=words)
+
+
+def public_excerpt(report: Report, length: int = 120) -> str:
+    """A short public text of a report for lists and map markers: masked before it is cut (a cut number
+    would escape the mask), empty until the IOC has triaged the report."""
+    if not report.text_public:
+        return ""
+    text = redact_numbers(report.public_title or report.public_content)
+    return text if len(text) <= length else text[: length - 3] + "…"
 
 
 # Internal steps whose occurrence (not their note) is part of the public process (R-9.2): the officer
@@ -181,11 +196,13 @@ def public_reports() -> QuerySet[Report]:
 def public_report(report: Report, *, now: datetime | None = None) -> PublicReport:
     if report.is_state_secret or report.is_abusive:
         raise Http404("Không tìm thấy phản ánh.")
+    # Until the IOC has triaged it, the public sees the category, the place and the state only (R-3.2).
+    shown = report.text_public
     return PublicReport(
         tracking_code=report.tracking_code,
         category=report.category.name,
-        title=redact_numbers(report.title),
-        content=redact_numbers(report.content),
+        title=redact_numbers(report.public_title) if shown else "",
+        content=redact_numbers(report.public_content) if shown else "",
         address_text=redact_numbers(report.address_text),
         area=report.area.name if report.area_id else "",  # type: ignore[union-attr]
         latitude=report.latitude,

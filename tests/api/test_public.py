@@ -167,6 +167,7 @@ def test_a_broken_cursor_is_a_field_error(api, org):
 
 def test_the_public_list_filters_by_category_area_status_and_words(api, org, submit):
     a = submit(now=at("2026-03-02 08:00"), content="Cống thoát nước bị tắc ở chợ").report
+    services.report_forward(report=a, actor=org.operator, now=at("2026-03-02 08:15"))  # text public now
     b = submit(
         now=at("2026-03-02 08:05"), category=org.departments[0].categories.first() or org.category
     ).report
