@@ -178,7 +178,7 @@ def absolute(request: HttpRequest | None, path: str) -> str:
 
 def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachment]]:
     """The public media of several reports in one query (the portal's rule decides what is public)."""
-    from pakn.portal.selectors import attachment_is_public
+    from pakn.reports.selectors import attachment_is_public
 
     by_pk = {r.pk: r for r in reports}
     found: dict[int, list[Attachment]] = {pk: [] for pk in by_pk}
@@ -187,8 +187,15 @@ def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachme
     rows = (
         Attachment.objects.filter(report_id__in=list(by_pk))
         .exclude(public_file="")
-        .select_related("event")
-        .only("pk", "report_id", "kind", "public_file", "uploaded_by_reporter", "event__action", "created_at")
+        .only(
+            "pk",
+            "report_id",
+            "kind",
+            "public_file",
+            "uploaded_by_reporter",
+            "published_by_event",
+            "created_at",
+        )
         .order_by("created_at", "pk")
     )
     for attachment in rows:

@@ -407,6 +407,17 @@ class ForwardIn(_Versioned):
     note: str = Field("", max_length=NOTE_MAX)
 
 
+class PublishMediaIn(_Versioned):
+    attachments: list[int] = Field(min_length=1, max_length=20, description="Staff photos to make public")
+    note: str = Field("", max_length=NOTE_MAX)
+
+
+class RedactTextIn(_Versioned):
+    title: str = Field("", max_length=TITLE_MAX, description="The public title after redaction")
+    content: str = Field(min_length=1, max_length=CONTENT_MAX, description="The public text after redaction")
+    note: str = Field(min_length=1, max_length=NOTE_MAX, description="Why (kept on the internal timeline)")
+
+
 class NoteIn(_Versioned):
     note: str = Field(min_length=1, max_length=NOTE_MAX)
 

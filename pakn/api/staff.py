@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -43,9 +42,12 @@ from pakn.reports import services
 from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
 from pakn.reports.selectors import (
     can_see_personal_data,
+    redact_numbers,
     report_get_for,
     report_personal_data,
     report_scope,
+    staff_file,
+    staff_text,
 )
 from pakn.reports.workflow import TRANSITIONS, StaleReport, allowed_actions
 
@@ -194,11 +196,14 @@ def _countdown(report: Report, now: Any, soon: Any, calendar: Any) -> str:
 
 
 def _summary(report: Report, now: Any, soon: Any, calendar: Any) -> dict[str, Any]:
-    excerpt = report.content if len(report.content) <= 200 else report.content[:199].rstrip() + "…"
+    # Lists show the public copies, masked (a department without the right to personal data reads lists
+    # too); a case's detail shows the originals to those with the right (`_case`).
+    text = redact_numbers(report.public_content)
+    excerpt = text if len(text) <= 200 else text[:199].rstrip() + "…"
     return {
         "id": report.pk,
         "tracking_code": report.tracking_code,
-        "title": report.title,
+        "title": redact_numbers(report.public_title),
         "excerpt": excerpt,
         "category": report.category.name,
         "area": report.area.name if report.area else "",
@@ -301,6 +306,8 @@ ACTION_PATHS: dict[str, str] = {
     "publish_result": "publish",
     "take_over": "take-over",
     "clarify": "clarify",
+    "publish_media": "publish-media",
+    "redact_text": "redact-text",
     "mark_valuable": "marks",
     "mark_abusive": "marks",
     "mark_state_secret": "marks",
@@ -316,7 +323,7 @@ def _offered(report: Report, action: str) -> bool:
 
 def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
     from pakn.console.selectors import case_events, case_opinions, due_soon_limit
-    from pakn.portal.selectors import attachment_is_public
+    from pakn.reports.selectors import attachment_is_public
     from pakn.workdays.calendar import get_calendar
 
     now = timezone.now()
@@ -335,7 +342,8 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
     )
     return {
         **_summary(report, now, due_soon_limit(now, calendar), calendar),
-        "content": report.content,
+        "title": staff_text(user, report)[0],
+        "content": staff_text(user, report)[1],
         "address_text": report.address_text,
         "area_code": report.area.code if report.area else None,
         "latitude": float(report.latitude) if report.latitude is not None else None,
@@ -454,12 +462,12 @@ def case_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> H
     user = staff_of(request)
     report = _case_for(user, case_id)
     attachment = Attachment.objects.filter(report=report, pk=attachment_id).first()
-    if attachment is None or not attachment.file:
+    allowed = staff_file(user, report, attachment) if attachment is not None and attachment.file else None
+    if allowed is None:  # no right to personal data and no stripped copy (video, audio)
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="{(attachment.file.name or "tep").rsplit("/", 1)[-1]}"'
-    )
+    stored, content_type = allowed
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{(stored.name or "tep").rsplit("/", 1)[-1]}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -474,7 +482,8 @@ UPLOAD_STATES = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State
     summary="Tải ảnh, video, ghi âm của kết quả xử lý",
     description=(
         "multipart/form-data with files in `media`, by staff of the agency holding the case (or its "
-        "assigned officer). Images get an EXIF-free public copy, shown publicly with the approved result."
+        "assigned officer). Recorded on the timeline with the uploader; images get an EXIF-free public copy, "
+        "public only once published (`publish-media`, or the approval of a result they came with)."
     ),
     openapi_extra=POST_EXTRA,
 )
@@ -485,19 +494,14 @@ def case_upload(request: HttpRequest, case_id: int, media: File[list[UploadedFil
     holder = user.agency_id == report.agency_id and user.role != Role.SPECIALIST
     if not (holder or report.assignee_id == user.pk) or report.state not in UPLOAD_STATES:
         raise HttpError(403, "Chỉ cơ quan đang xử lý vụ việc mới tải được tệp kết quả.")
-    from pakn.api.public import _attach, _check_media
+    from pakn.api.public import _check_media
 
     files = list(media)
     if not files:
         raise ValidationError({"media": "Vui lòng chọn ít nhất một tệp."})
     _check_media(files)
-    result_event = (
-        Event.objects.filter(report=report, action__in=["report_result", "approve", "publish_result"])
-        .order_by("-seq")
-        .first()
-    )
-    with transaction.atomic():
-        _attach(report, files, by_reporter=False, event=result_event)
+    # Recorded on the timeline with the uploader; public only once published (issue 10, item 6).
+    services.report_attach_media(report=report, actor=user, uploads=files)
     return 201, s.CaseOut(**_case(request, report, user))
 
 
@@ -541,6 +545,20 @@ def _action(path: str, schema: type[Schema], summary: str, run: Callable[[User, 
     )(idempotent(staff_scope)(view))
 
 
+_action(
+    "publish-media",
+    s.PublishMediaIn,
+    "Công khai ảnh của cán bộ trên vụ việc đã có kết quả (R-9.2)",
+    lambda u, r, p: services.report_publish_media(report=r, actor=u, attachments=p.attachments, note=p.note),
+)
+_action(
+    "redact-text",
+    s.RedactTextIn,
+    "Biên tập bản công khai của nội dung; bản gốc được giữ (R-3.2)",
+    lambda u, r, p: services.report_redact_text(
+        report=r, actor=u, title=p.title, content=p.content, note=p.note
+    ),
+)
 _action(
     "forward",
     s.ForwardIn,

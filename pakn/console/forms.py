@@ -301,8 +301,18 @@ class _WithPhotos(ActionForm):
         return files
 
     def attach(self, event: Event) -> None:
+        # Photos sent with a result are published by its approval; those sent with the province's
+        # published result are published by that very action (issue 10, item 6).
+        published = event if event.action == "publish_result" else None
         for f in self.cleaned_data.get("photos") or []:
-            media.attachment_add(report=self.report, upload=f, by_reporter=False, event=event)
+            media.attachment_add(
+                report=self.report,
+                upload=f,
+                by_reporter=False,
+                event=event,
+                uploaded_by=self.user,
+                published_by_event=published,
+            )
 
 
 class ResultForm(_WithPhotos):
@@ -548,8 +558,13 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         BarReporterForm,
     )
 }
-# Actions of the main procedure first; marks last.
-MAIN_ACTIONS = tuple(a for a in ACTION_FORMS if not a.startswith("mark_") and a != "bar_reporter")
+# Staff media and moderation (issue 10): their own module, registered here.
+from pakn.console.moderation_forms import MODERATION_FORMS  # noqa: E402
+
+ACTION_FORMS.update({f.action: f for f in MODERATION_FORMS})
+# Actions of the main procedure first; marks (and moderation) last.
+SIDE_ACTIONS = ("bar_reporter", "redact_text", "redact_photo")
+MAIN_ACTIONS = tuple(a for a in ACTION_FORMS if not a.startswith("mark_") and a not in SIDE_ACTIONS)
 
 
 # --- Inbox filters ----------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from pakn.reports.selectors import (
     public_reports,
     public_text_match,
 )
+from pakn.reports.selectors import attachment_is_public as core_attachment_is_public
 from pakn.reports.selectors import redact_numbers as core_redact_numbers
 
 PERSONAL_FIELDS = (
@@ -214,19 +215,8 @@ def public_report_by_code(code: str) -> Report:
     return report
 
 
-def attachment_is_public(attachment: Attachment, report: Report) -> bool:
-    """An image's EXIF-free copy is public when the report is public and the photo's moment has come:
-    the reporter's photos once the IOC has accepted the report (step 2), staff photos with the approved result.
-    """
-    if not attachment.public_file or report.is_state_secret or report.is_abusive:
-        return False
-    if attachment.uploaded_by_reporter:
-        return report.state in ACCEPTED_STATES
-    if report.state != State.RESOLVED:
-        return False
-    return attachment.event_id is None or (
-        attachment.event is not None and attachment.event.action in RESULT_ACTIONS
-    )
+# The rule is the core's (reporter's photos once accepted, staff photos only once published by an action).
+attachment_is_public = core_attachment_is_public
 
 
 @dataclass(frozen=True)
@@ -240,8 +230,7 @@ def public_photos(report: Report) -> PublicPhotos:
     attachments = (
         Attachment.objects.filter(report=report, kind=Attachment.Kind.IMAGE)
         .exclude(public_file="")
-        .select_related("event")
-        .only("pk", "report_id", "public_file", "uploaded_by_reporter", "event__action", "created_at")
+        .only("pk", "report_id", "public_file", "uploaded_by_reporter", "published_by_event", "created_at")
     )
     visible = [a for a in attachments if attachment_is_public(a, report)]
     return PublicPhotos(
@@ -253,11 +242,7 @@ def public_photos(report: Report) -> PublicPhotos:
 def public_attachment(code: str, pk: int) -> Attachment:
     """A public photo of a public report, or 404: never the private original, never a hidden report's."""
     report = public_report_by_code(code)
-    attachment = (
-        Attachment.objects.filter(pk=pk, report=report, kind=Attachment.Kind.IMAGE)
-        .select_related("event")
-        .first()
-    )
+    attachment = Attachment.objects.filter(pk=pk, report=report, kind=Attachment.Kind.IMAGE).first()
     if attachment is None or not attachment_is_public(attachment, report):
         raise Http404(_("Không tìm thấy ảnh."))
     return attachment

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from pakn.org.models import User
 from pakn.reports.models import Attachment, Event, Report
 
 PUBLIC_IMAGE_MAX_SIDE = 1920
@@ -152,9 +153,18 @@ def attachment_add(
     upload: UploadedFile,
     by_reporter: bool,
     event: Event | None = None,
+    uploaded_by: User | None = None,
+    published_by_event: Event | None = None,
     now: datetime | None = None,
 ) -> Attachment:
-    """Store one checked file of a report (or of a result event): the original private, an image's public copy."""
+    """Store one checked file of a report (or of a result event): the original private, an image's public copy.
+
+    Every file sits on the timeline: a reporter's without an event belongs to the latest one (the submission);
+    a staff file needs its event and its uploader (issue 10, item 6) and is public only once published."""
+    if not by_reporter and (event is None or uploaded_by is None):
+        raise ValueError("a staff attachment needs the event that adds it and its uploader")
+    if event is None:
+        event = report.events.order_by("-seq").first()
     sniffed = check_upload(upload)
     count = Attachment.objects.filter(report=report).count()
     if count >= settings.PAKN_MAX_ATTACHMENTS:
@@ -173,6 +183,8 @@ def attachment_add(
         size=len(data),
         sha256=digest,
         uploaded_by_reporter=by_reporter,
+        uploaded_by=uploaded_by,
+        published_by_event=published_by_event,
         created_at=now or timezone.now(),
     )
     with transaction.atomic():

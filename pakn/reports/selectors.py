@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.models import Event, OpinionRequest, PersonalDataAccess, Report, State
+from pakn.reports.models import Attachment, Event, OpinionRequest, PersonalDataAccess, Report, State
 from pakn.reports.pii import EMAIL_MASK, PHONE_MASK, mask_personal_data
 
 Role = User.Role
@@ -78,6 +79,24 @@ def can_see_personal_data(viewer: User, report: Report) -> bool:
     if viewer.role == Role.LEADER and report.agency_id == viewer.agency_id:
         return True
     return viewer.role == Role.OFFICER and report.assignee_id == viewer.pk
+
+
+def staff_text(viewer: User, report: Report) -> tuple[str, str]:
+    """The title and content a staff member reads: the originals for those with the right to personal data,
+    otherwise the public copies (masked, and redacted if staff redacted them) (R-3.2, issue 10)."""
+    if can_see_personal_data(viewer, report):
+        return report.title, report.content
+    return redact_numbers(report.public_title), redact_numbers(report.public_content)
+
+
+def staff_file(viewer: User, report: Report, attachment: Attachment) -> tuple[Any, str] | None:
+    """The stored file a staff member may open and its type: the original for those with the right to
+    personal data, otherwise the stripped public copy (no EXIF, no GPS, redactions applied) or nothing."""
+    if can_see_personal_data(viewer, report):
+        return attachment.file, attachment.content_type
+    if attachment.public_file:
+        return attachment.public_file, "image/jpeg"
+    return None
 
 
 @dataclass(frozen=True)
@@ -146,6 +165,23 @@ def public_excerpt(report: Report, length: int = 120) -> str:
         return ""
     text = redact_numbers(report.public_title or report.public_content)
     return text if len(text) <= length else text[: length - 3] + "…"
+
+
+# States in which the IOC has accepted the report (step 2 done): the reporter's photos become public then.
+ACCEPTED_STATES = frozenset(
+    {State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED}
+)
+
+
+def attachment_is_public(attachment: Attachment, report: Report) -> bool:
+    """An image's public copy (EXIF-free, or a staff redaction) is public when the report is public and:
+    the reporter's once the IOC has accepted the report (step 2); a staff file only once an action published
+    it (the approval of the result it came with, or "publish_media") and while the report is resolved."""
+    if not attachment.public_file or report.is_state_secret or report.is_abusive:
+        return False
+    if attachment.uploaded_by_reporter:
+        return report.state in ACCEPTED_STATES
+    return report.state == State.RESOLVED and attachment.published_by_event_id is not None
 
 
 # Internal steps whose occurrence (not their note) is part of the public process (R-9.2): the officer

@@ -397,6 +397,50 @@ def report_mark(
     return workflow.apply(report, f"mark_{mark}", actor=actor, now=now, value=value, note=note)
 
 
+def report_attach_media(
+    *, report: Report, actor: Actor, uploads: list[Any], note: str = "", now: datetime | None = None
+) -> Event:
+    """Staff add files to a case: recorded with who added them; public only once published (issue 10)."""
+    return workflow.apply(report, "attach_media", actor=actor, now=now, uploads=uploads, note=note)
+
+
+def report_publish_media(
+    *, report: Report, actor: Actor, attachments: list[int], note: str = "", now: datetime | None = None
+) -> Event:
+    """R-9.2: make chosen staff photos of a resolved case public."""
+    return workflow.apply(report, "publish_media", actor=actor, now=now, attachments=attachments, note=note)
+
+
+def report_redact_text(
+    *, report: Report, actor: Actor, content: str, title: str = "", note: str, now: datetime | None = None
+) -> Event:
+    """R-3.2: replace the public copy of the text; the original stays for staff with the right."""
+    return workflow.apply(
+        report, "redact_text", actor=actor, now=now, content=content, title=title, note=note
+    )
+
+
+def report_redact_photo(
+    *,
+    report: Report,
+    actor: Actor,
+    attachment: int,
+    note: str,
+    replacement: Any = None,
+    now: datetime | None = None,
+) -> Event:
+    """R-3.2: replace (or withdraw) the public copy of one photo; the original stays."""
+    return workflow.apply(
+        report,
+        "redact_photo",
+        actor=actor,
+        now=now,
+        attachment=attachment,
+        replacement=replacement,
+        note=note,
+    )
+
+
 def reporter_bar(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
     """R-15.2: bar a reporter (by phone and ID hash) whose reports were repeatedly marked abusive."""
     return workflow.apply(report, "bar_reporter", actor=actor, now=now, note=note)

@@ -527,13 +527,19 @@ def _report_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any
 
 
 def _approve(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.moderation import publish_after, result_media
+
     text = (p.get("result_text") or "").strip() or report.result_text
     if not text:
         raise ValidationError({"result_text": "Chưa có kết quả xử lý để duyệt."})
+    # Approving the result publishes the photos sent with it (issue 10, item 6), recorded in the event.
+    photos = result_media(report)
     return Outcome(
         State.RESOLVED,
         {"result_text": text, "resolved_at": now, "escalate_by": None, **NO_STEP},
         note=p.get("note", ""),
+        data={"published_media": photos} if photos else {},
+        after=[publish_after(photos)],
     )
 
 
@@ -607,9 +613,18 @@ def _give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
 
 
 def _publish_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.moderation import publish_after, result_media
+
     text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý để công khai.")
+    # Photos sent with earlier results are published now; those sent with this action are stored after it
+    # and published by it (media.attachment_add(published_by_event=...)).
+    photos = result_media(report)
     return Outcome(
-        State.RESOLVED, {"result_text": text, "resolved_at": now, **NO_STEP}, note=p.get("note", "")
+        State.RESOLVED,
+        {"result_text": text, "resolved_at": now, **NO_STEP},
+        note=p.get("note", ""),
+        data={"published_media": photos} if photos else {},
+        after=[publish_after(photos)],
     )
 
 
@@ -883,3 +898,7 @@ def record_creation(
     outcome = Outcome(State.RECEIVED, {}, note=note, data={"channel": report.channel})
     context = {"secret": followup_secret} if followup_secret else None
     return _record(report, t, outcome, actor, now, context)
+
+
+# Staff media and moderation actions (pakn.reports.moderation) join the table.
+from pakn.reports import moderation  # noqa: E402, F401
