@@ -45,20 +45,16 @@ from pakn.reports.workflow import (
 )
 
 UPLOAD_STATES = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED)
-RESULT_ACTIONS = ("report_result", "approve", "publish_result")
 HOLDERS = staff_at_current_agency(Role.OPERATOR, Role.LEADER, Role.SUPERVISOR)
 PUBLISHERS = (staff_at_current_agency(Role.LEADER, Role.SUPERVISOR), *FLAGGERS[1:])
 
 
 def result_media(report: Report) -> list[int]:
-    """Staff files sent with a result and not published yet: the approval of the result publishes them."""
+    """Staff files not published yet (sent with the result or added while handling the case): approving
+    the result publishes them, as the leader approves the case with its photos. A file added after the
+    result needs `publish_media`."""
     return list(
-        Attachment.objects.filter(
-            report=report,
-            uploaded_by_reporter=False,
-            published_by_event__isnull=True,
-            event__action__in=RESULT_ACTIONS,
-        )
+        Attachment.objects.filter(report=report, uploaded_by_reporter=False, published_by_event__isnull=True)
         .exclude(public_file="")
         .values_list("pk", flat=True)
     )

@@ -119,7 +119,13 @@ def test_result_photos_are_public_only_with_the_approved_result(client, org, rep
     event = services.report_submit_result(
         report=report, actor=org.officer, result_text="Đã xử lý xong.", now=at("2026-03-02 14:00")
     )
-    photo = attachment_add(report=report, upload=jpeg_upload("ket-qua.jpg"), by_reporter=False, event=event)
+    photo = attachment_add(
+        report=report,
+        upload=jpeg_upload("ket-qua.jpg"),
+        by_reporter=False,
+        event=event,
+        uploaded_by=org.officer,
+    )
     photo_url = reverse("portal:public_media", args=[report.tracking_code, photo.pk])
     assert client.get(photo_url).status_code == 404  # awaiting the leader's approval
     services.report_approve(report=report, actor=org.commune_leader, now=at("2026-03-02 15:00"))

@@ -209,3 +209,12 @@ def test_map_marker_summary_is_masked_before_it_is_cut(journey):
     points = Client().get(reverse("portal:map_data")).json()["reports"]
     [point] = [p for p in points if p["code"] == report.tracking_code]
     assert "0912" not in point["summary"] and "345" not in point["summary"]
+
+
+def test_staff_notifications_do_not_carry_a_phone_number_typed_in_the_text(journey):
+    """The outbox is stored in clear and sent by SMS and e-mail: its excerpt is the masked public copy."""
+    from pakn.notify.services import report_context
+
+    report = journey.received(title="", content="Gọi 0912 345 678 hoặc a.b@gmail.com, cống vỡ.")
+    context = report_context(report, at("2026-03-02 08:05"))
+    assert "345" not in context["title"] and "gmail" not in context["title"] and "cống vỡ" in context["title"]
