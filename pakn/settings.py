@@ -110,7 +110,8 @@ if any(len(k) < 32 for k in PAKN_AUDIT_KEYS):
 # Also write each signed checkpoint to this directory (another disk, a write-once bucket mount), if set.
 PAKN_AUDIT_CHECKPOINT_DIR = env_str("PAKN_AUDIT_CHECKPOINT_DIR", "") or ""
 
-DEBUG = env_bool("PAKN_DEBUG", not PRODUCTION and not TESTING)
+# Debug pages list every URL and setting: only a developer turns them on, explicitly.
+DEBUG = env_bool("PAKN_DEBUG", False)
 ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PAKN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("PAKN_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
@@ -144,7 +145,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pakn.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,7 +193,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent too (issue 13): opening a connection and running the pragmas cost every request ~1 ms.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades deadlocking.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -231,7 +233,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     (prefix, NODE_MODULES / path)
-    for prefix, path in (("vendor/htmx", "htmx.org/dist"), ("vendor/leaflet", "leaflet/dist"))
+    for prefix, path in (
+        ("vendor/htmx", "htmx.org/dist"),
+        ("vendor/leaflet", "leaflet/dist"),
+        ("vendor/leaflet.markercluster", "leaflet.markercluster/dist"),
+        ("vendor/exifr", "exifr/dist"),
+    )
     if (NODE_MODULES / path).is_dir()
 ]
 STORAGES: dict[str, dict[str, object]] = {
@@ -272,10 +279,13 @@ if _redis_url:
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "pakn.core.queue.HintQueue",  # SqliteHuey without an fsync per enqueue
         "name": "pakn",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        # The SQLite queue is polled: at most half a second between polls (huey's default backs off to 10 s,
+        # so a notification waited seconds for an idle worker). Redis wakes the worker at once (BRPOP).
+        "consumer": {"initial_delay": 0.05, "backoff": 1.5, "max_delay": 0.5},
     }
 
 # Working calendar (pakn.workdays): office hours as "HH:MM-HH:MM" periods.
@@ -295,12 +305,36 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A reporter whose reports were marked abusive this many times may be barred.
 PAKN_ABUSE_BAN_THRESHOLD = env_int("PAKN_ABUSE_BAN_THRESHOLD", 2)
 
+# Logs (pakn.core.logs, docs/operations.md): one JSON object per line on stderr with a request id, one line per
+# request (pakn.request) and per background job (pakn.job), scrubbed of personal data. "text" for reading.
+PAKN_LOG_FORMAT = env_str("PAKN_LOG_FORMAT", "json" if PRODUCTION else "text") or "json"
+if PAKN_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("PAKN_LOG_FORMAT must be 'json' or 'text'")
+PAKN_LOG_LEVEL = (env_str("PAKN_LOG_LEVEL", "INFO") or "INFO").upper()
+if PAKN_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("PAKN_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("PAKN_LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "pakn.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pakn.core.logs.JsonFormatter"},
+        "text": {"()": "pakn.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": PAKN_LOG_FORMAT, "filters": ["request_id"]}
+    },
+    "root": {"handlers": ["console"], "level": PAKN_LOG_LEVEL},
+    "loggers": {
+        # huey's own "executing"/"executed" lines would double pakn.job's one line per job; keep its warnings.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The template engine's debug lines print whole contexts (the request, form values): never written.
+        "django.template": {"level": "INFO"},
+        # runserver's access lines carry the raw path (a follow-up secret); pakn.request replaces them.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
 }
+MIDDLEWARE.insert(0, "pakn.core.logs.RequestLogMiddleware")
 
 # --- portal (issue 3)
 # The citizen portal: the map's tile server (the province may run its own; the form works without tiles),
@@ -446,6 +480,8 @@ LOGIN_REDIRECT_URL = "console:inbox"
 PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", False)
 PAKN_CONSOLE_IDLE_MINUTES = env_int("PAKN_CONSOLE_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("PAKN_OTP_ISSUER", "PAKN") or "PAKN"
+# The admin never shows a staff member's TOTP secret or its QR code (it would let an administrator clone it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 MIDDLEWARE.append("pakn.console.access.StaffGuardMiddleware")
 
@@ -489,6 +525,11 @@ except ValueError as e:
     raise ImproperlyConfigured("PAKN_REGULATION_DATE must be a date YYYY-MM-DD") from e
 # Open311 GeoReport v2: the jurisdiction_id this server answers for (usually the province's domain).
 PAKN_OPEN311_JURISDICTION = env_str("PAKN_OPEN311_JURISDICTION", "langson.gov.vn") or ""
+
+# --- performance (issue 13) ---------------------------------------------------------------------------
+# Public lists and feeds are cached this many seconds, keyed on the version of the public data
+# (pakn/reports/freshness.py); 0 turns the cache off (ETag and 304 remain). Off by default in tests.
+PAKN_PUBLIC_CACHE_SECONDS = env_int("PAKN_PUBLIC_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- operations (issue 15): scale-out, object storage, health and metrics; see docs/configuration.md ------
 INSTALLED_APPS.append("pakn.ops")
@@ -534,7 +575,9 @@ if PAKN_MEDIA_S3_BUCKET:
             "secret_key": env_str("PAKN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
             "location": env_str("PAKN_MEDIA_S3_PREFIX", "") or "",
             "addressing_style": env_str("PAKN_MEDIA_S3_ADDRESSING_STYLE") or None,
-            "default_acl": "private",
+            # no ACL header: objects inherit the bucket's (private) policy; stores with ACLs disabled (AWS
+            # "bucket owner enforced", MinIO) would refuse one
+            "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": PAKN_MEDIA_S3_SIGNED_URL_SECONDS,
             "file_overwrite": False,
@@ -562,3 +605,19 @@ PAKN_READY_QUEUE_SECONDS = env_int("PAKN_READY_QUEUE_SECONDS", 600)
 PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
 PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
 MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")
+
+# --- backup and retention (issue 15) ---------------------------------------------------------------------
+# `pakn backup` writes archives here (docs/operations.md: schedule and the monthly restore test) and keeps the
+# newest PAKN_BACKUP_KEEP of them; PAKN_BACKUP_DATABASE_URL, when set, is the database pg_dump/pg_restore use
+# (the primary directly, when PAKN_DATABASE_URL goes through pgbouncer).
+PAKN_BACKUP_DIR = Path(env_str("PAKN_BACKUP_DIR", str(DATA_DIR / "backups")) or "backups")
+PAKN_BACKUP_KEEP = env_int("PAKN_BACKUP_KEEP", 14)
+PAKN_BACKUP_DATABASE_URL = env_str("PAKN_BACKUP_DATABASE_URL", "") or ""
+# Retention (R-13.2, docs/operations.md): a closed case's reporter's personal data is erased this many days
+# after its last change (default 5 years); delivered notifications are deleted after PAKN_RETENTION_DELIVERED_DAYS.
+PAKN_RETENTION_PERSONAL_DATA_DAYS = env_int("PAKN_RETENTION_PERSONAL_DATA_DAYS", 5 * 365 + 1)
+PAKN_RETENTION_DELIVERED_DAYS = env_int("PAKN_RETENTION_DELIVERED_DAYS", 90)
+if PAKN_RETENTION_PERSONAL_DATA_DAYS < 30 or PAKN_RETENTION_DELIVERED_DAYS < 1:
+    raise ImproperlyConfigured(
+        "PAKN_RETENTION_PERSONAL_DATA_DAYS must be at least 30 and PAKN_RETENTION_DELIVERED_DAYS at least 1"
+    )

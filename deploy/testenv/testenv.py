@@ -102,12 +102,16 @@ class Process:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def send(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
         if self.process is None:
             return
         if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
+            self.send(sig)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -337,3 +341,244 @@ def run_pakn(env: dict[str, str], *args: str, timeout: float = 300) -> str:
 
 def temporary_directory(prefix: str) -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True)
+
+
+# --- the two-node site ------------------------------------------------------------------------------------
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/"
+S3_BUCKET = "pakn-media"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@dataclass
+class Site:
+    """Two web nodes and two workers sharing PostgreSQL (through pgbouncer), Redis and the object store."""
+
+    workdir: Path
+    dbname: str
+    env: dict[str, str]
+    nodes: list[str]
+    node_processes: list[Process]
+    workers: list[Process]
+    https: str
+    http: str
+    cert: Path
+    s3_endpoint: str | None
+    pgbouncer_port: int
+    services: list[Process] = field(default_factory=list)
+
+    def pgbouncer_stats(self) -> dict[str, int]:
+        """pgbouncer's counters for the site's database (SHOW STATS on its admin console)."""
+        done = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.pgbouncer_port), "-U", "postgres", "-d", "pgbouncer",
+             "-A", "-F", "\t", "-c", "SHOW STATS"],
+            capture_output=True, text=True, timeout=20, check=True,
+        )  # fmt: skip
+        header, *rows = done.stdout.strip().splitlines()
+        names = header.split("\t")
+        for row in rows:
+            values = dict(zip(names, row.split("\t"), strict=False))
+            if values.get("database") == self.dbname:
+                return {k: int(v) for k, v in values.items() if v.isdigit()}
+        return {}
+
+    def pg(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(PG_SERVER + self.dbname, autocommit=True, connect_timeout=3)
+
+    def logs(self) -> str:
+        parts = []
+        for p in [*self.node_processes, *self.workers, *self.services]:
+            if p.log.exists():
+                parts.append(f"--- {p.name} ({p.log.name})\n{p.log.read_text(errors='replace')[-2500:]}")
+        return "\n".join(parts)
+
+
+def _server(dbname: str = "postgres") -> Any:
+    import psycopg
+
+    return psycopg.connect(PG_SERVER + dbname, autocommit=True, connect_timeout=3)
+
+
+def drop_database(name: str) -> None:
+    with _server() as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _create_bucket(endpoint: str) -> None:
+    import boto3
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    s3.create_bucket(Bucket=S3_BUCKET)
+    s3.put_public_access_block(
+        Bucket=S3_BUCKET,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+
+
+def _start(process: Process, services: list[Process]) -> Process:
+    services.append(process)
+    return process.start()
+
+
+@contextlib.contextmanager
+def two_node_site(
+    workdir: Path,
+    *,
+    dbname: str,
+    redis_url: str,
+    object_store: bool = True,
+    settings: dict[str, str] | None = None,
+) -> Iterator[Site]:
+    """Start the whole production shape on loopback ports; stop and drop everything at the end.
+
+    `settings` are extra PAKN_* variables for every node and worker (a test's SMS gateway, its limits).
+    """
+    import redis
+    from cryptography.fernet import Fernet
+
+    redis.Redis.from_url(redis_url).flushdb()
+    drop_database(dbname)
+    with _server() as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    services: list[Process] = []
+    site: Site | None = None
+    try:
+        bouncer, bouncer_port = pgbouncer(workdir, dbname=dbname)
+        _start(bouncer, services)
+        s3_endpoint = None
+        if object_store:
+            moto, moto_port = moto_server(workdir)
+            _start(moto, services)
+            s3_endpoint = f"http://127.0.0.1:{moto_port}"
+        static_root = workdir / "static"
+        common = {
+            "PAKN_ENV": "production",
+            "PAKN_SECRET_KEY": "two-nodes-" + "s" * 40,
+            "PAKN_DATA_KEY": Fernet.generate_key().decode(),
+            "PAKN_LOOKUP_KEY": "two-nodes-lookup-key-0123456789",
+            "PAKN_DEBUG": "false",
+            "PAKN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PAKN_REDIS_URL": redis_url,
+            "PAKN_TRUSTED_PROXIES": "127.0.0.1",
+            "PAKN_PROXY_HTTPS": "true",
+            # tests also talk to each node directly over plain http; nginx is what redirects to https
+            "PAKN_SSL_REDIRECT": "false",
+            "PAKN_STATIC_ROOT": str(static_root),
+            "PAKN_LOG_LEVEL": "WARNING",
+            **(settings or {}),
+        }
+        if s3_endpoint:
+            common.update(
+                {
+                    "PAKN_MEDIA_S3_BUCKET": S3_BUCKET,
+                    "PAKN_MEDIA_S3_ENDPOINT_URL": s3_endpoint,
+                    "PAKN_MEDIA_S3_REGION": "us-east-1",
+                    "PAKN_MEDIA_S3_ADDRESSING_STYLE": "path",
+                    "PAKN_MEDIA_S3_ACCESS_KEY_ID": "testing",
+                    "PAKN_MEDIA_S3_SECRET_ACCESS_KEY": "testing",
+                }
+            )
+        direct = pakn_env(
+            {
+                **common,
+                "PAKN_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{dbname}",
+                "PAKN_DATA_DIR": str(workdir / "admin"),
+            }
+        )
+        # Migrations go straight to PostgreSQL, as deploy/README.md says; the rest of the site uses pgbouncer.
+        run_pakn(direct, "migrate", "--noinput", "-v0")
+        run_pakn(direct, "import-areas", "--dataset", "2025")
+        run_pakn(direct, "collectstatic", "--noinput", "-v0")
+        wait_until(lambda: _port_open(bouncer_port), timeout=20, what="pgbouncer", log=bouncer.log)
+        if s3_endpoint:
+            wait_until(lambda: http_ok(s3_endpoint), timeout=60, what="moto", log=services[-1].log)
+            _create_bucket(s3_endpoint)
+        pooled = {
+            **common,
+            "PAKN_DATABASE_URL": f"postgres://postgres@127.0.0.1:{bouncer_port}/{dbname}",
+            "PAKN_DATABASE_PGBOUNCER": "true",
+        }
+        ports = [free_port(), free_port()]
+        nodes, workers = [], []
+        for i, port in enumerate(ports):
+            name = "AB"[i]
+            env = pakn_env(
+                {
+                    **pooled,
+                    "PAKN_DATA_DIR": str(workdir / f"node-{name}"),
+                    "PAKN_MEDIA_ROOT": str(workdir / f"node-{name}" / "media"),
+                }
+            )
+            nodes.append(
+                Process(f"node {name}", pakn("serve", "--no-worker", "--no-collectstatic", "--web-workers", "2", "--bind", f"127.0.0.1:{port}"),
+                        workdir / f"node-{name}.log", env=env, cwd=ROOT).start()
+            )  # fmt: skip
+            services.append(nodes[-1])
+            wenv = pakn_env({**pooled, "PAKN_DATA_DIR": str(workdir / f"worker-{i + 1}")})
+            workers.append(
+                Process(f"worker {i + 1}", pakn("worker", "--workers", "2"), workdir / f"worker-{i + 1}.log", env=wenv, cwd=ROOT).start()
+            )  # fmt: skip
+            services.append(workers[-1])
+        cert, key = tls_certificate(workdir)
+        https_port, http_port = free_port(), free_port()
+        site_conf = workdir / "pakn-site.conf"
+        site_conf.write_text(NginxSite(https_port, http_port, ports, static_root, cert, key).render())
+        conf = nginx_main_conf(workdir, site_conf)
+        checked = nginx_test(conf)
+        if checked.returncode != 0:
+            raise RuntimeError(f"nginx -t refused the site:\n{checked.stderr}")
+        _start(nginx(conf, workdir / "nginx.log"), services)
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for url, node in zip(urls, nodes, strict=True):
+            wait_until(lambda u=url: http_ok(u + "/healthz"), timeout=90, what=node.name, log=node.log)
+        wait_until(lambda: _port_open(https_port), timeout=20, what="nginx", log=workdir / "nginx-error.log")
+        site = Site(
+            workdir=workdir,
+            dbname=dbname,
+            env=pakn_env({**pooled, "PAKN_DATA_DIR": str(workdir / "admin")}),
+            nodes=urls,
+            node_processes=nodes,
+            workers=workers,
+            https=f"https://127.0.0.1:{https_port}",
+            http=f"http://127.0.0.1:{http_port}",
+            cert=cert,
+            s3_endpoint=s3_endpoint,
+            pgbouncer_port=bouncer_port,
+            services=[p for p in services if p not in nodes and p not in workers],
+        )
+        yield site
+    finally:
+        stop_all(services)
+        drop_database(dbname)
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+def stop_all(processes: list[Process]) -> None:
+    """Signal every process first (workers gracefully), then wait for each: the stops overlap."""
+    for process in processes:
+        process.send(signal.SIGINT if process.name.startswith("worker") else signal.SIGTERM)
+    for process in processes:
+        process.stop()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0

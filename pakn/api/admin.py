@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from pakn.api.models import ApiToken
+from pakn.api.models import ApiToken, RevokeReason
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -37,6 +37,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "last_used_ip",
         "expires_at",
         "revoked_at",
+        "revoked_reason",
     ]
     list_filter = [ActiveFilter, "user__agency__kind"]
     search_fields = ["user__username", "user__last_name", "user__first_name", "device_name", "prefix"]
@@ -49,7 +50,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "expires_at",
         "last_used_at",
         "last_used_ip",
+        "with_second_factor",
         "revoked_at",
+        "revoked_reason",
     ]
     actions = ["revoke"]
     date_hierarchy = "created_at"
@@ -62,5 +65,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Thu hồi các mã truy cập đã chọn")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = queryset.filter(revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=RevokeReason.ADMIN
+        )
         self.message_user(request, f"Đã thu hồi {count} mã truy cập.", messages.SUCCESS)

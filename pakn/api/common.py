@@ -107,11 +107,15 @@ def reporter_report(request: HttpRequest) -> Report:
 # --- Idempotent POSTs ----------------------------------------------------------------------------------
 
 
-def idempotent(scope_of: Callable[[HttpRequest], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def idempotent(
+    scope_of: Callable[[HttpRequest], str],
+    *,
+    remember: Callable[[HttpResponse], HttpResponse] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a POST view whose result is `(status, schema)`: render it, remember it under Idempotency-Key.
 
     The wrapped view returns a ready HttpResponse (ninja passes it through); the schema was validated when
-    the view built it.
+    the view built it. `remember` replaces what a replay gets (see idempotency.run_once).
     """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -126,7 +130,7 @@ def idempotent(scope_of: Callable[[HttpRequest], str]) -> Callable[[Callable[...
                 data = body.model_dump(mode="json", by_alias=True) if hasattr(body, "model_dump") else body
                 return api.create_response(request, data, status=status)
 
-            return idempotency.run_once(request, scope_of(request), effect)
+            return idempotency.run_once(request, scope_of(request), effect, remember=remember)
 
         return wrapper
 

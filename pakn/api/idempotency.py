@@ -87,11 +87,18 @@ def replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-def run_once(request: HttpRequest, scope: str, effect: Callable[[], HttpResponse]) -> HttpResponse:
+def run_once(
+    request: HttpRequest,
+    scope: str,
+    effect: Callable[[], HttpResponse],
+    *,
+    remember: Callable[[HttpResponse], HttpResponse] | None = None,
+) -> HttpResponse:
     """Run `effect` (which returns the response) at most once per Idempotency-Key in this scope.
 
     Without the header the effect simply runs. Exceptions raised by the effect propagate (after rolling back
-    its changes and the key's record) for the caller's error handling.
+    its changes and the key's record) for the caller's error handling. `remember` turns a successful
+    response into the one kept for replays, when the first must never be repeated (a credential shown once).
     """
     key = idempotency_key(request)
     if key is None:
@@ -109,10 +116,11 @@ def run_once(request: HttpRequest, scope: str, effect: Callable[[], HttpResponse
             return _previous(scope, key, fingerprint)
         response = effect()
         if 200 <= response.status_code < 300:
+            kept = remember(response) if remember is not None else response
             IdempotencyRecord.objects.filter(scope=scope, key=key).update(
-                status_code=response.status_code,
-                content_type=response.get("Content-Type", ""),
-                body=response.content.decode(response.charset or "utf-8"),
+                status_code=kept.status_code,
+                content_type=kept.get("Content-Type", ""),
+                body=kept.content.decode(kept.charset or "utf-8"),
             )
         else:
             # A refusal the view answered itself (e.g. a failed login, counted for the lock-out) keeps its

@@ -6,8 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pakn.reports.crypto import EncryptedTextField
+
+
+class RevokeReason(models.TextChoices):
+    OWNER = "owner", _("chủ tài khoản thu hồi")
+    ADMIN = "admin", _("quản trị thu hồi")
+    PASSWORD = "password", _("mật khẩu đã đổi")
+    SECOND_FACTOR = "second_factor", _("xác thực hai lớp đã đặt lại")
+    POLICY = "policy", _("chưa có xác thực hai lớp theo quy định")
 
 
 class ApiToken(models.Model):
@@ -31,6 +40,18 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(_("địa chỉ dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("lý do thu hồi"), max_length=20, choices=RevokeReason.choices, blank=True, default=""
+    )
+    # What the token was issued with: a keyed hash of the password hash at that moment (a changed or
+    # reset password no longer matches), and the authenticator whose code was given, if any (gone when the
+    # second factor is reset or replaced). A token is refused when either no longer holds or when policy now
+    # requires a factor it was issued without.
+    credential_stamp = models.CharField(max_length=64, default="", editable=False)
+    otp_device = models.ForeignKey(
+        TOTPDevice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    with_second_factor = models.BooleanField(_("cấp kèm xác thực hai lớp"), default=False)
 
     class Meta:
         verbose_name = _("mã truy cập API")

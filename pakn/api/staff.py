@@ -35,9 +35,9 @@ from pakn.api.common import (
 )
 from pakn.api.models import ApiToken
 from pakn.api.problems import Problem, problem
-from pakn.api.tokens import LoginFailed, token_issue, token_revoke
+from pakn.api.tokens import LoginFailed, token_issue, token_refusal, token_revoke
 from pakn.org.models import Agency, Area, Category, User
-from pakn.org.services import commune_agency_for_area
+from pakn.org.services import suggested_commune_agency
 from pakn.reports import services
 from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
 from pakn.reports.selectors import (
@@ -96,9 +96,19 @@ def _login_scope(request: HttpRequest) -> str:
     return "login"
 
 
+def _token_not_replayed(response: HttpResponse) -> HttpResponse:
+    """A token is shown once: a replayed Idempotency-Key gets a refusal, never the token again."""
+    return problem(
+        409,
+        "token_already_issued",
+        "Yêu cầu với khóa Idempotency-Key này đã được cấp mã truy cập; mã chỉ hiển thị một lần. "
+        "Hãy đăng nhập lại với khóa mới.",
+    )
+
+
 @auth_router.post(
     "/token",
-    response={201: s.TokenIssuedOut, 401: Problem, 403: Problem, 429: Problem},
+    response={201: s.TokenIssuedOut, 401: Problem, 403: Problem, 409: Problem, 429: Problem},
     throttle=[AddressRate("login")],
     summary="Đăng nhập từ một thiết bị, nhận mã truy cập (R-3.1)",
     description=(
@@ -108,7 +118,7 @@ def _login_scope(request: HttpRequest) -> str:
     ),
     openapi_extra=POST_EXTRA,
 )
-@idempotent(_login_scope)
+@idempotent(_login_scope, remember=_token_not_replayed)
 def token_create(request: HttpRequest, payload: s.TokenIn) -> Any:
     try:
         issued = token_issue(
@@ -160,8 +170,10 @@ def _token_out(token: ApiToken, request: HttpRequest) -> dict[str, Any]:
 @auth_router.get("/tokens", response=list[s.TokenOut], auth=staff_auth, summary="Các thiết bị đang đăng nhập")
 def tokens(request: HttpRequest) -> Any:
     user = staff_of(request)
-    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
-    return [_token_out(t, request) for t in active.order_by("-created_at")]
+    active = ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("user", "otp_device")
+    return [_token_out(t, request) for t in active.order_by("-created_at") if not token_refusal(t)]
 
 
 @auth_router.delete(
@@ -335,8 +347,8 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         if t.action in ACTION_PATHS and _offered(report, t.action)
     ]
     suggested = None
-    if any(a["action"] == "forward" for a in actions) and report.area_id:
-        suggested = _agency_ref(commune_agency_for_area(report.area))
+    if any(a["action"] == "forward" for a in actions):
+        suggested = _agency_ref(suggested_commune_agency(report.area, report.latitude, report.longitude))
     attachments = list(
         Attachment.objects.filter(report=report).select_related("event").order_by("created_at", "pk")
     )

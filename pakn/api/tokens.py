@@ -17,9 +17,10 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pakn.api.models import ApiToken
+from pakn.api.models import ApiToken, RevokeReason
 from pakn.core.ratelimit import client_ip
 from pakn.org.models import User
 
@@ -84,6 +85,7 @@ def token_issue(
     if not isinstance(user, User) or not user.is_active:
         raise LoginFailed("invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
     devices = _confirmed_totp(user)
+    factor: TOTPDevice | None = None
     if devices:
         code = (otp_code or "").strip().replace(" ", "")
         if not code:
@@ -100,7 +102,8 @@ def token_issue(
                 f"Nhập sai mã xác thực: vui lòng đợi {wait} giây rồi thử lại.",
                 retry_after=wait,
             )
-        if not any(device.verify_token(code) for device in usable):
+        factor = next((device for device in usable if device.verify_token(code)), None)
+        if factor is None:
             _fail(request, username)
             raise LoginFailed("otp_invalid", "Mã xác thực hai bước không đúng hoặc đã hết hạn.")
     elif getattr(settings, "PAKN_STAFF_2FA_REQUIRED", False):
@@ -118,25 +121,67 @@ def token_issue(
         expires_at=now + token_lifetime(),
         last_used_at=now,
         last_used_ip=client_ip(request) or None,
+        credential_stamp=credential_stamp(user),
+        otp_device=factor,
+        with_second_factor=factor is not None,
     )
     # Like a console login: last_login is updated and axes forgets earlier failures.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Issued(token, raw)
 
 
+def credential_stamp(user: User) -> str:
+    """A keyed hash of the account's password hash: any change of password (by the official, a reset by
+    e-mail, the administrator, `pakn changepassword`) changes it, like Django's session hash."""
+    return salted_hmac("pakn.api.token-credentials", user.password, algorithm="sha256").hexdigest()
+
+
+def token_refusal(token: ApiToken) -> str:
+    """Why a stored, unexpired token no longer authenticates its user ("" when it still does) (R-3.1)."""
+    user = token.user
+    if not constant_time_compare(token.credential_stamp, credential_stamp(user)):
+        return RevokeReason.PASSWORD
+    if token.with_second_factor:
+        device = token.otp_device
+        if device is None or not device.confirmed or device.user_id != user.pk:
+            return RevokeReason.SECOND_FACTOR
+        return ""
+    if getattr(settings, "PAKN_STAFF_2FA_REQUIRED", False):
+        return RevokeReason.POLICY
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return RevokeReason.POLICY  # the account now has a factor: a token issued without one falls short
+    return ""
+
+
 def token_for(raw: str, *, now: datetime | None = None) -> ApiToken | None:
-    """The active token with this value, with its active user, or None."""
+    """The active token with this value, with its active user, or None.
+
+    A token whose credentials no longer hold (see token_refusal) is revoked now, with the reason.
+    """
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     now = now or timezone.now()
     token = (
-        ApiToken.objects.select_related("user", "user__agency")
+        ApiToken.objects.select_related("user", "user__agency", "otp_device")
         .filter(token_hash=token_hash(raw), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
+    reason = token_refusal(token)
+    if reason:
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_reason=reason
+        )
+        return None
     return token
+
+
+def tokens_revoke_all(*, user: User, reason: str, now: datetime | None = None) -> int:
+    """Revoke every active token of an account (its credentials were reset); returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now(), revoked_reason=reason
+    )
 
 
 def token_touch(token: ApiToken, *, ip: str, now: datetime | None = None) -> None:
@@ -152,4 +197,7 @@ def token_revoke(*, token: ApiToken, actor: User, now: datetime | None = None) -
     """The owner revokes one of his devices' tokens, or an administrator any token."""
     if token.user_id != actor.pk and not (actor.is_superuser or actor.role == User.Role.ADMIN):
         raise PermissionDenied("Bạn chỉ thu hồi được mã truy cập của chính mình.")
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+    reason = RevokeReason.OWNER if token.user_id == actor.pk else RevokeReason.ADMIN
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now(), revoked_reason=reason
+    )

@@ -119,11 +119,24 @@ def _secret_text(device: TOTPDevice) -> str:
 
 @require_http_methods(["GET", "POST"])
 def otp_enrol(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: a QR code and the secret, confirmed by one valid code."""
+    """Enrol an authenticator app: a QR code and the secret, confirmed by one valid code.
+
+    Replacing an enrolled authenticator (`?lai=1`) needs the current one: the session must have passed the
+    second step with it. Without it (a lost phone) only an administrator's recorded reset helps (R-3.1);
+    otherwise a stolen password alone would enrol the thief's phone.
+    """
     user = request.user
-    if user_has_device(user, confirmed=True) and not request.GET.get("lai"):
-        messages.info(request, "Tài khoản đã bật xác thực hai lớp.")
-        return redirect("console:account")
+    if user_has_device(user, confirmed=True):
+        if not user.is_verified():  # type: ignore[union-attr]  # set by django_otp's middleware
+            messages.error(
+                request,
+                "Muốn đổi ứng dụng xác thực, trước hết hãy nhập mã của ứng dụng hiện tại. Nếu mất điện thoại, "
+                "đề nghị quản trị hệ thống đặt lại xác thực hai lớp.",
+            )
+            return redirect("console:otp_verify")
+        if not request.GET.get("lai"):
+            messages.info(request, "Tài khoản đã bật xác thực hai lớp.")
+            return redirect("console:account")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)

@@ -22,7 +22,7 @@ from pakn.console.selectors import (
     sees_everything,
 )
 from pakn.org.models import Agency, Area, Category, User
-from pakn.org.services import commune_agency_for_area
+from pakn.org.services import suggested_commune_agency
 from pakn.reports import media, services
 from pakn.reports.limits import limit_for, text_errors
 from pakn.reports.models import Attachment, Channel, Event, Report, State
@@ -125,7 +125,9 @@ class ForwardForm(ActionForm):
         field = self.fields["agency"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = forward_targets().exclude(pk=self.report.agency_id)
-        self.suggested = commune_agency_for_area(self.report.area) if self.report.area_id else None
+        self.suggested = suggested_commune_agency(
+            self.report.area, self.report.latitude, self.report.longitude
+        )
         if self.suggested:
             field.initial = self.suggested.pk
             field.help_text = format_lazy(_("Gợi ý theo địa điểm: {name}."), name=self.suggested.name)

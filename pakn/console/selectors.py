@@ -284,7 +284,7 @@ def parse_search(text: str) -> Search:
             "invalid",
             Q(pk__in=[]),
             "Không nhận ra nội dung tra cứu: hãy nhập mã phản ánh (ví dụ K7MP-4QX9), số điện thoại "
-            "hoặc số CMND/CCCD đầy đủ.",
+            "hoặc số định danh cá nhân đầy đủ.",
         )
     return Search("+".join(kinds), condition, hashes=tuple(hashes))
 
@@ -300,7 +300,11 @@ def search_reports(*, viewer: User, text: str, limit: int = 50) -> tuple[Search,
         ), []
     rows = with_related(list(_plain(report_scope(viewer).filter(search.condition)).order_by("-id")[:limit]))
     if search.kind != "code":
-        labels = {"phone": "số điện thoại", "id": "số CMND/CCCD", "phone+id": "số điện thoại hoặc CMND/CCCD"}
+        labels = {
+            "phone": "số điện thoại",
+            "id": "số định danh cá nhân",
+            "phone+id": "số điện thoại hoặc số định danh cá nhân",
+        }
         PersonalDataAccess.objects.create(
             user=viewer,
             report=rows[0] if len(rows) == 1 else None,

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +31,7 @@ from pakn.console.forms import (
 )
 from pakn.console.models import ClientSubmission
 from pakn.console.services import action_once
+from pakn.core.storage import signed_redirect
 from pakn.org.models import User
 from pakn.reports import services as report_services
 from pakn.reports.models import Attachment, Report, Step
@@ -280,7 +282,7 @@ def case_personal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int, preview: bool = False) -> FileResponse:
+def attachment(request: HttpRequest, pk: int, preview: bool = False) -> HttpResponseBase:
     """A private original (or its public preview) to a viewer who may see the report."""
     user = staff_user(request)
     item = get_object_or_404(Attachment, pk=pk)
@@ -292,6 +294,9 @@ def attachment(request: HttpRequest, pk: int, preview: bool = False) -> FileResp
         raise Http404("Không có bản đã lược bỏ thông tin cá nhân của tệp này.")
     use_public = (preview and bool(item.public_file)) or allowed[0] is not item.file
     stored = item.public_file if use_public else item.file
+    signed = signed_redirect(stored, content_type="image/jpeg" if use_public else item.content_type)
+    if signed is not None:  # object storage: a link valid a minute, after the same permission check
+        return signed
     try:
         handle = stored.open("rb")
     except (FileNotFoundError, ValueError) as e:

@@ -104,7 +104,10 @@ def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
 
 
 def _plan_overdue(event: Event, report: Report) -> list[Planned]:
-    """R-10.1: the officer, the agency's leaders and the supervisor learn that a step is overdue."""
+    """R-10.1: the officer, the agency's leaders and the supervisor learn that a step is overdue under
+    Decision 826; a missed internal target (no deadline of the regulation) only reminds whoever must act."""
+    if event.data.get("statutory") is False:
+        return [Planned(Kind.OVERDUE, step_holders(report))]
     who = step_holders(report) | _members(report.agency_id, Role.LEADER) | Q(role=Role.SUPERVISOR)
     return [Planned(Kind.OVERDUE, who)]
 
@@ -610,10 +613,10 @@ def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
         return None
     overdue = (
         Report.objects.filter(
-            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True), due_at__lt=now
+            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True), overdue_at__lt=now
         )
         .select_related("agency")
-        .order_by("due_at")
+        .order_by("overdue_at")
     )
     count = overdue.count()
     with translation.override("vi"):
@@ -622,8 +625,8 @@ def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
                 "code": r.tracking_code,
                 "agency": r.agency.name,
                 "step": str(Step(r.step).label) if r.step else "",
-                "due_at": _when(r.due_at),
-                "late": duration_text(now - r.due_at) if r.due_at else "",
+                "due_at": _when(r.overdue_at),
+                "late": duration_text(now - r.overdue_at) if r.overdue_at else "",
             }
             for r in overdue[:DIGEST_ITEMS]
         ]

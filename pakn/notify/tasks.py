@@ -39,6 +39,19 @@ def _attempt_safely(delivery_id: int) -> None:
         delivery.schedule_attempt(delivery_id, timedelta(seconds=settings.PAKN_NOTIFY_LEASE_SECONDS + 1))
 
 
+def _attempt_many_safely(delivery_ids: list[int]) -> None:
+    """One attempt at each, with shared reads (delivery.attempt_many); on a database error, as above."""
+    try:
+        delivery.attempt_many(delivery_ids)
+    except DatabaseError:
+        log.warning(
+            "database error while delivering %s; retrying after the lease", delivery_ids, exc_info=True
+        )
+        connection.close()
+        for pk in delivery_ids:
+            delivery.schedule_attempt(pk, timedelta(seconds=settings.PAKN_NOTIFY_LEASE_SECONDS + 1))
+
+
 @db_task(retries=5, retry_delay=5)
 def deliver_outbox(outbox_ids: list[int]) -> None:
     ids = list(
@@ -46,8 +59,8 @@ def deliver_outbox(outbox_ids: list[int]) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for pk in ids:
-        _attempt_safely(pk)
+    for start in range(0, len(ids), BATCH):
+        _attempt_many_safely(ids[start : start + BATCH])
 
 
 @db_task()
@@ -57,8 +70,7 @@ def deliver(delivery_id: int) -> None:
 
 @db_task()
 def deliver_many(delivery_ids: list[int]) -> None:
-    for pk in delivery_ids:
-        _attempt_safely(pk)
+    _attempt_many_safely(delivery_ids)
 
 
 def pump_once() -> int:
@@ -109,3 +121,11 @@ def warn_due_soon() -> None:
 @db_periodic_task(crontab(minute="*/10"))
 def send_daily_digest() -> None:
     daily_digest_send()
+
+
+@db_periodic_task(crontab(hour="19", minute="40"))
+def purge_delivered() -> None:
+    """Daily at 02:40 in Viet Nam: delete deliveries sent more than PAKN_RETENTION_DELIVERED_DAYS ago."""
+    from pakn.notify.retention import delivered_purge
+
+    delivered_purge()

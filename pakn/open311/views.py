@@ -29,6 +29,7 @@ from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
 from pakn.org.models import Category
+from pakn.reports.freshness import cached_public_response
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
 from pakn.reports.selectors import public_report, public_reports
 from pakn.reports.services import normalize_tracking_code
@@ -301,16 +302,21 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create_request(request, fmt)
-    return _list_requests(request, fmt)
+    return cached_public_response(
+        request, namespace=f"open311:{fmt}", build=lambda: _list_requests(request, fmt)
+    )
 
 
 @require_GET
 @open311_view
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    report = _queryset().filter(tracking_code=normalize_tracking_code(request_id)).first()
-    if report is None:
-        return errors(404, [f"Không tìm thấy yêu cầu «{request_id}»."], fmt)
-    return respond(_requests(request, [report]), fmt, "service_requests")
+    def build() -> HttpResponse:
+        report = _queryset().filter(tracking_code=normalize_tracking_code(request_id)).first()
+        if report is None:
+            return errors(404, [f"Không tìm thấy yêu cầu «{request_id}»."], fmt)
+        return respond(_requests(request, [report]), fmt, "service_requests")
+
+    return cached_public_response(request, namespace=f"open311:{fmt}", build=build)
 
 
 @require_GET
@@ -380,7 +386,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
             notice = (
                 f"Đã tiếp nhận phản ánh {report.tracking_code}. Trung tâm IOC kiểm tra và chuyển xử lý trước {due} "
-                "(R-7.2); nếu thiếu địa chỉ liên hệ hoặc số CMND/CCCD, người phản ánh sẽ được đề nghị bổ sung."
+                "(R-7.2); nếu thiếu địa chỉ liên hệ hoặc số định danh cá nhân, người phản ánh sẽ được đề nghị bổ sung."
             )
             body = [
                 {

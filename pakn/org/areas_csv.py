@@ -168,6 +168,7 @@ def org_rows_read(path: Path, *, known_agencies: set[str], categories: set[str])
         if not any(row.values()):
             continue
         row["_line"] = str(line)
+        row["name"] = row["name"][:1].upper() + row["name"][1:]  # "xã Bắc Sơn" (2025 list) reads "Xã Bắc Sơn"
         problems += _row_problems(row, line, seen)
         (result.areas if row["level"] in AREA_LEVELS else result.agencies).append(row)
     if not problems:

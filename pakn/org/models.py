@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pakn.core.collation import COLLATION
 
 
 class Area(models.Model):
@@ -17,7 +20,7 @@ class Area(models.Model):
 
     dataset = models.CharField(_("bộ dữ liệu"), max_length=10, help_text=_("2022 hoặc 2025"))
     code = models.CharField(_("mã"), max_length=10)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     kind = models.CharField(_("cấp"), max_length=10, choices=Kind.choices)
     type_label = models.CharField(
         _("loại"), max_length=50, blank=True, help_text=_("tỉnh, huyện, xã, phường…")
@@ -57,7 +60,7 @@ class Agency(models.Model):
         ENTERPRISE = "enterprise", _("Doanh nghiệp công ích")
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, db_index=True)
     area = models.ForeignKey(
         Area,
@@ -105,7 +108,7 @@ class Category(models.Model):
     """A subject field of reports (lĩnh vực, R-6.1); data an administrator edits."""
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     description = models.TextField(_("mô tả"), blank=True)
     department = models.ForeignKey(
         Agency,
@@ -163,3 +166,71 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         """Vietnamese order: family and middle names (họ, last_name) before the given name (tên)."""
         return f"{self.last_name} {self.first_name}".strip()
+
+
+class AccountEvent(models.Model):
+    """A recorded change to an official's credentials made by someone else (R-3.1): who, when, why.
+
+    An administrator's reset of a second factor is the only way to replace an authenticator without the
+    current one; the record is what makes that reset accountable.
+    """
+
+    class Action(models.TextChoices):
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Đặt lại xác thực hai lớp")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="account_events"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("thao tác"), max_length=40, choices=Action.choices)
+    reason = models.TextField(_("lý do"))
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhật ký tài khoản")
+        verbose_name_plural = _("nhật ký tài khoản")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.user} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class AreaBoundary(models.Model):
+    """The boundary of an area (GeoJSON Polygon or MultiPolygon, WGS 84), imported by an administrator.
+
+    With boundaries the commune of a point is found by point-in-polygon (pakn.org.boundaries); without them
+    nothing is guessed. The bounding box columns let a look-up test only the few boundaries around a point.
+    """
+
+    area = models.OneToOneField(
+        Area, verbose_name=_("đơn vị hành chính"), on_delete=models.CASCADE, related_name="boundary"
+    )
+    geometry = models.JSONField(_("ranh giới (GeoJSON)"))
+    min_lat = models.FloatField()
+    max_lat = models.FloatField()
+    min_lng = models.FloatField()
+    max_lng = models.FloatField()
+    source = models.CharField(_("tệp nguồn"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("nhập lúc"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("người nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ranh giới hành chính")
+        verbose_name_plural = _("ranh giới hành chính")
+        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="boundary_bbox")]
+
+    def __str__(self) -> str:
+        return str(self.area)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 from django.contrib.auth.password_validation import validate_password
@@ -302,6 +303,18 @@ def org_import(*, dataset: str = DEFAULT_DATASET, csv_path: Path | None = None) 
         result = areas_import(dataset=dataset, rows=rows)
         agencies_bootstrap(dataset=dataset, rows=rows, result=result)
     return result
+
+
+def suggested_commune_agency(area: Area | None, latitude: Any = None, longitude: Any = None) -> Agency | None:
+    """Where the IOC is offered to forward a report (R-7.2a): the commune whose imported boundary covers
+    the report's point when boundaries exist, else the commune the citizen chose."""
+    from pakn.org.boundaries import commune_at
+
+    if latitude is not None and longitude is not None:
+        placed = commune_at(float(latitude), float(longitude))
+        if placed is not None:
+            return commune_agency_for_area(placed)
+    return commune_agency_for_area(area)
 
 
 def commune_agency_for_area(area: Area | None) -> Agency | None:

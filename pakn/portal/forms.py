@@ -164,11 +164,11 @@ class ReportForm(PlaceFieldsMixin):
         error_messages=_required(_("Vui lòng nhập số điện thoại.")),
     )
     reporter_id_number = forms.CharField(
-        label=_("Số CCCD hoặc CMND"),
+        label=_("Số định danh cá nhân / CCCD"),
         max_length=ID_NUMBER_MAX,
-        help_text=_("CCCD 12 chữ số hoặc CMND 9 chữ số."),
+        help_text=_("12 chữ số, in trên thẻ căn cước hoặc căn cước công dân."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages=_required(_("Vui lòng nhập số CMND hoặc CCCD.")),
+        error_messages=_required(_("Vui lòng nhập số định danh cá nhân (12 chữ số).")),
     )
     reporter_email = forms.EmailField(
         label=_("Thư điện tử (không bắt buộc)"),
@@ -266,7 +266,7 @@ class SupplementForm(PlaceFieldsMixin):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
     reporter_id_number = forms.CharField(
-        label=_("Số CCCD hoặc CMND"),
+        label=_("Số định danh cá nhân / CCCD"),
         required=False,
         max_length=ID_NUMBER_MAX,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),

@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, Any] = {
     "reply": pgettext_lazy("timeline", "Đề nghị làm rõ"),
     "clarify": pgettext_lazy("timeline", "Trả lời làm rõ"),
     "rate": pgettext_lazy("timeline", "Đánh giá kết quả"),
+    "anonymise": pgettext_lazy("timeline", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
 }
 
 # The labels of states, steps and ratings are the core's (pakn.reports.models); `gettext_lazy` there makes
@@ -90,13 +91,13 @@ CORE_MESSAGES = [
     gettext_noop("Vui lòng cho biết nơi xảy ra sự việc."),
     gettext_noop("Vui lòng cam kết thông tin phản ánh là trung thực (R-5.2)."),
     gettext_noop("Vui lòng nhập số điện thoại."),
-    gettext_noop("Vui lòng nhập số CMND hoặc CCCD."),
+    gettext_noop("Vui lòng nhập số định danh cá nhân (12 chữ số)."),
     gettext_noop("Vui lòng nhập đủ vĩ độ và kinh độ."),
     gettext_noop("Tọa độ không hợp lệ."),
     gettext_noop("Vui lòng chọn xã, phường nơi xảy ra sự việc."),
     gettext_noop("Số điện thoại không hợp lệ. Ví dụ đúng: 0912 345 678."),
-    gettext_noop("Số CMND/CCCD chỉ gồm chữ số."),
-    gettext_noop("Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số."),
+    gettext_noop("Số định danh cá nhân chỉ gồm chữ số."),
+    gettext_noop("Số định danh cá nhân gồm 12 chữ số."),
     gettext_noop("Số CCCD không hợp lệ: ba chữ số đầu phải là mã tỉnh, thành phố nơi đăng ký khai sinh."),
     gettext_noop(
         "Số điện thoại hoặc số định danh này đã bị hạn chế gửi phản ánh do nhiều lần phản ánh sai sự thật "

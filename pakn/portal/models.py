@@ -24,6 +24,9 @@ class PortalSubmission(models.Model):
         Report, null=True, on_delete=models.PROTECT, related_name="portal_submission"
     )
     secret = EncryptedTextField(blank=True)
+    # SHA-256 of the sending browser's random cookie: a retry from that browser gets the private link again,
+    # anyone else who learns the key (it is in the "sent" page's address) only the tracking code.
+    sender_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

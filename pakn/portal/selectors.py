@@ -135,7 +135,7 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
     if filters.status == "open":
         reports = reports.filter(state__in=OPEN_STATES)
     elif filters.status == "overdue":
-        reports = reports.filter(state__in=OPEN_STATES, due_at__lt=now)
+        reports = reports.filter(state__in=OPEN_STATES, overdue_at__lt=now)
     elif filters.status in State.values:
         reports = reports.filter(state=filters.status)
     span = period_range(filters.period, now)
@@ -291,7 +291,8 @@ SUMMARY_CACHE_SECONDS = 60
 def public_summary(*, now: datetime | None = None, use_cache: bool = True) -> Summary:
     """Reports this month and this year, how many were resolved with every step on time, and the ratings.
 
-    A resolved report counts as on time when none of its steps finished after its deadline (R-7).
+    A resolved report counts as on time when none of its steps finished after a deadline of Decision 826
+    (R-7; internal targets do not count).
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -302,7 +303,7 @@ def public_summary(*, now: datetime | None = None, use_cache: bool = True) -> Su
     year_start = month_start.replace(month=1)
     reports = public_reports()
     resolved = reports.filter(state=State.RESOLVED, resolved_at__gte=year_start)
-    late = Event.objects.filter(report=OuterRef("pk"), on_time=False)
+    late = Event.objects.filter(report=OuterRef("pk"), statutory=True, on_time=False)  # Decision 826 only
     ratings = dict(
         reports.filter(rated_at__gte=year_start)
         .exclude(rating="")
@@ -397,35 +398,3 @@ def nearby_open_reports(
             )
     found.sort(key=lambda pair: pair[0])
     return [n for _d, n in found[:limit]]
-
-
-SUGGEST_RADIUS_KM = 3.0
-
-
-@dataclass(frozen=True)
-class CommuneSuggestion:
-    area: Area
-    distance_km: float
-
-
-def suggest_commune(
-    latitude: float, longitude: float, *, radius_km: float = SUGGEST_RADIUS_KM
-) -> CommuneSuggestion | None:
-    """The commune of the nearest earlier public report within `radius_km` of the pin, or None.
-
-    We have commune names, not boundaries: this is a hint the person confirms, never a decision.
-    """
-    rows = (
-        public_reports()
-        .filter(_box(latitude, longitude, radius_km), area__kind=Area.Kind.COMMUNE, area__is_active=True)
-        .values_list("area_id", "latitude", "longitude")[:3000]
-    )
-    best: tuple[float, int] | None = None
-    for area_id, lat, lng in rows:
-        d = distance_km(latitude, longitude, float(lat or 0), float(lng or 0))
-        if d <= radius_km and (best is None or d < best[0]):
-            best = (d, area_id)
-    if best is None:
-        return None
-    area = Area.objects.filter(pk=best[1]).first()
-    return CommuneSuggestion(area, best[0]) if area else None

@@ -6,6 +6,8 @@ so a whole submission (the report and every file) is one transaction.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import uuid
 from collections.abc import Iterable
@@ -33,18 +35,33 @@ STASH_KEPT = timedelta(hours=24)
 @dataclass(frozen=True)
 class SentReport:
     report: Report
-    secret: str  # "" once it is no longer kept (a retry after a day)
+    secret: str  # "" once it is no longer kept (a retry after a day), or for another sender
     created: bool  # False when this answers a retry of an earlier submission
+    same_sender: bool = True  # False when another browser replays the key: it gets the tracking code only
 
 
-def submission_replay(key: uuid.UUID, *, now: datetime | None = None) -> SentReport | None:
-    """The first answer to a submission with this key, if it was sent already."""
+def sender_digest(sender: str) -> str:
+    return hashlib.sha256(sender.encode()).hexdigest() if sender else ""
+
+
+def submission_replay(
+    key: uuid.UUID, *, sender: str | None, now: datetime | None = None
+) -> SentReport | None:
+    """The first answer to a submission with this key, if it was sent already.
+
+    The private follow-up secret is part of it only for the browser that sent it: `sender` is that browser's
+    cookie (None when the caller already knows it is that browser). Anyone else replaying the key gets the
+    tracking code and nothing private (issue 10, item 5).
+    """
     now = now or timezone.now()
     sent = PortalSubmission.objects.filter(key=key, report__isnull=False).select_related("report").first()
     if sent is None or sent.report is None:
         return None
-    secret = sent.secret if sent.created_at > now - SECRET_KEPT else ""
-    return SentReport(sent.report, secret, created=False)
+    same_sender = sender is None or bool(
+        sent.sender_hash and hmac.compare_digest(sent.sender_hash, sender_digest(sender))
+    )
+    secret = sent.secret if same_sender and sent.created_at > now - SECRET_KEPT else ""
+    return SentReport(sent.report, secret, created=False, same_sender=same_sender)
 
 
 def _stashed_as_upload(item: StashedUpload) -> UploadedFile:
@@ -73,6 +90,7 @@ def portal_report_submit(
     fields: dict[str, Any],
     uploads: list[UploadedFile],
     stashed: list[StashedUpload],
+    sender: str = "",
     now: datetime | None = None,
 ) -> SentReport:
     """R-7.1: one report with its files, in one transaction, exactly once per client key (R-6.2).
@@ -85,7 +103,9 @@ def portal_report_submit(
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
-            claim = PortalSubmission.objects.create(key=key, created_at=now)
+            claim = PortalSubmission.objects.create(
+                key=key, created_at=now, sender_hash=sender_digest(sender)
+            )
             submission = report_submit(channel=Channel.WEB, now=now, **fields)
             files = [_stashed_as_upload(s) for s in stashed] + list(uploads)
             try:
@@ -101,7 +121,7 @@ def portal_report_submit(
             claim.save(update_fields=["report", "secret"])
     except IntegrityError:
         _delete_stored(stored)
-        replay = submission_replay(key, now=now)
+        replay = submission_replay(key, sender=sender, now=now)
         if replay is None:
             raise
         return replay

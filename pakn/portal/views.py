@@ -10,6 +10,7 @@ import contextlib
 import functools
 import io
 import json
+import secrets
 import uuid
 from typing import Any, TypeVar
 
@@ -19,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -43,7 +43,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from PIL import Image
 
 from pakn.core import province
+from pakn.core.paging import CappedPaginator
 from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
 from pakn.portal.labels import ACTION_LABELS, RATING_LABELS, STATE_TONES, STEP_LABELS, state_label
@@ -56,6 +58,7 @@ from pakn.portal.services import (
     submission_replay,
 )
 from pakn.reports import services as report_services
+from pakn.reports.freshness import cached_public_response
 from pakn.reports.media import attachment_add, check_upload, size_limit
 from pakn.reports.models import Attachment, Event, Report
 from pakn.reports.selectors import events_for_reporter, public_events, public_report
@@ -64,6 +67,7 @@ from pakn.reports.validators import normalize_phone
 from pakn.reports.workflow import ReporterActor, WorkflowError
 
 SENT_SESSION_KEY = "portal_sent"
+SENDER_COOKIE = "pakn_sender"
 R = TypeVar("R", bound=HttpResponseBase)
 THUMB_SIDE = 480
 
@@ -226,10 +230,40 @@ def _nearby_for(form: ReportForm) -> list[selectors.Nearby]:
     )
 
 
+def _sender(request: HttpRequest) -> str:
+    """This browser's random sender cookie (set with the form), which binds a submission key to it."""
+    value = request.COOKIES.get(SENDER_COOKIE, "")
+    return value if 20 <= len(value) <= 64 else ""
+
+
+def _with_sender_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not _sender(request):
+        response.set_cookie(
+            SENDER_COOKIE,
+            secrets.token_urlsafe(32),
+            max_age=365 * 24 * 3600,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
 def _sent_response(request: HttpRequest, sent: SentReport) -> HttpResponse:
-    """The answer to a submission (first time or a retry): JSON for the offline queue, else a redirect."""
+    """The answer to a submission (first time or a retry): JSON for the offline queue, else a redirect.
+
+    A retry from another browser (the key leaked, e.g. from the "sent" page's address in a history) has no
+    secret in `sent`: it gets the tracking code only, and the key is not added to its session.
+    """
     report = sent.report
     key = report.portal_submission.key  # type: ignore[attr-defined]
+    if not sent.same_sender:
+        public_url = request.build_absolute_uri(reverse("portal:detail", args=[report.tracking_code]))
+        if _wants_json(request):
+            return JsonResponse(
+                {"created": False, "tracking_code": report.tracking_code, "public_url": public_url}
+            )
+        return redirect("portal:detail", code=report.tracking_code)
     seen = [k for k in request.session.get(SENT_SESSION_KEY, []) if k != str(key)]
     request.session[SENT_SESSION_KEY] = [*seen[-19:], str(key)]
     if _wants_json(request):
@@ -264,7 +298,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         key = uuid.uuid4()
         form = ReportForm(initial={"submission_key": key})
-        return render(request, "portal/submit.html", _form_context(form, key))
+        return _with_sender_cookie(request, render(request, "portal/submit.html", _form_context(form, key)))
 
     try:
         key = uuid.UUID(request.POST.get("submission_key", ""))
@@ -273,7 +307,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy()
     data["submission_key"] = str(key)
     form = ReportForm(data)
-    if (replay := submission_replay(key)) is not None:
+    sender = None if str(key) in request.session.get(SENT_SESSION_KEY, []) else _sender(request)
+    if (replay := submission_replay(key, sender=sender)) is not None:
         return _sent_response(request, replay)
 
     removed = [int(x) for x in request.POST.getlist("remove_stash") if x.isdigit()]
@@ -310,7 +345,11 @@ def submit(request: HttpRequest) -> HttpResponse:
     if form_ok and not upload_errors:
         try:
             sent = portal_report_submit(
-                key=key, fields=form.service_fields(), uploads=accepted, stashed=stashed
+                key=key,
+                fields=form.service_fields(),
+                uploads=accepted,
+                stashed=stashed,
+                sender=_sender(request),
             )
         except ValidationError as e:
             _add_errors(form, e, upload_errors)
@@ -334,7 +373,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sent(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """After sending: the tracking code, the private link and what happens next (only in the sending browser)."""
-    replay = submission_replay(key) if str(key) in request.session.get(SENT_SESSION_KEY, []) else None
+    mine = str(key) in request.session.get(SENT_SESSION_KEY, [])
+    replay = submission_replay(key, sender=None) if mine else None
     if replay is None:
         return _link_not_found(request)
     report = replay.report
@@ -368,7 +408,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def commune_suggest(request: HttpRequest) -> JsonResponse:
-    """A commune for a pin: that of the nearest earlier report within a few kilometres, or nothing."""
+    """The commune whose imported boundary covers the pin, or nothing (no boundaries: nothing is guessed)."""
     try:
         lat = float(request.GET.get("lat", "").replace(",", "."))
         lng = float(request.GET.get("lng", "").replace(",", "."))
@@ -376,16 +416,10 @@ def commune_suggest(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"area": None}, status=400)
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         return JsonResponse({"area": None}, status=400)
-    suggestion = selectors.suggest_commune(lat, lng)
-    if suggestion is None:
+    area = commune_at(lat, lng)
+    if area is None:
         return JsonResponse({"area": None})
-    return JsonResponse(
-        {
-            "area": suggestion.area.pk,
-            "name": suggestion.area.name,
-            "distance_km": round(suggestion.distance_km, 2),
-        }
-    )
+    return JsonResponse({"area": area.pk, "name": area.name})
 
 
 # --- Look-up and the private follow-up (R-7.2b, R-8) --------------------------------------------------------
@@ -512,7 +546,7 @@ def _follow_up_context(request: HttpRequest, report: Report, secret: str, **form
             _("Họ và tên"): bool(report.reporter_name),
             _("Địa chỉ liên hệ"): bool(report.reporter_address),
             _("Số điện thoại"): bool(report.reporter_phone),
-            _("Số CCCD hoặc CMND"): bool(report.reporter_id_number),
+            _("Số định danh cá nhân / CCCD"): bool(report.reporter_id_number),
         },
         "rating_label": RATING_LABELS.get(report.rating, ""),
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
@@ -675,7 +709,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = PublicFilterForm(request.GET)
     filters = _filters(form)
-    paginator = Paginator(selectors.filtered_reports(filters, now=now), selectors.PAGE_SIZE)
+    paginator = CappedPaginator(selectors.filtered_reports(filters, now=now), selectors.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
@@ -709,11 +743,15 @@ def public_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @gzip_page
 @cache_control(public=True, max_age=60)
-def map_data(request: HttpRequest) -> JsonResponse:
+def map_data(request: HttpRequest) -> HttpResponse:
     """Markers of public reports: code, place, category, state, a redacted summary. No personal data."""
-    form = PublicFilterForm(request.GET)
-    data = selectors.map_points(_filters(form), now=timezone.now())
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    def build() -> HttpResponse:
+        form = PublicFilterForm(request.GET)
+        data = selectors.map_points(_filters(form), now=timezone.now())
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    return cached_public_response(request, namespace="portal:map", build=build)
 
 
 @require_GET

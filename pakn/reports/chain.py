@@ -50,6 +50,9 @@ SEALED_FIELDS = (
     "step_started_at",
     "due_at",
     "escalate_by",
+    "step_statutory",
+    "escalate_statutory",
+    "overdue_at",
     "is_complex",
     "is_state_secret",
     "is_valuable",
@@ -61,6 +64,10 @@ SEALED_FIELDS = (
     "rating",
     "rated_at",
     "created_at",
+    # Issue 11: which deadlines count as late in the figures.
+    "step_statutory",
+    "escalate_statutory",
+    "overdue_at",
 )
 
 
@@ -160,7 +167,20 @@ def _content(e: Event) -> list[Any]:
         e.visibility,
         e.data,
         e.prev_hash,
+        *_later_fields(e),
     ]
+
+
+def _later_fields(e: Event) -> list[Any]:
+    """Fields events gained after the first keyed chains (issue 11: whether a deadline was statutory, the
+    report's overdue moment): covered when set, so events sealed before they existed still verify, and a
+    value set, changed or cleared later breaks the MAC."""
+    extra = {
+        "statutory": getattr(e, "statutory", None),
+        "overdue_at": _iso(getattr(e, "overdue_at", None)),
+    }
+    present = {k: v for k, v in extra.items() if v is not None}
+    return [present] if present else []
 
 
 def legacy_hash(e: Event) -> str:
@@ -169,9 +189,20 @@ def legacy_hash(e: Event) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _later(e: Event) -> dict[str, Any] | None:
+    """Event fields added after chains were first sealed (the nature of a deadline, docs/deadlines.md):
+    under the MAC when set, so events sealed before them still verify."""
+    # getattr: migration 0004 seals with a historical model that predates these fields.
+    later = {"statutory": getattr(e, "statutory", None), "overdue_at": _iso(getattr(e, "overdue_at", None))}
+    return later if any(v is not None for v in later.values()) else None
+
+
 def event_mac(e: Event, key: bytes) -> str:
     """HMAC-SHA256 over the event's content, the previous hash, its key id and the report fields it seals."""
     payload = [2, e.key_id, *_content(e), e.sealed_fields]
+    later = _later(e)
+    if later is not None:
+        payload.append(later)
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 

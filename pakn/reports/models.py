@@ -70,7 +70,16 @@ class ReporterKind(models.TextChoices):
 
 
 class DeadlinePolicy(models.Model):
-    """How long a step may take at a kind of agency (R-7); defaults seeded, editable by the administrator."""
+    """How long a step may take at a kind of agency (R-7); defaults seeded, editable by the administrator.
+
+    A *statutory* row is a deadline Decision 826 sets (its article is required): missing it counts as late in
+    the figures, the ranking and the public record. A *target* row is an internal aim the regulation does not
+    set: missing it only warns the people who must act. A step with no row has no deadline at all.
+    """
+
+    class Nature(models.TextChoices):
+        STATUTORY = "statutory", _("Thời hạn theo Quy chế (tính trễ hạn)")
+        TARGET = "target", _("Chỉ tiêu nội bộ (chỉ nhắc việc)")
 
     class Unit(models.TextChoices):
         HOURS = "hours", _("giờ")
@@ -89,6 +98,22 @@ class DeadlinePolicy(models.Model):
     is_complex = models.BooleanField(_("vụ việc phức tạp"), default=False)
     amount = models.PositiveIntegerField(_("thời hạn"))
     unit = models.CharField(_("đơn vị"), max_length=20, choices=Unit.choices)
+    nature = models.CharField(
+        _("tính chất"),
+        max_length=10,
+        choices=Nature.choices,
+        default=Nature.TARGET,
+        help_text=_(
+            "Thời hạn theo Quy chế được tính vào số liệu trễ hạn, xếp hạng và thông tin công khai; "
+            "chỉ tiêu nội bộ chỉ dùng để nhắc việc."
+        ),
+    )
+    article = models.CharField(
+        _("điều, khoản của Quy chế"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bắt buộc với thời hạn theo Quy chế, ví dụ: Điểm a khoản 3 Điều 7."),
+    )
     basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
 
     class Meta:
@@ -101,6 +126,22 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} — {self.get_agency_kind_display() or _('mọi cơ quan')}"
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.nature == self.Nature.STATUTORY
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.nature == self.Nature.STATUTORY and not self.article.strip():
+            raise ValidationError(
+                {
+                    "article": _(
+                        "Thời hạn theo Quy chế phải ghi rõ điều, khoản của Quy chế quy định thời hạn đó."
+                    )
+                }
+            )
 
 
 class Report(models.Model):
@@ -155,6 +196,13 @@ class Report(models.Model):
     step_started_at = models.DateTimeField(_("bắt đầu bước"), null=True, blank=True)
     due_at = models.DateTimeField(_("hạn bước hiện tại"), null=True, blank=True)
     escalate_by = models.DateTimeField(_("hạn chuyển cấp trên"), null=True, blank=True)
+    # Whether `due_at` (and `escalate_by`) are deadlines Decision 826 sets, or internal targets (warnings only).
+    step_statutory = models.BooleanField(_("hạn bước theo Quy chế"), default=False)
+    escalate_statutory = models.BooleanField(_("hạn chuyển cấp trên theo Quy chế"), default=False)
+    # When the case, as it stands, is overdue under Decision 826: the statutory deadline of what is pending,
+    # or None when nothing pending has one. A case waiting to be assigned at an agency that may escalate it is
+    # overdue only when both the assignment and the escalation time have passed (R-7.3, R-7.4).
+    overdue_at = models.DateTimeField(_("quá hạn theo Quy chế từ"), null=True, blank=True)
     overdue_noted = models.BooleanField(default=False, editable=False)
 
     # Flags.
@@ -187,6 +235,12 @@ class Report(models.Model):
             models.Index(fields=["agency", "state", "due_at"], name="report_agency_state_due"),
             models.Index(fields=["assignee", "state"], name="report_assignee_state"),
             models.Index(fields=["updated_at"], name="report_updated"),
+            models.Index(fields=["state", "overdue_at"], name="report_state_overdue"),
+            models.Index(fields=["agency", "state", "overdue_at"], name="report_agency_state_overdue"),
+            # The public list filtered by commune or category, newest first (issue 13: at a million reports
+            # a commune's page otherwise walks the whole created_at index).
+            models.Index(fields=["area", "created_at"], name="report_area_created"),
+            models.Index(fields=["category", "created_at"], name="report_category_created"),
         ]
 
     def __str__(self) -> str:
@@ -197,8 +251,9 @@ class Report(models.Model):
         return self.state in OPEN_STATES
 
     def is_overdue(self, now: object = None) -> bool:
+        """Overdue under Decision 826 (a missed internal target is not "overdue")."""
         moment = now or timezone.now()
-        return bool(self.is_open and self.due_at and self.due_at < moment)  # type: ignore[operator]
+        return bool(self.is_open and self.overdue_at and self.overdue_at < moment)  # type: ignore[operator]
 
 
 class Event(models.Model):
@@ -236,7 +291,11 @@ class Event(models.Model):
     step = models.CharField(_("bước đã hoàn thành"), max_length=20, blank=True)
     step_due_at = models.DateTimeField(_("hạn của bước"), null=True)
     on_time = models.BooleanField(_("đúng hạn"), null=True)
+    # Whether `step_due_at` is a deadline of Decision 826 (counted in figures) or an internal target.
+    statutory = models.BooleanField(_("hạn theo Quy chế"), null=True)
     due_at = models.DateTimeField(_("hạn bước tiếp theo"), null=True)
+    # The report's `overdue_at` after this event: read by the figures "overdue at the end of a period".
+    overdue_at = models.DateTimeField(_("quá hạn theo Quy chế từ"), null=True)
     note = models.TextField(_("ghi chú"), blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
     data = models.JSONField(default=dict, blank=True)
@@ -313,6 +372,7 @@ class OpinionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     due_at = models.DateTimeField(_("hạn trả lời"))
+    statutory = models.BooleanField(_("hạn theo Quy chế"), default=False)
     answer = models.TextField(_("ý kiến"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -192,7 +192,7 @@ def report_submit(
         if not reporter_phone.strip():
             errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
         if not reporter_id_number.strip():
-            errors["reporter_id_number"] = ["Vui lòng nhập số CMND hoặc CCCD."]
+            errors["reporter_id_number"] = ["Vui lòng nhập số định danh cá nhân (12 chữ số)."]
     for name, messages in place_errors(latitude=latitude, longitude=longitude, area=area).items():
         errors.setdefault(name, []).extend(messages)
     identity: dict[str, str] = {}
@@ -491,7 +491,8 @@ class SweepResult:
 
 
 def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each.
+    """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each (statutory
+    deadlines notify the agency's leaders and the supervisor; missed targets only whoever must act).
 
     Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped.
     """
@@ -506,7 +507,8 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
             continue
     overdue = (
         Report.objects.filter(Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True))
-        .filter(due_at__lt=now, overdue_noted=False)
+        # Overdue under Decision 826, or an internal target missed (a warning only): workflow.overdue_to_note.
+        .filter(Q(overdue_at__lt=now) | Q(step_statutory=False, due_at__lt=now), overdue_noted=False)
         .exclude(state=State.AWAITING_INFO)
         .select_related("agency")
     )

@@ -21,3 +21,14 @@ def audit_checkpoint() -> None:
     from pakn.reports.checkpoints import checkpoint_create
 
     checkpoint_create()
+
+
+@db_periodic_task(crontab(hour="19", minute="20"))
+def anonymise_expired() -> None:
+    """Daily at 02:20 in Viet Nam: erase the reporter's personal data of cases closed long enough (R-13.2).
+
+    Safe without a lock: each report changes through the workflow's compare-and-swap."""
+    from pakn.reports.retention import retention_sweep
+
+    while retention_sweep().anonymised:
+        pass

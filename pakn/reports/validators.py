@@ -1,4 +1,9 @@
-"""Validation of the reporter's identifying data (R-5.1): Vietnamese phone numbers and CMND/CCCD numbers."""
+"""Validation of the reporter's identifying data (R-5.1): Vietnamese phone numbers and personal ID numbers.
+
+Since 1 January 2025 (Luật Căn cước 2023) the personal identification number (số định danh cá nhân, the 12
+digits of a CCCD or căn cước card) is the only ID asked for; an old 9-digit CMND is still accepted quietly for
+people who have nothing else, but no text offers it.
+"""
 
 from __future__ import annotations
 
@@ -36,16 +41,16 @@ def normalize_id_number(raw: str) -> str:
     """A CMND (9 digits) or CCCD (12 digits, first three a province code), digits only."""
     digits = re.sub(r"[\s.\-]", "", raw or "")
     if not digits:
-        raise ValidationError("Vui lòng nhập số CMND hoặc CCCD.", code="required")
+        raise ValidationError("Vui lòng nhập số định danh cá nhân (12 chữ số).", code="required")
     if not digits.isdigit():
-        raise ValidationError("Số CMND/CCCD chỉ gồm chữ số.", code="invalid_id_number")
+        raise ValidationError("Số định danh cá nhân chỉ gồm chữ số.", code="invalid_id_number")
     if len(digits) == 9:
         return digits
     if len(digits) == 12:
         if digits[:3] not in CCCD_PROVINCE_CODES:
             raise ValidationError(
-                "Số CCCD không hợp lệ: ba chữ số đầu phải là mã tỉnh, thành phố nơi đăng ký khai sinh.",
+                "Số định danh cá nhân không hợp lệ: ba chữ số đầu phải là mã tỉnh, thành phố nơi đăng ký khai sinh.",
                 code="invalid_id_number",
             )
         return digits
-    raise ValidationError("Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số.", code="invalid_id_number")
+    raise ValidationError("Số định danh cá nhân gồm 12 chữ số.", code="invalid_id_number")

@@ -298,6 +298,15 @@ TRANSITIONS: dict[str, Transition] = {
         _t("mark_state_secret", "Đánh dấu bí mật nhà nước", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
         _t("mark_complex", "Đánh dấu vụ việc phức tạp", OPEN_STATES, FLAGGERS, None, Visibility.INTERNAL),
         _t("bar_reporter", "Hạn chế người gửi", ALL_STATES, FLAGGERS, None, Visibility.INTERNAL),
+        # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
+        _t(
+            "anonymise",
+            "Xóa dữ liệu cá nhân hết thời hạn lưu trữ",
+            CLOSED_STATES,
+            (the_system,),
+            None,
+            Visibility.PUBLIC,
+        ),
         # Sweeps
         # Open steps, and a clarification the agency owes on a resolved report (R-8.2).
         _t(
@@ -322,20 +331,41 @@ class Outcome:
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     target_agency: Agency | None = None
-    # The step this action completes: by default the report's current step when the state changes.
-    closes: tuple[str, datetime | None] | None = None
+    # The step this action completes (step, its deadline, whether Decision 826 sets that deadline): by
+    # default the report's current step when the state changes.
+    closes: tuple[str, datetime | None, bool] | None = None
     event_agency: Agency | None = None
     after: list[Callable[[Event], None]] = field(default_factory=list)
 
 
 def enter_step(step: str, agency: Agency, now: datetime, *, is_complex: bool = False) -> dict[str, Any]:
-    """The report's fields for starting a step now at this agency, with its deadline from the policy."""
+    """The report's fields for starting a step now at this agency, with its deadline from the policy.
+
+    `overdue_at` is the deadline only when Decision 826 sets it; an internal target never makes a case
+    overdue (docs/deadlines.md)."""
+    deadline = sla.deadline_for(step, agency.kind, now, is_complex=is_complex)
+    statutory = bool(deadline and deadline.statutory)
     return {
         "step": step,
         "step_started_at": now,
-        "due_at": sla.due_for(step, agency.kind, now, is_complex=is_complex),
+        "due_at": deadline.at if deadline else None,
+        "step_statutory": statutory,
+        "overdue_at": deadline.at if deadline and statutory else None,
         "overdue_noted": False,
     }
+
+
+def waiting_overdue_at(assign: dict[str, Any], escalate_by: datetime | None) -> datetime | None:
+    """When a case waiting to be assigned is overdue under Decision 826.
+
+    The leader either assigns within the assignment time (R-7.3a, R-7.4a) or, when the case is beyond the
+    agency's authority, escalates it within the escalation time (R-7.3b, R-7.4b): escalating in time fulfils
+    the step. So the case is overdue only once both times have passed. An assignment made after its own
+    deadline is still recorded late (the `assign` event closes the assignment step against `due_at`)."""
+    overdue_at: datetime | None = assign["overdue_at"]
+    if overdue_at is None or escalate_by is None:
+        return overdue_at
+    return max(overdue_at, escalate_by)
 
 
 def arrive_at(agency: Agency, now: datetime, *, is_complex: bool) -> dict[str, Any]:
@@ -348,18 +378,30 @@ def arrive_at(agency: Agency, now: datetime, *, is_complex: bool) -> dict[str, A
             "escalate_by": None,
             **enter_step(Step.COORDINATE, agency, now),
         }
+    escalation = (
+        sla.deadline_for(Step.ESCALATE, agency.kind, now, is_complex=is_complex) if agency.parent_id else None
+    )
+    assign = enter_step(Step.ASSIGN, agency, now)
+    escalate_by = escalation.at if escalation else None
     return {
         "agency": agency,
         "agency_since": now,
         "assignee": None,
-        "escalate_by": sla.due_for(Step.ESCALATE, agency.kind, now, is_complex=is_complex)
-        if agency.parent_id
-        else None,
-        **enter_step(Step.ASSIGN, agency, now),
+        "escalate_by": escalate_by,
+        "escalate_statutory": bool(escalation and escalation.statutory),
+        **assign,
+        "overdue_at": waiting_overdue_at(assign, escalate_by),
     }
 
 
-NO_STEP: dict[str, Any] = {"step": "", "step_started_at": None, "due_at": None, "overdue_noted": False}
+NO_STEP: dict[str, Any] = {
+    "step": "",
+    "step_started_at": None,
+    "due_at": None,
+    "step_statutory": False,
+    "overdue_at": None,
+    "overdue_noted": False,
+}
 
 
 def _required(params: dict[str, Any], name: str, message: str) -> Any:
@@ -382,9 +424,9 @@ def _officer_of(report: Report, officer: Any) -> User:
 
 
 def _forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.org.services import commune_agency_for_area
+    from pakn.org.services import suggested_commune_agency
 
-    target = p.get("agency") or (commune_agency_for_area(report.area) if report.area_id else None)
+    target = p.get("agency") or suggested_commune_agency(report.area, report.latitude, report.longitude)
     if target is None:
         raise ValidationError(
             {"agency": "Chưa xác định được UBND xã/phường nơi xảy ra sự việc; vui lòng chọn cơ quan xử lý."}
@@ -512,7 +554,11 @@ def _escalate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) ->
         changes,
         note=note,
         target_agency=parent,
-        closes=(Step.ESCALATE, report.escalate_by or report.due_at),
+        closes=(
+            (Step.ESCALATE, report.escalate_by, report.escalate_statutory)
+            if report.escalate_by
+            else (Step.ESCALATE, report.due_at, report.step_statutory)
+        ),
         data={"is_complex": is_complex},
     )
 
@@ -568,13 +614,15 @@ def _request_opinions(report: Report, actor: Actor, now: datetime, p: dict[str, 
 
     def create_requests(event: Event) -> None:
         for d in departments:
+            deadline = sla.deadline_for(Step.OPINION, d.kind, now)
             OpinionRequest.objects.create(
                 report=report,
                 department=d,
                 question=question,
                 requested_by=user,
                 requested_at=now,
-                due_at=sla.due_for(Step.OPINION, d.kind, now) or now,
+                due_at=deadline.at if deadline else now,
+                statutory=bool(deadline and deadline.statutory),
             )
 
     return Outcome(
@@ -606,7 +654,7 @@ def _give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
         report.state,
         note=f"{actor.agency} đã cho ý kiến.",
         data={"opinion_request": request.pk},
-        closes=(Step.OPINION, request.due_at),
+        closes=(Step.OPINION, request.due_at, request.statutory),
         event_agency=actor.agency,
         after=[record_answer],
     )
@@ -656,7 +704,7 @@ def _clarify(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> 
         report.state,
         {"clarification_pending": False, **NO_STEP},
         note=text,
-        closes=(Step.CLARIFY, report.due_at),
+        closes=(Step.CLARIFY, report.due_at, report.step_statutory),
     )
 
 
@@ -682,9 +730,15 @@ def _flag(field_name: str) -> Callable[[Report, Actor, datetime, dict[str, Any]]
             and report.agency.parent_id
         ):
             # R-7.4b: a complex case may take up to 2 working days to escalate from a district.
-            changes["escalate_by"] = sla.due_for(
+            escalation = sla.deadline_for(
                 Step.ESCALATE, report.agency.kind, report.agency_since, is_complex=value
             )
+            changes["escalate_by"] = escalation.at if escalation else None
+            changes["escalate_statutory"] = bool(escalation and escalation.statutory)
+            if report.state == State.ROUTED:
+                waiting = {"overdue_at": report.due_at if report.step_statutory else None}
+                changes["overdue_at"] = waiting_overdue_at(waiting, changes["escalate_by"])
+                changes["overdue_noted"] = False
         return Outcome(report.state, changes, note=p.get("note", ""), data={"value": value})
 
     return effect
@@ -721,12 +775,37 @@ def _bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
     return Outcome(report.state, note=note, data={"abusive_reports": count}, after=[create_ban])
 
 
+def overdue_to_note(report: Report, now: datetime) -> tuple[datetime, bool] | None:
+    """The deadline the sweep should record as passed, and whether it is statutory; None when nothing is.
+
+    A statutory step is noted once the case is overdue under Decision 826 (`overdue_at`); a target step
+    once its target passed (a warning to whoever must act, counted nowhere)."""
+    if report.overdue_noted:
+        return None
+    if report.overdue_at is not None and report.overdue_at < now:
+        return report.overdue_at, True
+    if not report.step_statutory and report.due_at is not None and report.due_at < now:
+        return report.due_at, False
+    return None
+
+
 def _note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    if report.overdue_noted or report.due_at is None or report.due_at >= now:
+    noted = overdue_to_note(report, now)
+    if noted is None:
         raise InvalidTransition("Bước hiện tại chưa quá hạn hoặc đã được ghi nhận quá hạn.")
+    due, statutory = noted
     return Outcome(
-        report.state, {"overdue_noted": True}, data={"step": report.step, "due_at": report.due_at.isoformat()}
+        report.state,
+        {"overdue_noted": True},
+        data={"step": report.step, "due_at": due.isoformat(), "statutory": statutory},
     )
+
+
+def _anonymise(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
+    from pakn.reports.retention import anonymise_changes
+
+    days = settings.PAKN_RETENTION_PERSONAL_DATA_DAYS
+    return Outcome(report.state, anonymise_changes(report, now), data={"retention_days": days})
 
 
 EFFECTS: dict[str, Callable[[Report, Actor, datetime, dict[str, Any]], Outcome]] = {
@@ -754,6 +833,7 @@ EFFECTS: dict[str, Callable[[Report, Actor, datetime, dict[str, Any]], Outcome]]
     "mark_complex": _flag("is_complex"),
     "bar_reporter": _bar_reporter,
     "note_overdue": _note_overdue,
+    "anonymise": _anonymise,
 }
 assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has exactly one effect"
 
@@ -766,9 +846,16 @@ READY: dict[str, Callable[[Report], bool]] = {
     "rate": lambda r: not r.rating,
     "clarify": lambda r: r.clarification_pending,
     "cancel_expired": lambda r: r.due_at is not None and r.due_at <= timezone.now(),
-    "note_overdue": lambda r: not r.overdue_noted and r.due_at is not None and r.due_at < timezone.now(),
+    "note_overdue": lambda r: overdue_to_note(r, timezone.now()) is not None,
     "escalate": lambda r: r.agency.parent_id is not None,
+    "anonymise": lambda r: _retention_due(r),
 }
+
+
+def _retention_due(report: Report) -> bool:
+    from pakn.reports.retention import retention_cutoff
+
+    return report.updated_at < retention_cutoff(timezone.now())
 
 
 def allowed_actions(report: Report, actor: Actor) -> list[Transition]:
@@ -817,8 +904,8 @@ def _record(
     from_state = report.state
     closes = outcome.closes
     if closes is None and outcome.to_state != from_state and report.step:
-        closes = (report.step, report.due_at)
-    step, step_due = closes if closes else ("", None)
+        closes = (report.step, report.due_at, report.step_statutory)
+    step, step_due, statutory = closes if closes else ("", None, False)
     event = Event(
         report=report,
         seq=report.event_count + 1,
@@ -833,7 +920,9 @@ def _record(
         step=step,
         step_due_at=step_due,
         on_time=(now <= step_due) if step_due else None,
+        statutory=statutory if step_due else None,
         due_at=outcome.changes.get("due_at", report.due_at),
+        overdue_at=outcome.changes.get("overdue_at", report.overdue_at),
         note=outcome.note or "",
         visibility=t.visibility,
         data=_jsonable(outcome.data),

@@ -635,7 +635,7 @@ def dashboard(scope: Scope, period: Period, now: datetime | None = None) -> Dash
         overdue_by_agency=F.overdue_by_agency(scope, now),
         overdue_by_step=F.overdue_by_step(scope, now),
         overdue_oldest=list(
-            overdue.select_related("agency", "category").order_by("due_at", "pk")[:OVERDUE_SHOWN]
+            overdue.select_related("agency", "category").order_by("overdue_at", "pk")[:OVERDUE_SHOWN]
         ),
     )
     d.tables = dashboard_tables(d)

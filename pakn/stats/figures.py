@@ -151,8 +151,9 @@ def handled_events(scope: Scope, period: Period) -> QuerySet[Event]:
 
 
 def late_steps(scope: Scope) -> QuerySet[Event]:
-    """Steps done after their deadline by an agency of the scope."""
-    return Event.objects.filter(scope.q("agency"), step__in=AGENCY_STEPS, on_time=False)
+    """Steps done after a deadline of Decision 826 by an agency of the scope (a missed internal target is
+    not late: docs/deadlines.md)."""
+    return Event.objects.filter(scope.q("agency"), step__in=AGENCY_STEPS, statutory=True, on_time=False)
 
 
 def late_handled_events(scope: Scope, period: Period, *, per_agency: bool = False) -> QuerySet[Event]:
@@ -176,7 +177,9 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
     """The cases open just before `moment` (the end of a period is exclusive), held by an agency of the scope,
     as the timeline says they were then.
 
-    Annotated with `state_at`, `due_at_then` (the deadline of the step pending then) and `holder_at`.
+    Annotated with `state_at`, `due_at_then` (the deadline of the step pending then), `overdue_at_then` (when
+    the case, as it stood then, was overdue under Decision 826: None when only an internal target was pending;
+    for a case waiting to be assigned, once the escalation time had passed too) and `holder_at`.
     Only reports still open now or changed after `moment` can differ from their current row; the others are
     skipped before the timeline is read (a report's `updated_at` is the time of its last event).
     """
@@ -200,6 +203,8 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
         .annotate(
             state_at=Subquery(last.values("to_state")[:1]),
             due_at_then=Subquery(last.values("due_at")[:1]),
+            # When it was overdue under Decision 826 as it stood then (None when only a target was pending).
+            overdue_at_then=Subquery(last.values("overdue_at")[:1]),
             holder_at=Subquery(
                 last.annotate(holder=Coalesce("target_agency_id", "agency_id")).values("holder")[:1],
                 output_field=IntegerField(),
@@ -213,8 +218,8 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
 
 
 def overdue_q(moment: datetime) -> Q:
-    """Among `situation` rows: an agency's step whose deadline had passed at `moment`."""
-    return Q(state_at__in=AGENCY_OPEN_STATES, due_at_then__lt=moment)
+    """Among `situation` rows: a case overdue under Decision 826 at `moment`, in an agency's step."""
+    return Q(state_at__in=AGENCY_OPEN_STATES, overdue_at_then__lt=moment)
 
 
 def rejected_events(scope: Scope, period: Period) -> QuerySet[Event]:
@@ -433,15 +438,15 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
         Event.objects.filter(in_period(period), scope.q("agency"))
         .filter(
             Q(action__in=(*RESOLVE_ACTIONS, "reject", "cancel_expired"))
-            | Q(step__in=AGENCY_STEPS, on_time__isnull=False)
+            | Q(step__in=AGENCY_STEPS, statutory=True)
         )
         .values("agency_id")
         .annotate(
             handled=Count("report_id", distinct=True, filter=Q(action__in=RESOLVE_ACTIONS)),
             rejected=Count("report_id", distinct=True, filter=Q(action="reject")),
             cancelled=Count("report_id", distinct=True, filter=Q(action="cancel_expired")),
-            steps=Count("pk", filter=Q(step__in=AGENCY_STEPS, on_time__isnull=False)),
-            steps_on_time=Count("pk", filter=Q(step__in=AGENCY_STEPS, on_time=True)),
+            steps=Count("pk", filter=Q(step__in=AGENCY_STEPS, statutory=True)),
+            steps_on_time=Count("pk", filter=Q(step__in=AGENCY_STEPS, statutory=True, on_time=True)),
         )
     )
     for r in events:
@@ -465,11 +470,8 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
         rating_events(scope, period)
         .values("agency_id")
         .annotate(
-            n=Count("report_id", distinct=True),
-            **{
-                rating: Count("report_id", distinct=True, filter=Q(report__rating=rating))
-                for rating in RATINGS
-            },
+            n=Count("pk"),
+            **{rating: Count("pk", filter=Q(data__rating=rating)) for rating in RATINGS},
         )
     )
     for r in ratings:
@@ -487,10 +489,8 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
 
 
 def step_events(scope: Scope, period: Period) -> QuerySet[Event]:
-    """Steps with a deadline completed in the period by an agency of the scope."""
-    return Event.objects.filter(
-        in_period(period), scope.q("agency"), step__in=AGENCY_STEPS, on_time__isnull=False
-    )
+    """Steps with a deadline of Decision 826 completed in the period by an agency of the scope."""
+    return Event.objects.filter(in_period(period), scope.q("agency"), step__in=AGENCY_STEPS, statutory=True)
 
 
 @dataclass
@@ -527,7 +527,11 @@ def steps_on_time(scope: Scope, period: Period) -> list[StepShare]:
 
 def rating_events(scope: Scope, period: Period) -> QuerySet[Event]:
     """Ratings given in the period to results of agencies of the scope (the case stays with the agency that
-    gave its result, so the rating event names it)."""
+    gave its result, so the rating event names it).
+
+    A rating is an event: it counts in the period it was given, with the value it was given (the event's
+    `data["rating"]`), never with the report's current rating, which a reopening (R-4.4) clears and a later
+    rating replaces. So a closed period's satisfaction never changes."""
     return Event.objects.filter(in_period(period), scope.q("agency"), action="rate")
 
 
@@ -551,8 +555,9 @@ class Satisfaction:
 
 
 def satisfaction(scope: Scope, period: Period) -> Satisfaction:
+    # Counted per event: a case reopened and rated again in the same period counts both ratings.
     row = rating_events(scope, period).aggregate(
-        **{r: Count("report_id", distinct=True, filter=Q(report__rating=r)) for r in RATINGS}
+        **{r: Count("pk", filter=Q(data__rating=r)) for r in RATINGS}
     )
     return Satisfaction(**{r: row[r] or 0 for r in RATINGS})
 
@@ -721,9 +726,9 @@ def received_map(scope: Scope, period: Period) -> list[MapCell]:
 
 
 def overdue_now(scope: Scope, now: datetime | None = None) -> QuerySet[Report]:
-    """Cases whose current step's deadline has passed, held by an agency of the scope (R-10.1)."""
+    """Cases overdue under Decision 826 now, held by an agency of the scope (R-10.1)."""
     now = now or timezone.now()
-    return Report.objects.filter(scope.q("agency"), state__in=AGENCY_OPEN_STATES, due_at__lt=now)
+    return Report.objects.filter(scope.q("agency"), state__in=AGENCY_OPEN_STATES, overdue_at__lt=now)
 
 
 def overdue_by_agency(scope: Scope, now: datetime | None = None) -> list[tuple[int, str, int]]:
@@ -780,7 +785,11 @@ def on_time_expression() -> Case:
     """True when a resolved report's steps were all done in time by the agencies, False when one was late,
     None while it is not resolved (the open-data export, R-9.2)."""
     late = Event.objects.filter(
-        report=OuterRef("pk"), step__in=AGENCY_STEPS, on_time=False, at__lte=OuterRef("resolved_at")
+        report=OuterRef("pk"),
+        step__in=AGENCY_STEPS,
+        statutory=True,
+        on_time=False,
+        at__lte=OuterRef("resolved_at"),
     )
     return Case(
         When(Q(state=State.RESOLVED) & Exists(late), then=Value(False)),

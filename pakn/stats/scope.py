@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from pakn.org.access import sees_province
 from pakn.org.models import Agency, User
 from pakn.reports.selectors import agency_subtree_ids
 
@@ -66,14 +67,6 @@ class Scope:
 
 
 PROVINCE = Scope()
-
-
-def sees_province(user: User) -> bool:
-    if not user.is_active:
-        return False
-    if user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN):
-        return True
-    return user.agency is not None and user.agency.kind == Agency.Kind.IOC
 
 
 def home_scope(user: User) -> Scope | None:

@@ -21,7 +21,9 @@ MAX_LENGTH = 4000
 def late_item_event(*, report: Report, step: str, due_at: datetime, agency: Agency) -> Event | None:
     """The event by which `agency` did this step of the report late, if it did."""
     return (
-        Event.objects.filter(report=report, step=step, step_due_at=due_at, agency=agency, on_time=False)
+        Event.objects.filter(
+            report=report, step=step, step_due_at=due_at, agency=agency, statutory=True, on_time=False
+        )
         .order_by("seq")
         .first()
     )
@@ -32,7 +34,8 @@ def _is_pending_late(report: Report, step: str, due_at: datetime, agency: Agency
         report.state in AGENCY_OPEN_STATES
         and report.agency_id == agency.pk
         and report.due_at == due_at
-        and due_at < now
+        and report.overdue_at is not None
+        and report.overdue_at < now
         and STATE_STEP.get(report.state) == step
     )
 

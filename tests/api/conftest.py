@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from pakn.api.models import ApiToken
-from pakn.api.tokens import TOKEN_PREFIX, token_hash
+from pakn.api.tokens import TOKEN_PREFIX, credential_stamp, token_hash
 from pakn.org.models import User
 from tests.conftest import VALID
 
@@ -46,6 +46,7 @@ def bearer(user: User, *, days: int = 1) -> dict[str, str]:
         prefix=raw[:11],
         token_hash=token_hash(raw),
         expires_at=timezone.now() + timedelta(days=days),
+        credential_stamp=credential_stamp(user),
     )
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 

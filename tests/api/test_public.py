@@ -61,7 +61,7 @@ def test_missing_r51_fields_are_refused_with_vietnamese_messages_naming_each_fie
     assert body["code"] == "validation_error" and body["title"] == "Dữ liệu không hợp lệ"
     errors = field_errors(response)
     assert errors["reporter_phone"] == "Vui lòng nhập số điện thoại."
-    assert errors["reporter_id_number"] == "Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số."
+    assert errors["reporter_id_number"] == "Số định danh cá nhân gồm 12 chữ số."
     assert "R-5.2" in errors["declared_truthful"]
     assert not Report.objects.exists()
 

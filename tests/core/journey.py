@@ -5,12 +5,14 @@ notification is delivered. Staff act through the REST API with their own tokens 
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -83,7 +85,17 @@ class StaffApp:
         return result
 
 
-def portal_submit(*, area: Area, category: Category, reporter: Reporter = Reporter()) -> Outcome:
+def jpeg(size: tuple[int, int] = (48, 32)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (40, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def portal_submit(
+    *, area: Area, category: Category, reporter: Reporter = Reporter(), photo: bytes | None = None
+) -> Outcome:
     """R-5.1, R-7.1: the portal form with every personal field, then the page that shows the secret link."""
     browser = Client()
     key = str(uuid.uuid4())
@@ -103,6 +115,8 @@ def portal_submit(*, area: Area, category: Category, reporter: Reporter = Report
         "reporter_email": reporter.email,
         "declared_truthful": "on",
     }
+    if photo is not None:
+        form["attachments"] = SimpleUploadedFile("hien-truong.jpg", photo, content_type="image/jpeg")
     response = browser.post(reverse("portal:submit"), form)
     assert response.status_code in (200, 302), response.content.decode()[:2000]
     page = browser.get(reverse("portal:sent", args=[key])).content.decode()
@@ -112,14 +126,25 @@ def portal_submit(*, area: Area, category: Category, reporter: Reporter = Report
     return Outcome(tracking_code=report.tracking_code, secret=secret.group(1), report_id=report.pk)
 
 
-def staff_handle(outcome: Outcome, *, operator: User, leader: User, officer: User) -> None:
-    """R-7.2a, R-7.3a: forwarded to the commune, assigned, handled, approved."""
-    ioc, commune, field = StaffApp(operator), StaffApp(leader), StaffApp(officer)
-    case_id = ioc.case_id(outcome.tracking_code)
-    assert ioc.act(case_id, "forward")["state"] == "routed"
+def ioc_forward(outcome: Outcome, *, operator: User) -> None:
+    """R-7.2a: the IOC forwards the report to the commune of its place."""
+    ioc = StaffApp(operator)
+    assert ioc.act(ioc.case_id(outcome.tracking_code), "forward")["state"] == "routed"
+
+
+def commune_handle(outcome: Outcome, *, leader: User, officer: User) -> None:
+    """R-7.3a: assigned, handled on site, approved."""
+    commune, field = StaffApp(leader), StaffApp(officer)
+    case_id = commune.case_id(outcome.tracking_code)
     commune.act(case_id, "assign", officer=officer.pk)
     field.act(case_id, "report_result", result_text="Đã nạo vét cống, nước đã thoát.")
     assert commune.act(case_id, "approve")["state"] == "resolved"
+
+
+def staff_handle(outcome: Outcome, *, operator: User, leader: User, officer: User) -> None:
+    """R-7.2a, R-7.3a: forwarded to the commune, assigned, handled, approved."""
+    ioc_forward(outcome, operator=operator)
+    commune_handle(outcome, leader=leader, officer=officer)
 
 
 def reporter_rate(outcome: Outcome, rating: str = "satisfied") -> None:

@@ -22,7 +22,7 @@ def run_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPro
 def test_it_runs_as_a_local_demo_with_no_settings(tmp_path):
     result = run_settings({}, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["demo", "True"]
+    assert result.stdout.split() == ["demo", "False"]  # debug is a developer's explicit choice
     assert (tmp_path / "demo-secrets.json").exists()
 
 

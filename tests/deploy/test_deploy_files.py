@@ -5,6 +5,7 @@ verify on the units, pakn's strict settings on the environment template, which l
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 import shutil
@@ -62,6 +63,8 @@ def _environment(tmp_path: Path, *, with_defaults: bool) -> dict[str, str]:
         "data_key": Fernet.generate_key().decode(),
         "lookup_key": secrets.token_urlsafe(32),
         "metrics_token": secrets.token_urlsafe(32),
+        "audit_key": secrets.token_hex(32),
+        "audit_signing_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     }
     env: dict[str, str] = {}
     for commented, name, value in template_lines():
@@ -149,3 +152,31 @@ def test_systemd_accepts_the_units(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Unknown" not in done.stderr and "not executable" not in done.stderr, done.stderr
+
+
+def test_pakn_admin_runs_pakn_as_the_service_user_with_the_services_settings():
+    def dry(*args: str, **env: str) -> str:
+        done = subprocess.run(
+            ["sh", str(ROOT / "deploy" / "pakn-admin"), *args],
+            env={"PATH": "/usr/bin:/bin", "PAKN_ADMIN_DRY_RUN": "1", **env},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    head = (
+        "systemd-run --quiet --wait --collect --pipe --uid=pakn --gid=pakn "
+        "--property=EnvironmentFile=/etc/pakn/pakn.env --working-directory=/opt/pakn/current /usr/bin/env "
+    )
+    assert dry("createsuperuser") == head + "/opt/pakn/current/.venv/bin/pakn createsuperuser"
+    assert (
+        dry("PAKN_DATABASE_URL=postgres://pakn@127.0.0.1:5432/pakn", "migrate", "--noinput")
+        == head
+        + "PAKN_DATABASE_URL=postgres://pakn@127.0.0.1:5432/pakn /opt/pakn/current/.venv/bin/pakn migrate --noinput"
+    )
+    assert dry("migrate", "--plan", PAKN_ADMIN_RELEASE="/opt/pakn/releases/v2").endswith(
+        "--working-directory=/opt/pakn/releases/v2 /usr/bin/env /opt/pakn/releases/v2/.venv/bin/pakn migrate --plan"
+    )

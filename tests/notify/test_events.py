@@ -229,10 +229,10 @@ CASES: dict[str, Case] = {
         lambda f: f.in_progress(),
         lambda f, r: services.deadlines_sweep(now=r.due_at + _minute()),
     ),
-    # an unanswered request for clarification is overdue too.
+    # sets no time to clarify: the 1-working-day target reminds whoever must answer, not the supervisor.
     "note_overdue (clarification)": Case(
         Kind.OVERDUE,
-        {"officer", "commune_leader", "supervisor"},
+        {"officer", "commune_leader"},
         False,
         lambda f: _replied(f),
         lambda f, r: services.deadlines_sweep(now=r.due_at + _minute()),

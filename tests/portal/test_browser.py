@@ -53,9 +53,10 @@ def test_a_report_with_a_photo_and_a_map_pin_sent_from_a_phone(phone_page, org, 
     page.wait_for_function("document.getElementById('id_latitude').value !== ''")
     lat, lng = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))
     assert abs(lat - 21.8537) < 0.01 and abs(lng - 106.7615) < 0.01
-    # The commune comes from the nearest earlier report; the similar open report is offered.
-    page.wait_for_function(f"document.getElementById('id_area').value === '{org.commune_area.pk}'")
-    assert org.commune_area.name in page.inner_text("#area-suggestion")
+    # No boundaries imported: nothing is guessed (issue 14.1), the citizen chooses; the similar open report
+    # nearby is offered.
+    assert page.input_value("#id_area") == ""
+    page.select_option("#id_area", str(org.commune_area.pk))
     page.wait_for_selector(f"#duplicates >> text={earlier.tracking_code}")
 
     fill_reporter(page)
@@ -167,13 +168,32 @@ def test_browsing_and_filtering_the_public_list_and_the_map(phone_page, org, rep
 
     page.goto("/ban-do/")
     page.wait_for_selector("#reports-map[data-loaded='3']")
-    assert page.locator("#reports-map path.leaflet-interactive").count() == 3
+    # The three reports share one place: one cluster that says how many (issue 14.12).
+    page.wait_for_selector("#reports-map .marker-cluster")
+    assert page.inner_text("#reports-map .marker-cluster") == "3"
     assert "3 phản ánh" in page.inner_text("#map-status")
     page.goto(f"/ban-do/?linh_vuc={other.code}")
     page.wait_for_selector("#reports-map[data-loaded='1']")
-    page.locator("#reports-map path.leaflet-interactive").first.click(force=True)
+    page.locator("#reports-map .report-pin").first.click(force=True)
     page.click(".leaflet-popup a")
     page.wait_for_url(re.compile(pothole.tracking_code))
+
+
+def test_many_reports_on_the_map_are_clustered(phone_page, org, reports):
+    """Issue 14.12: 301 markers were drawn one by one; nearby reports now form clusters with their count."""
+    for i in range(40):
+        reports.received(
+            now=timezone.now() - timedelta(hours=i + 1),
+            latitude=21.8537 + (i % 8) * 0.0004,
+            longitude=106.7615 + (i // 8) * 0.0004,
+        )
+    phone_page.goto("/ban-do/")
+    phone_page.wait_for_selector("#reports-map[data-loaded='40']")
+    phone_page.wait_for_selector("#reports-map .marker-cluster")
+    shown = phone_page.locator("#reports-map .report-pin").count()
+    counts = [int(t) for t in phone_page.locator("#reports-map .marker-cluster").all_inner_texts()]
+    assert shown + sum(counts) == 40
+    assert shown < 40 and max(counts) > 1
 
 
 def axe_violations(page) -> list[str]:

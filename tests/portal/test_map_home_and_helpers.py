@@ -156,17 +156,24 @@ def test_nothing_nearby_says_so(client, org, db):
     assert client.get(reverse("portal:duplicates")).context["nearby"] == []  # no category yet
 
 
-def test_a_commune_is_suggested_from_the_nearest_earlier_report(client, org, reports):
-    reports.received(latitude=21.8537, longitude=106.7615, area=org.commune_area)
-    reports.received(latitude=21.8700, longitude=106.7800, area=org.other_commune.area)
+def test_no_commune_is_guessed_from_earlier_reports_without_boundaries(client, org, reports):
+    """Issue 14.1: the old guess (the commune of the nearest earlier report) misrouted reports."""
+    reports.received(latitude=21.8537, longitude=106.7615, area=org.other_commune.area)
     data = client.get(reverse("portal:commune_suggest"), {"lat": "21.8540", "lng": "106.7617"}).json()
-    assert data["area"] == org.commune_area.pk and data["name"] == org.commune_area.name
-    assert data["distance_km"] < 0.1
+    assert data == {"area": None}
 
 
-def test_no_suggestion_far_from_every_report_or_for_bad_input(client, org, reports):
-    reports.received(latitude=21.8537, longitude=106.7615)
-    assert client.get(reverse("portal:commune_suggest"), {"lat": "22.4", "lng": "106.2"}).json() == {
+def test_the_commune_is_the_one_whose_boundary_holds_the_pin(client, org):
+    from pakn.org.boundaries import boundaries_import
+    from tests.support_boundaries import IN_LUONG_VAN_TRI, OUTSIDE, boundary_file
+
+    boundaries_import(data=boundary_file(), actor=None)
+    lat, lng = IN_LUONG_VAN_TRI
+    data = client.get(reverse("portal:commune_suggest"), {"lat": str(lat), "lng": str(lng)}).json()
+    assert data["name"] == "Phường Lương Văn Tri"
+    assert data["area"] == org.other_commune.area.pk
+    lat, lng = OUTSIDE
+    assert client.get(reverse("portal:commune_suggest"), {"lat": str(lat), "lng": str(lng)}).json() == {
         "area": None
     }
     assert client.get(reverse("portal:commune_suggest"), {"lat": "abc", "lng": "1"}).status_code == 400
@@ -185,3 +192,13 @@ def test_personal_data_is_not_even_loaded_for_public_pages(client, reports, djan
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "reporter_name" not in sql and "reporter_phone" not in sql and "reporter_id_number" not in sql
     assert VALID["reporter_name"] not in client.get(reverse("portal:list")).content.decode()
+
+
+def test_file_sizes_read_as_people_read_them():
+    """Issue 14.6: a 40 kB photo showed as "(0,0 MB)"."""
+    from pakn.portal.templatetags.portal import megabytes
+
+    assert megabytes(40 * 1024) == "40 kB"
+    assert megabytes(300) == "300 B"
+    assert megabytes(1536 * 1024) == "1,5 MB"
+    assert megabytes(0) == "0 B"

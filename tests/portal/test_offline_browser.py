@@ -51,6 +51,8 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(phone
     page.click("#submit-button")
     page.wait_for_selector("[data-saved-offline]")
     page.wait_for_selector("[data-outbox=pending]")
+    assert page.inner_text("[data-saved-offline]").startswith("Phản ánh đã được lưu trên điện thoại")
+    assert "Viết khi mất sóng: cây đổ chắn đường." in page.inner_text("[data-outbox=pending] li")
     kept = outbox(page)
     assert [(i["status"], i["files"]) for i in kept] == [("pending", 1)]
     assert Report.objects.count() == 0
@@ -94,6 +96,10 @@ def test_the_service_worker_keeps_a_form_whose_post_failed_on_the_way(phone_page
     page.wait_for_url(re.compile(r"/offline/\?luu="))
     page.wait_for_selector("[data-outbox=pending]")
     assert Report.objects.count() == 0
+    # Issue 14.4: it reads as saved, not as a failure, and the waiting report is listed.
+    assert page.locator("h1:visible").inner_text() == "Phản ánh đã được lưu trên điện thoại"
+    assert page.get_by_role("link", name="Viết phản ánh").is_visible() is False
+    assert "Gửi khi mạng chập chờn." in page.inner_text("[data-outbox=pending] .waiting-list")
     page.context.unroute(re.compile(r".*/gui-phan-anh/$"))
     page.evaluate("window.PaknOutboxSync()")
     page.wait_for_selector("[data-outbox=sent]")
@@ -105,8 +111,8 @@ def test_pages_open_offline_from_the_phone(phone_page, org):
     install_service_worker(page)
     page.context.set_offline(True)
     page.goto("/phan-anh/")  # not kept: the offline page says so and offers the form
-    assert "Không có kết nối mạng" in page.inner_text("h1")
-    page.click("main a.btn")
+    assert "Không có kết nối mạng" in page.locator("h1:visible").inner_text()
+    page.get_by_role("link", name="Viết phản ánh").click()
     page.wait_for_selector("#report-form")
 
 

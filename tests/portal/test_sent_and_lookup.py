@@ -19,6 +19,7 @@ from tests.portal.conftest import form_data
 def _send(client, org, when="2026-03-02 08:00"):
     key = str(uuid.uuid4())
     with time_machine.travel(at(when), tick=False):
+        client.get(reverse("portal:submit"))  # the form sets the browser's sender cookie
         client.post(reverse("portal:submit"), form_data(org, submission_key=key))
     return key
 

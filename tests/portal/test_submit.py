@@ -74,7 +74,7 @@ def test_every_missing_field_gets_its_own_vietnamese_error_beside_it(client, org
     assert form.errors["content"] == ["Vui lòng nhập nội dung phản ánh."]
     assert form.errors["reporter_name"] == ["Vui lòng nhập họ và tên."]
     assert form.errors["reporter_phone"] == ["Vui lòng nhập số điện thoại."]
-    assert form.errors["reporter_id_number"] == ["Vui lòng nhập số CMND hoặc CCCD."]
+    assert form.errors["reporter_id_number"] == ["Vui lòng nhập số định danh cá nhân (12 chữ số)."]
     assert form.errors["reporter_address"] == ["Vui lòng nhập địa chỉ liên hệ."]
     assert form.errors["declared_truthful"] == ["Vui lòng cam kết thông tin phản ánh là trung thực."]
     assert "nơi xảy ra sự việc" in form.errors["address_text"][0]
@@ -96,7 +96,7 @@ def test_what_was_typed_is_kept_when_the_form_comes_back(client, org):
     assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["reporter_phone"] == ["Số điện thoại không hợp lệ. Ví dụ đúng: 0912 345 678."]
-    assert form.errors["reporter_id_number"] == ["Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số."]
+    assert form.errors["reporter_id_number"] == ["Số định danh cá nhân gồm 12 chữ số."]
     html = response.content.decode()
     for value in (data["content"], data["reporter_name"], data["address_text"], "12345", "020123", "21.8537"):
         assert value in html

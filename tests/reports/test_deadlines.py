@@ -140,11 +140,12 @@ def test_an_administrator_editing_a_policy_changes_the_next_deadline(org, journe
     assert journey.received(start=at("2026-03-07 10:00")).due_at == at("2026-03-08 10:00")  # calendar day
 
 
-def test_a_deleted_policy_row_falls_back_to_the_regulations_default(org, journey):
-    """R-7.3a: without its row, the officer's step still has the 1 working day of the regulation."""
+def test_a_deleted_policy_row_leaves_the_step_without_a_deadline(org, journey):
+    """R-7 (deadlines are data): the table is the only source; deleting a row brings no hidden built-in
+    back, so the step has no deadline, nothing to be late for."""
     DeadlinePolicy.objects.filter(step=Step.HANDLE).delete()
     report = journey.in_progress(start=at("2026-03-02 08:00"))
-    assert report.due_at == at("2026-03-03 08:20")
+    assert (report.due_at, report.overdue_at, report.step_statutory) == (None, None, False)
 
 
 def test_each_steps_deadline_and_punctuality_are_kept_on_the_timeline(org, journey):

@@ -29,7 +29,7 @@ REQUIRED = {
     "reporter_name": ("reporter_name", "họ và tên"),
     "reporter_address": ("reporter_address", "địa chỉ liên hệ"),
     "reporter_phone": ("reporter_phone", "số điện thoại"),
-    "reporter_id_number": ("reporter_id_number", "CMND hoặc CCCD"),
+    "reporter_id_number": ("reporter_id_number", "số định danh cá nhân"),
     "declared_truthful": ("declared_truthful", "trung thực"),
 }
 
@@ -82,8 +82,8 @@ def test_an_invalid_phone_is_refused_with_an_example(submit, phone):
 @pytest.mark.parametrize(
     ("id_number", "message"),
     [
-        ("12345678", "Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số."),
-        ("1234567890", "Số CMND gồm 9 chữ số, số CCCD gồm 12 chữ số."),
+        ("12345678", "Số định danh cá nhân gồm 12 chữ số."),
+        ("1234567890", "Số định danh cá nhân gồm 12 chữ số."),
         ("999123456789", "ba chữ số đầu phải là mã tỉnh"),
         ("003123456789", "ba chữ số đầu phải là mã tỉnh"),
         ("A12345678", "chỉ gồm chữ số"),

@@ -131,8 +131,11 @@ def test_the_sweep_records_each_overdue_step_once(org, journey):
     report.refresh_from_db()
     services.report_forward(report=report, actor=org.operator, now=at("2026-03-02 10:00"))  # assign due 11:00
     assert services.deadlines_sweep(now=at("2026-03-02 10:30")).overdue == 0
-    assert services.deadlines_sweep(now=at("2026-03-02 11:30")).overdue == 1
-    assert services.deadlines_sweep(now=at("2026-03-02 11:31")).overdue == 0
+    # R-7.3b: the commune may still escalate it within 1 working day, so it is overdue only after that.
+    assert services.deadlines_sweep(now=at("2026-03-02 11:30")).overdue == 0
+    assert services.deadlines_sweep(now=at("2026-03-03 10:01")).overdue == 1
+    assert services.deadlines_sweep(now=at("2026-03-03 10:02")).overdue == 0
+    assert datetime.fromisoformat(report.events.order_by("-seq")[0].data["due_at"]) == at("2026-03-03 10:00")
     assert list(report.events.filter(action="note_overdue").values_list("data__step", flat=True)) == [
         Step.TRIAGE,
         Step.ASSIGN,
@@ -143,7 +146,7 @@ def test_the_sweep_is_idempotent(org, journey, asked):
     """Running the sweep twice at the same moment changes nothing the second time."""
     late = journey.routed(start=at("2026-03-02 08:00"))
     closed = journey.resolved(start=at("2026-03-02 08:00"))
-    moment = at("2026-03-02 15:00")
+    moment = at("2026-03-03 15:00")  # past the commune's escalation time too (R-7.3b)
     first = services.deadlines_sweep(now=moment)
     assert (first.cancelled, first.overdue) == (1, 1)
     counts = {r.pk: snapshot(r) for r in (asked, late, closed)}

@@ -16,22 +16,22 @@ DEFAULT = Weights(on_time=40, resolution=30, satisfaction=30, overdue=1)
 
 def test_scores_of_april_by_hand(dataset):
     """Weights 40/30/30, 1 point per overdue case:
-    department 0: one opinion in time, nothing else → 100;
     IOC: 10/11 steps in time, 1/1 resolved, 1 satisfied → 40×0.9091 + 30 + 30 = 96.36;
-    C1: 13/14, 3/(3+3), (2 + ½)/3, 1 overdue → 37.14 + 15 + 25 − 1 = 76.14;
-    C2: 1/3, 1/(1+1), 0/1 → 13.33 + 15 + 0 = 28.33; department 1: 0/1 → 0."""
+    C1: 10/10 (its approvals and R1's late clarification have targets only), 3/(3+3), (2 + ½)/3, 1 overdue
+    → 40 + 15 + 25 − 1 = 79;
+    C2: 0/2 (R4's assignment and verification late), 1/(1+1), 0/1 → 0 + 15 + 0 = 15.
+    The departments only gave opinions, whose 1-working-day time is a target: they have no figure and no
+    rank (R-12.1 ranks by the deadlines of Decision 826)."""
     org = dataset.org
     rows = ranking(PROVINCE, APRIL, now=NOW, weights=DEFAULT)
     ranked = [(r.rank, r.agency.pk, round(r.score, 2)) for r in rows if r.score is not None]
     assert ranked == [
-        (1, org.departments[0].pk, 100.0),
-        (2, org.ioc.pk, 96.36),
-        (3, dataset.c1.pk, 76.14),
-        (4, dataset.c2.pk, 28.33),
-        (5, org.departments[1].pk, 0.0),
+        (1, org.ioc.pk, 96.36),
+        (2, dataset.c1.pk, 79.0),
+        (3, dataset.c2.pk, 15.0),
     ]
     # Every other active agency is listed after them, without a rank.
-    assert all(r.rank is None and r.score is None for r in rows[5:])
+    assert all(r.rank is None and r.score is None for r in rows[3:])
     assert len(rows) > 60  # the 65 communes of 2025 and the departments are all listed
 
 
@@ -42,10 +42,10 @@ def test_ranking_of_one_kind(dataset):
 
 
 def test_weights_come_from_settings(dataset, settings):
-    """PAKN_RANK_WEIGHTS: with only the on-time rate weighted, C1 scores 13/14 and loses 1 per overdue case."""
+    """PAKN_RANK_WEIGHTS: with only the on-time rate weighted, C1 scores 10/10 and loses 1 per overdue case."""
     settings.PAKN_RANK_WEIGHTS = {"on_time": 1, "resolution": 0, "satisfaction": 0, "overdue": 1}
     rows = {r.agency.pk: r for r in ranking(PROVINCE, APRIL, now=NOW)}
-    assert rows[dataset.c1.pk].score == pytest.approx(100 * 13 / 14 - 1)
+    assert rows[dataset.c1.pk].score == pytest.approx(100 * 10 / 10 - 1)
 
 
 def test_equal_scores_share_a_rank():

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from pakn.notify.selectors import unread_count
+from pakn.org.access import may_see_statistics
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def unread_notifications(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return unread_count(user)
+
+
+@register.simple_tag
+def sees_statistics(user: Any) -> bool:
+    """`{% sees_statistics request.user as show_stats %}`: offer the statistics link only to those it serves."""
+    return may_see_statistics(user)
 
 
 STATE_TONES = {

@@ -55,6 +55,16 @@ def excerpt(text: str, length: int = 160) -> str:
 
 @register.filter
 def megabytes(size: int) -> str:
+    """A file's size as people read it, with the Vietnamese decimal comma: "40 kB", "1,5 MB" (never "0,0 MB")."""
+    return file_size(size)
+
+
+def file_size(size: int) -> str:
+    size = max(int(size or 0), 0)
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{max(round(size / 1024), 1)} kB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
@@ -63,9 +73,11 @@ def js_messages() -> dict[str, Any]:
     """Words the scripts show, translated on the server (no JavaScript catalogue to download)."""
     return {
         "saved_offline": _(
-            "Chưa có kết nối mạng. Phản ánh đã được lưu trên máy và sẽ tự động gửi khi có mạng trở lại."
+            "Phản ánh đã được lưu trên điện thoại và sẽ tự động gửi khi có mạng trở lại. Bạn không cần gửi lại."
         ),
         "pending_many": _("phản ánh đang chờ gửi khi có mạng."),
+        "saved_at": _("lưu lúc"),
+        "no_text": _("(chưa có nội dung)"),
         "sent": _("Đã gửi phản ánh lưu trên máy. Mã tra cứu:"),
         "follow": _("Mở trang theo dõi"),
         "needs_fix": _("Phản ánh lưu trên máy chưa gửi được, cần sửa:"),
@@ -78,9 +90,11 @@ def js_messages() -> dict[str, Any]:
         "map_failed": _(
             "Không tải được bản đồ. Bạn vẫn có thể nhập tọa độ, chọn xã, phường và ghi địa điểm."
         ),
-        "suggested": _(
-            "Gợi ý theo vị trí đã chọn (từ các phản ánh gần đó): %(name)s. Vui lòng kiểm tra lại."
+        "suggested": _("Theo ranh giới hành chính, vị trí đã ghim thuộc %(name)s."),
+        "suggested_other": _(
+            "Theo ranh giới hành chính, vị trí đã ghim thuộc %(name)s. Vui lòng kiểm tra lại xã, phường bạn chọn."
         ),
+        "photo_place": _("Đã lấy vị trí từ ảnh bạn chọn. Bạn có thể kéo, chạm để sửa lại trên bản đồ."),
         "file_too_large": _("Tệp «%(name)s» quá lớn: tối đa %(limit)s MB."),
         "file_type": _("Tệp «%(name)s» không phải ảnh, video hoặc ghi âm."),
         "too_many": _("Mỗi phản ánh đính kèm tối đa %(n)s tệp."),
@@ -114,10 +128,13 @@ def map_attrs() -> str:
 
     lat, lng = settings.PAKN_MAP_CENTER[:2]
     return format_html(
-        'data-leaflet-js="{}" data-leaflet-css="{}" data-tiles="{}" data-attribution="{}" '
-        'data-center="{},{}" data-zoom="{}"',
+        'data-leaflet-js="{}" data-leaflet-css="{}" data-cluster-js="{}" data-cluster-css="{} {}" '
+        'data-tiles="{}" data-attribution="{}" data-center="{},{}" data-zoom="{}"',
         static("vendor/leaflet/leaflet.js"),
         static("vendor/leaflet/leaflet.css"),
+        static("vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        static("vendor/leaflet.markercluster/MarkerCluster.css"),
+        static("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
         settings.PAKN_TILE_URL or "",
         settings.PAKN_TILE_ATTRIBUTION or "",
         lat,

@@ -57,8 +57,8 @@ class Command(BaseCommand):
             options["bind"],
             "--workers",
             str(options["web_workers"]),
-            "--access-logfile",
-            "-",
+            # No gunicorn access log: its lines carry the raw path, and a follow-up link's path is the reporter's
+            # secret. pakn.core.logs writes one line per request with the URL pattern instead.
             "--timeout",
             "60",
         ]

@@ -47,16 +47,24 @@
       return map;
     }).catch(function () { status(T.map_failed); });
   }
+  /* The commune follows the pin until the person chooses one: only imported boundaries name it (the server
+     answers nothing without them), and the hint never contradicts what is selected. */
+  var chosenByPerson = area.value !== "" && form.hasAttribute("data-bound");
+  var settingArea = false;
+  area.addEventListener("change", function () { if (!settingArea) { chosenByPerson = true; } });
   function suggest(la, lo) {
     fetch(form.getAttribute("data-suggest-url") + "?lat=" + la + "&lng=" + lo, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (d) {
-        if (!d.area) { suggestionEl.textContent = ""; return; }
-        if (!area.value) {
-          area.value = String(d.area);
+        if (!chosenByPerson) {
+          area.value = d.area ? String(d.area) : "";
+          settingArea = true;
           area.dispatchEvent(new Event("change", { bubbles: true }));
+          settingArea = false;
         }
-        suggestionEl.textContent = fmt(T.suggested, { name: d.name });
+        if (!d.area) { suggestionEl.textContent = ""; return; }
+        var same = area.value === String(d.area);
+        suggestionEl.textContent = fmt(same ? T.suggested : T.suggested_other, { name: d.name });
       })
       .catch(function () { suggestionEl.textContent = ""; });
   }
@@ -84,7 +92,7 @@
           setPin(pos.coords.latitude, pos.coords.longitude);
           status(T.located);
         });
-      }, function () { status(T.no_location); }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      }, function () { status(T.no_location); }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 });
     });
   }
 
@@ -94,13 +102,19 @@
   var fileErrors = document.getElementById("id_attachments_error");
   var limits = JSON.parse(form.getAttribute("data-limits"));
   var maxFiles = +form.getAttribute("data-max-files");
+  // Sizes as people read them, with the Vietnamese decimal comma: "40 kB", "1,5 MB" (never "0,0 MB").
+  function fileSize(n) {
+    if (n < 1024) { return n + " B"; }
+    if (n < 1048576) { return Math.max(Math.round(n / 1024), 1) + " kB"; }
+    return (n / 1048576).toFixed(1).replace(".", ",") + " MB";
+  }
   function checkFiles() {
     var errors = [];
     chosen.textContent = "";
     var kept = form.querySelectorAll("[name=remove_stash]:not(:checked)").length;
     Array.prototype.forEach.call(files.files, function (f) {
       var li = document.createElement("li");
-      li.textContent = f.name + " (" + (f.size / 1048576).toFixed(1).replace(".", ",") + " MB)";
+      li.textContent = f.name + " (" + fileSize(f.size) + ")";
       chosen.appendChild(li);
       var kind = (f.type || "").split("/")[0];
       if (f.type && !limits[kind]) { errors.push(fmt(T.file_type, { name: f.name })); }
@@ -115,6 +129,18 @@
     return errors.length === 0;
   }
   files.addEventListener("change", checkFiles);
+  /* A photo taken on the spot knows where: read its GPS in the browser (the server strips it from every public
+     copy) and pin it, unless the person already placed the pin. */
+  files.addEventListener("change", function () {
+    if (current() || !window.exifr) { return; }
+    var photos = Array.prototype.filter.call(files.files, function (f) { return /^image\//.test(f.type); });
+    photos.reduce(function (found, f) {
+      return found.then(function (g) { return g || window.exifr.gps(f).catch(function () { return null; }); });
+    }, Promise.resolve(null)).then(function (g) {
+      if (!g || !isFinite(g.latitude) || !isFinite(g.longitude) || current()) { return; }
+      ensureMap().then(function () { setPin(g.latitude, g.longitude); status(T.photo_place); });
+    });
+  });
   form.addEventListener("change", function (ev) { if (ev.target.name === "remove_stash") { checkFiles(); } });
 
   /* A report kept on the phone that the server refused: put it back into the form to fix it. */

@@ -24,13 +24,48 @@
     return e;
   }
 
+  /* Many reports in one place are drawn as clusters (leaflet.markercluster, loaded with the map); if it cannot
+     be loaded the markers are drawn one by one. */
+  var clusterPromise = null;
+  function clusters(el) {
+    if (!clusterPromise) {
+      clusterPromise = new Promise(function (resolve) {
+        (el.getAttribute("data-cluster-css") || "").split(" ").forEach(function (href) {
+          if (!href) { return; }
+          var css = document.createElement("link");
+          css.rel = "stylesheet";
+          css.href = href;
+          document.head.appendChild(css);
+        });
+        var js = document.createElement("script");
+        js.src = el.getAttribute("data-cluster-js");
+        js.onload = function () { resolve(typeof window.L.markerClusterGroup === "function"); };
+        js.onerror = function () { resolve(false); };
+        document.head.appendChild(js);
+      });
+    }
+    return clusterPromise;
+  }
+  function pin(L, p) {
+    return L.marker([p.lat, p.lng], {
+      title: p.code,
+      icon: L.divIcon({ className: "report-pin tone-" + (COLOURS[p.tone] ? p.tone : "new"), iconSize: [18, 18] })
+    });
+  }
+
   var reportsMap = document.getElementById("reports-map");
   if (reportsMap) {
     var statusEl = document.getElementById("map-status");
     start(reportsMap, function (L, map) {
-      fetch(reportsMap.getAttribute("data-points"), { credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
+      Promise.all([
+        fetch(reportsMap.getAttribute("data-points"), { credentials: "same-origin" }).then(function (r) { return r.json(); }),
+        clusters(reportsMap)
+      ])
+        .then(function (both) {
+          var data = both[0];
+          var layer = both[1]
+            ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 48 })
+            : L.layerGroup();
           var bounds = [];
           data.reports.forEach(function (p) {
             var popup = document.createElement("div");
@@ -41,11 +76,10 @@
             var a = text("a", T.view);
             a.href = p.url;
             popup.appendChild(a);
-            L.circleMarker([p.lat, p.lng], {
-              radius: 8, color: "#222", weight: 1, fillColor: COLOURS[p.tone] || COLOURS["new"], fillOpacity: 0.9
-            }).bindPopup(popup).addTo(map);
+            pin(L, p).bindPopup(popup).addTo(layer);
             bounds.push([p.lat, p.lng]);
           });
+          layer.addTo(map);
           if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); }
           statusEl.textContent = !data.count ? T.map_none
             : (data.truncated ? fmt(T.map_truncated, { n: data.count }) : fmt(T.map_count, { n: data.count }));

@@ -73,6 +73,16 @@
       if (pending.length) {
         var p = el("div", { "class": "notice notice-warn", "data-outbox": "pending" });
         p.appendChild(el("p", {}, pending.length + " " + T.pending_many));
+        var list = el("ul", { "class": "waiting-list" });
+        pending.forEach(function (item) {
+          var content = "";
+          (item.fields || []).forEach(function (pair) { if (pair[0] === "content") { content = pair[1]; } });
+          content = content.replace(/\s+/g, " ").trim();
+          if (content.length > 80) { content = content.slice(0, 79) + "…"; }
+          var when = new Date(item.created).toLocaleString("vi-VN", { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" });
+          list.appendChild(el("li", { "data-outbox-item": item.key }, (content || T.no_text) + " — " + T.saved_at + " " + when));
+        });
+        p.appendChild(list);
         box.appendChild(p);
       }
       items.filter(function (i) { return i.status === "sent"; }).forEach(function (item) {
@@ -113,6 +123,16 @@
       if (navigator.onLine === false) { return null; }
       return PaknOutbox.syncAll(submitUrl);
     }).then(render);
+  }
+  /* The offline page after a report was kept (?luu=…): say plainly it is saved and will be sent. */
+  if (/[?&]luu=/.test(window.location.search)) {
+    var saved = document.getElementById("offline-saved");
+    var plain = document.getElementById("offline-page");
+    if (saved && plain) {
+      saved.hidden = false;
+      plain.hidden = true;
+      document.title = saved.querySelector("h1").textContent + " · " + document.title.split(" · ").pop();
+    }
   }
   window.PaknOutboxRender = render;
   window.PaknOutboxSync = sync;

@@ -40,7 +40,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_tamper_evidence_public_text'),
+        ('reports', '0006_deadline_nature'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
