@@ -4,12 +4,17 @@ VENV ?= .venv
 PAKN := $(VENV)/bin/pakn
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-sqlite test-postgres lint demo clean
+.PHONY: setup run test test-sqlite test-postgres lint lock demo clean
 
-$(STAMP): pyproject.toml package.json package-lock.json
+# Python packages come from the lock file, every one checked against its hashes (requirements/dev.txt:
+# runtime and development; requirements/runtime.txt: what a server needs). `make lock` writes both.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+	--no-emit-index-url --no-emit-find-links
+
+$(STAMP): pyproject.toml requirements/dev.txt package.json package-lock.json
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	npm ci --no-audit --no-fund --silent
 	$(PAKN) compile-translations
 	touch $(STAMP)
@@ -27,10 +32,17 @@ run: setup
 test: setup
 	scripts/run-tests
 
+## Write the lock files again from pyproject.toml (after adding or changing a dependency), then `make setup`.
+lock:
+	test -x $(VENV)/bin/pip-compile || $(VENV)/bin/pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev -o requirements/dev.txt pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/runtime.txt pyproject.toml
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy pakn
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -53,10 +53,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from pakn.console import selectors  # noqa: E402
+from pakn.core.crypto import lookup_hash  # noqa: E402
 from pakn.org.models import Agency, Category, User  # noqa: E402
 from pakn.org.services import org_import, user_create  # noqa: E402
-from pakn.reports.crypto import lookup_hash  # noqa: E402
+from pakn.reports import countdown  # noqa: E402
+from pakn.reports import inbox as selectors  # noqa: E402
 from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step  # noqa: E402
 from pakn.reports.validators import normalize_phone  # noqa: E402
 
@@ -232,7 +233,7 @@ def fresh(user: User) -> User:
 def measure(people: dict[str, User]) -> list[tuple[str, str, float, int]]:
     rows: list[tuple[str, str, float, int]] = []
     now = timezone.now()
-    soon = selectors.due_soon_limit(now)
+    soon = countdown.due_soon_limit(now)
     no_filter = selectors.InboxFilters()
     for key, user in people.items():
         for tab in selectors.TAB_KEYS:

@@ -33,8 +33,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from pakn.core.crypto import encrypt, lookup_hash
 from pakn.org.models import Agency, Category, User
-from pakn.reports.crypto import encrypt, lookup_hash
 
 BATCH = 10_000
 CODE = "23456789ABCDEFGHJKMNPQRSTWXYZ"

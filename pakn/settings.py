@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "pakn.open311",
     "pakn.stats",
     "pakn.notify",
+    "pakn.demo",
 ]
 
 MIDDLEWARE = [
@@ -268,11 +269,13 @@ CACHES = {
 }
 PAKN_TRUSTED_PROXIES = env_list("PAKN_TRUSTED_PROXIES", [])
 
+# The queue's name (its keys in Redis): two installations, or two test runs, may share one Redis database.
+_queue_name = env_str("PAKN_QUEUE_NAME", "pakn") or "pakn"
 # Background work: huey, SQLite storage by default, Redis when PAKN_REDIS_URL is set.
 if _redis_url:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "pakn",
+        "name": _queue_name,
         "url": _redis_url,
         "immediate": False,
     }
@@ -280,7 +283,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
         "huey_class": "pakn.core.queue.HintQueue",  # SqliteHuey without an fsync per enqueue
-        "name": "pakn",
+        "name": _queue_name,
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
         # The SQLite queue is polled: at most half a second between polls (huey's default backs off to 10 s,

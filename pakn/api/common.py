@@ -1,4 +1,4 @@
-"""Pieces shared by the API's routers: rate limits, authentication, idempotent POSTs, media URLs, cursors."""
+"""Pieces shared by the API's routers: rate limits, authentication, idempotent POSTs, cursors."""
 
 from __future__ import annotations
 
@@ -6,37 +6,23 @@ import base64
 import binascii
 import functools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer
 from ninja.throttling import BaseThrottle
 
-from pakn.api import idempotency
 from pakn.api.tokens import token_for, token_touch
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core import idempotency
+from pakn.core.ratelimit import client_ip, rate_for, rate_hit
 from pakn.org.models import User
-from pakn.reports.models import Attachment, Report
+from pakn.reports.models import Report
 from pakn.reports.services import report_for_secret
 
 # --- Rate limits (per client address; R-6.4 open to all, but not to floods) ------------------------------
-
-DEFAULT_RATES: dict[str, tuple[int, int]] = {
-    # scope: (requests, window in seconds)
-    "read": (300, 60),
-    "submit": (10, 600),
-    "reporter": (60, 60),
-    "login": (20, 600),
-}
-
-
-def rate_for(scope: str) -> tuple[int, int]:
-    rates = {**DEFAULT_RATES, **getattr(settings, "PAKN_API_RATES", {})}
-    return rates[scope]
 
 
 class AddressRate(BaseThrottle):
@@ -107,6 +93,18 @@ def reporter_report(request: HttpRequest) -> Report:
 # --- Idempotent POSTs ----------------------------------------------------------------------------------
 
 
+# The renderer NinjaAPI uses by default (pakn.api.main keeps it), so a remembered response is byte for byte what
+# the API would have answered.
+RENDERER = JSONRenderer()
+
+
+def json_response(request: HttpRequest, data: Any, status: int) -> HttpResponse:
+    content = RENDERER.render(request, data, response_status=status)
+    return HttpResponse(
+        content, status=status, content_type=f"{RENDERER.media_type}; charset={RENDERER.charset}"
+    )
+
+
 def idempotent(
     scope_of: Callable[[HttpRequest], str],
     *,
@@ -121,14 +119,12 @@ def idempotent(
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            from pakn.api.main import api
-
             def effect() -> HttpResponse:
                 status, body = view(request, *args, **kwargs)
                 if isinstance(body, HttpResponse):
                     return body
                 data = body.model_dump(mode="json", by_alias=True) if hasattr(body, "model_dump") else body
-                return api.create_response(request, data, status=status)
+                return json_response(request, data, status)
 
             return idempotency.run_once(request, scope_of(request), effect, remember=remember)
 
@@ -159,54 +155,6 @@ IDEMPOTENCY_PARAMETER = {
     ),
     "schema": {"type": "string", "minLength": 8, "maxLength": 255, "pattern": "^[A-Za-z0-9_\\-.:]+$"},
 }
-
-
-# --- Media URLs --------------------------------------------------------------------------------------------
-
-
-def public_media_path(attachment: Attachment, tracking_code: str) -> str:
-    """The portal's URL of an attachment's public copy (the portal serves and guards it)."""
-    for args in ([attachment.pk], [tracking_code, attachment.pk]):
-        try:
-            return reverse("portal:public_media", args=args)
-        except NoReverseMatch:
-            continue
-    return f"/media/public/{attachment.pk}/"
-
-
-def absolute(request: HttpRequest | None, path: str) -> str:
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.SITE_URL + path
-
-
-def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachment]]:
-    """The public media of several reports in one query (the portal's rule decides what is public)."""
-    from pakn.reports.selectors import attachment_is_public
-
-    by_pk = {r.pk: r for r in reports}
-    found: dict[int, list[Attachment]] = {pk: [] for pk in by_pk}
-    if not by_pk:
-        return found
-    rows = (
-        Attachment.objects.filter(report_id__in=list(by_pk))
-        .exclude(public_file="")
-        .only(
-            "pk",
-            "report_id",
-            "kind",
-            "public_file",
-            "uploaded_by_reporter",
-            "published_by_event",
-            "created_at",
-        )
-        .order_by("created_at", "pk")
-    )
-    for attachment in rows:
-        report = by_pk[attachment.report_id]
-        if attachment_is_public(attachment, report):
-            found[report.pk].append(attachment)
-    return found
 
 
 # --- Keyset cursors ----------------------------------------------------------------------------------------

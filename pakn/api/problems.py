@@ -25,7 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
-from pakn.api import idempotency
+from pakn.core import idempotency
 from pakn.reports.services import ImproperlyConfiguredError
 from pakn.reports.workflow import ActionRefused, InvalidTransition, StaleReport, WorkflowError
 

@@ -20,28 +20,23 @@ from pakn.api import schemas as s
 from pakn.api.common import (
     IDEMPOTENCY_PARAMETER,
     AddressRate,
-    absolute,
     decode_cursor,
     encode_cursor,
     idempotent,
-    public_media_by_report,
-    public_media_path,
     public_scope,
     reporter_auth,
     reporter_report,
     reporter_scope,
 )
+from pakn.core.links import absolute
 from pakn.org.models import Area, Category
 from pakn.reports import services
+from pakn.reports.checks import coordinate
 from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Attachment, Event, Report, State
-from pakn.reports.selectors import (
-    events_for_reporter,
-    public_events,
-    public_report,
-    public_reports,
-    public_text_match,
-)
+from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
+from pakn.reports.search import public_search
+from pakn.reports.selectors import REPORTER_ACTIONS, events_for_reporter, public_events, public_report
 from pakn.reports.workflow import TRANSITIONS, ReporterActor
 
 router = Router(tags=["Người dân"], throttle=[AddressRate("read")])
@@ -49,16 +44,6 @@ reporter_router = Router(
     tags=["Người phản ánh (mã bí mật)"], auth=reporter_auth, throttle=[AddressRate("reporter")]
 )
 
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-    "phone_hash",
-    "id_number_hash",
-    "secret_hash",
-)
 POST_EXTRA = {"parameters": [IDEMPOTENCY_PARAMETER]}
 
 
@@ -194,10 +179,6 @@ def report_create(
 # --- The public record (R-9.2) -------------------------------------------------------------------------------
 
 
-def _public_queryset() -> Any:
-    return public_reports().select_related("category", "area", "agency").defer(*PERSONAL_FIELDS)
-
-
 def _media(request: HttpRequest, attachments: list[Attachment], code: str) -> list[s.MediaOut]:
     return [
         s.MediaOut(id=a.pk, kind=a.kind, url=absolute(request, public_media_path(a, code)))  # type: ignore[arg-type]
@@ -220,7 +201,12 @@ class PublicFilters(Schema):
     area: str | None = Field(None, description="Area code: a commune, or a district with its communes")
     state: s.StateCode | None = None
     status: Literal["open", "closed"] | None = None
-    q: str | None = Field(None, max_length=100, description="Words in the title, content or place")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="Words of the public text (title, content, place, result), in any case, with or without "
+        "diacritics; or a tracking code",
+    )
     date_from: date | None = None
     date_to: date | None = None
     cursor: str | None = Field(None, description="`next_cursor` of the previous page")
@@ -234,7 +220,7 @@ def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
         cursor = decode_cursor(filters.cursor)
     except ValueError as e:
         raise ValidationError({"cursor": "Con trỏ phân trang không hợp lệ."}) from e
-    qs = _public_queryset()
+    qs = public_queryset()
     if filters.category:
         qs = qs.filter(category__code=filters.category)
     if filters.area:
@@ -244,8 +230,7 @@ def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
     if filters.status:
         qs = qs.filter(state__in=OPEN_STATES if filters.status == "open" else CLOSED_STATES)
     if filters.q:
-        for word in filters.q.split()[:5]:
-            qs = qs.filter(public_text_match(word))
+        qs = public_search(qs, filters.q)
     tz = timezone.get_current_timezone()
     if filters.date_from:
         qs = qs.filter(created_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
@@ -273,7 +258,7 @@ def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
 )
 def report_detail(request: HttpRequest, tracking_code: str) -> Any:
     code = services.normalize_tracking_code(tracking_code)
-    report = _public_queryset().filter(tracking_code=code).first()
+    report = public_queryset().filter(tracking_code=code).first()
     if report is None:
         raise Http404
     media = public_media_by_report([report])[report.pk]
@@ -388,8 +373,8 @@ def my_supplement(
     if (payload.latitude is None) != (payload.longitude is None):
         raise ValidationError({"latitude": "Vui lòng nhập đủ vĩ độ và kinh độ."})
     if payload.latitude is not None:
-        fields["latitude"] = services._decimal(payload.latitude)
-        fields["longitude"] = services._decimal(payload.longitude)
+        fields["latitude"] = coordinate(payload.latitude)
+        fields["longitude"] = coordinate(payload.longitude)
     area = _commune(payload.area)
     if area is not None:
         fields["area"] = area
@@ -405,8 +390,6 @@ def my_supplement(
     "/report/messages", response=list[s.MessageOut], summary="Trao đổi với cơ quan xử lý (R-8)"
 )
 def my_messages(request: HttpRequest) -> Any:
-    from pakn.console.selectors import REPORTER_ACTIONS
-
     report = reporter_report(request)
     actions = (*REPORTER_ACTIONS, "approve", "publish_result", "cancel_expired")
     events = events_for_reporter(report).filter(action__in=actions).order_by("seq")

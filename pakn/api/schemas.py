@@ -469,13 +469,23 @@ class MarkIn(_Versioned):
 class NotificationOut(Schema):
     id: int
     at: datetime
-    action: str
-    text: str = Field(examples=["Phản ánh K7MP-4QX9 được chuyển đến UBND Phường Đông Kinh."])
-    note: str
-    case_id: int
-    tracking_code: str
+    kind: str = Field(
+        examples=["due_soon"], description="What it is about (the kinds of docs/notifications.md)"
+    )
+    kind_label: str
+    title: str = Field(examples=["Phản ánh K7MP-4QX9 sắp đến hạn"])
+    text: str
+    url: str | None = Field(None, description="The console page it is about")
+    case_id: int | None
+    tracking_code: str | None
+    read_at: datetime | None
 
 
 class NotificationPage(Schema):
     items: list[NotificationOut]
     next_cursor: str | None
+    unread: int = Field(description="How many of my notifications are unread (the console's badge)")
+
+
+class NotificationsRead(Schema):
+    marked: int

@@ -6,11 +6,9 @@ valid buttons. Personal data only through GET …/reporter, to those who may see
 """
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -24,11 +22,7 @@ from pakn.api import schemas as s
 from pakn.api.common import (
     IDEMPOTENCY_PARAMETER,
     AddressRate,
-    absolute,
-    decode_cursor,
-    encode_cursor,
     idempotent,
-    public_media_path,
     staff_auth,
     staff_of,
     staff_scope,
@@ -36,12 +30,20 @@ from pakn.api.common import (
 from pakn.api.models import ApiToken
 from pakn.api.problems import Problem, problem
 from pakn.api.tokens import LoginFailed, token_issue, token_refusal, token_revoke
+from pakn.core.links import absolute
 from pakn.org.models import Agency, Area, Category, User
+from pakn.org.selectors import forward_targets
 from pakn.org.services import suggested_commune_agency
+from pakn.reports import inbox as tabs
 from pakn.reports import services
-from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
+from pakn.reports.countdown import countdown, due_soon_limit
+from pakn.reports.models import Attachment, Report, State
+from pakn.reports.public import attachment_is_public, public_media_path
 from pakn.reports.selectors import (
+    assignable_officers,
     can_see_personal_data,
+    case_events,
+    case_opinions,
     redact_numbers,
     report_get_for,
     report_personal_data,
@@ -201,8 +203,6 @@ def token_delete_current(request: HttpRequest) -> Any:
 
 
 def _countdown(report: Report, now: Any, soon: Any, calendar: Any) -> str:
-    from pakn.console.selectors import countdown
-
     c = countdown(report.due_at, now=now, soon=soon, calendar=calendar) if report.is_open else None
     return c.text if c else ""
 
@@ -250,11 +250,10 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
     Open tabs are sorted by deadline; pass `next_cursor` as `cursor` for the next page. `q` finds a
     tracking code, or (for roles that handle personal data) a phone or ID number, recorded (R-3.2).
     """
-    from pakn.console import selectors as console
     from pakn.workdays.calendar import get_calendar
 
     user = staff_of(request)
-    inbox_filters = console.InboxFilters(
+    inbox_filters = tabs.InboxFilters(
         category=_by_code(Category, filters.category, "category", "Lĩnh vực không tồn tại."),
         area=_by_code(Area, filters.area, "area", "Đơn vị hành chính không tồn tại.", is_active=True),
         state=filters.state or "",
@@ -265,11 +264,11 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
     )
     now = timezone.now()
     calendar = get_calendar()
-    soon = console.due_soon_limit(now, calendar)
+    soon = due_soon_limit(now, calendar)
     message = ""
     next_cursor: str | None = None
     if filters.q:
-        search, rows = console.search_reports(viewer=user, text=filters.q, limit=filters.page_size)
+        search, rows = tabs.search_reports(viewer=user, text=filters.q, limit=filters.page_size)
         message = search.message
         if search.kind != "invalid":
             wanted = {r.pk for r in rows}
@@ -277,7 +276,7 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
             keep = set(scoped.values_list("pk", flat=True))
             rows = [r for r in rows if r.pk in keep]
     else:
-        page = console.inbox_page(
+        page = tabs.inbox_page(
             viewer=user,
             tab=filters.tab,
             filters=inbox_filters,
@@ -287,13 +286,13 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
             size=filters.page_size,
         )
         rows, next_cursor = page.rows, page.next_cursor or None
-    counts = console.inbox_counts(viewer=user, filters=inbox_filters, now=now, soon=soon)
+    counts = tabs.inbox_counts(viewer=user, filters=inbox_filters, now=now, soon=soon)
     return {
         "tab": filters.tab,
         "items": [_summary(r, now, soon, calendar) for r in rows],
         "next_cursor": next_cursor,
         "counts": [
-            {"tab": c.key, "label": console.tab_label(user, c.key), "count": c.count, "capped": c.capped}
+            {"tab": c.key, "label": tabs.tab_label(user, c.key), "count": c.count, "capped": c.capped}
             for c in counts
         ],
         "message": message,
@@ -334,8 +333,6 @@ def _offered(report: Report, action: str) -> bool:
 
 
 def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
-    from pakn.console.selectors import case_events, case_opinions, due_soon_limit
-    from pakn.reports.selectors import attachment_is_public
     from pakn.workdays.calendar import get_calendar
 
     now = timezone.now()
@@ -688,8 +685,6 @@ _action(
 
 @router.get("/officers", response=list[s.OfficerOut], summary="Cán bộ có thể phân công (cơ quan của tôi)")
 def officers(request: HttpRequest) -> Any:
-    from pakn.console.selectors import assignable_officers
-
     user = staff_of(request)
     if user.agency is None:
         return []
@@ -706,8 +701,6 @@ class AgencyFilters(Schema):
 
 @router.get("/agencies", response=list[s.AgencyOut], summary="Cơ quan có thể chuyển đến hoặc xin ý kiến")
 def agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
-    from pakn.console.selectors import forward_targets
-
     qs = forward_targets()
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -715,113 +708,3 @@ def agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
         for word in filters.q.split()[:5]:
             qs = qs.filter(name__icontains=word)
     return [{**(_agency_ref(a) or {}), "parent_code": a.parent.code if a.parent else None} for a in qs[:500]]
-
-
-# --- Notifications: what happened that needs me (R-7, R-10.1) ------------------------------------------------
-
-NOTIFY_DAYS = 30
-
-
-def _concerning(user: User) -> Q:
-    """Events by others that call for this person: the case came to my agency, was assigned to me, my
-    department was asked, the reporter asked or answered, a result awaits my approval, a step went overdue."""
-    here = Q(report__agency_id=user.agency_id)
-    mine = Q(report__assignee_id=user.pk)
-    arrived = Q(action__in=["forward", "escalate", "take_over"], target_agency_id=user.agency_id)
-    assigned = Q(action__in=["assign", "reassign"], report__assignee_id=user.pk)
-    asked = Q(
-        Exists(
-            OpinionRequest.objects.filter(
-                report_id=OuterRef("report_id"), department_id=user.agency_id, requested_at=OuterRef("at")
-            )
-        ),
-        action="request_opinions",
-    )
-    reporter = Q(action__in=["supplement", "reply"]) & (here | mine)
-    overdue = Q(action="note_overdue") & (mine if user.role == Role.OFFICER else here)
-    if user.role == Role.OFFICER:
-        return assigned | reporter | overdue | Q(action="return_result", report__assignee_id=user.pk)
-    if user.role == Role.SPECIALIST:
-        return asked
-    review = Q(action="report_result") & here
-    opinions = Q(action="give_opinion") & here
-    return arrived | asked | reporter | overdue | review | opinions
-
-
-def _notification_text(e: Event) -> str:
-    code = e.report.tracking_code
-    label = TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action
-    if e.action in ("forward", "escalate", "take_over") and e.target_agency:
-        return f"Phản ánh {code} được chuyển đến {e.target_agency.name} ({label.lower()})."
-    if e.action in ("assign", "reassign"):
-        return f"Bạn được phân công xử lý phản ánh {code}."
-    if e.action == "request_opinions":
-        return f"Trung tâm IOC xin ý kiến về phản ánh {code}."
-    if e.action == "give_opinion":
-        return f"{e.agency.name if e.agency else 'Sở, ngành'} đã cho ý kiến về phản ánh {code}."
-    if e.action == "supplement":
-        return f"Người phản ánh đã bổ sung thông tin cho phản ánh {code}."
-    if e.action == "reply":
-        return f"Người phản ánh đề nghị làm rõ kết quả phản ánh {code}."
-    if e.action == "note_overdue":
-        return f"Phản ánh {code} đã quá hạn bước hiện tại."
-    if e.action == "report_result":
-        return f"Kết quả xử lý phản ánh {code} chờ duyệt."
-    if e.action == "return_result":
-        return f"Kết quả xử lý phản ánh {code} bị trả lại."
-    return f"{label}: phản ánh {code}."
-
-
-class NotificationFilters(Schema):
-    cursor: str | None = None
-    limit: int = Field(30, ge=1, le=100)
-
-
-@router.get("/notifications", response=s.NotificationPage, summary="Thông báo: việc mới cần tôi")
-def notifications(request: HttpRequest, filters: Query[NotificationFilters]) -> Any:
-    """Newest first over the last 30 days, from the timeline of the cases I may see (never my own acts)."""
-    user = staff_of(request)
-    try:
-        cursor = decode_cursor(filters.cursor)
-    except ValueError as e:
-        raise ValidationError({"cursor": "Con trỏ phân trang không hợp lệ."}) from e
-    if user.agency_id is None:
-        return {"items": [], "next_cursor": None}
-    since = timezone.now() - timedelta(days=NOTIFY_DAYS)
-    qs = (
-        Event.objects.filter(report__in=report_scope(user).filter(updated_at__gte=since).values("pk"))
-        .filter(_concerning(user), at__gte=since)
-        .exclude(actor_id=user.pk)
-        .select_related("report", "agency", "target_agency")
-        .only(
-            "pk",
-            "at",
-            "action",
-            "note",
-            "visibility",
-            "report__id",
-            "report__tracking_code",
-            "agency__name",
-            "target_agency__name",
-        )
-    )
-    if cursor:
-        moment, pk = cursor
-        qs = qs.filter(Q(at__lt=moment) | Q(at=moment, pk__lt=pk))
-    rows = list(qs.order_by("-at", "-pk")[: filters.limit + 1])
-    page, more = rows[: filters.limit], len(rows) > filters.limit
-    return {
-        "items": [
-            {
-                "id": e.pk,
-                "at": e.at,
-                "action": e.action,
-                "text": _notification_text(e),
-                "note": e.note,
-                "case_id": e.report_id,
-                "tracking_code": e.report.tracking_code,
-            }
-            for e in page
-        ],
-        "next_cursor": encode_cursor(page[-1].at, page[-1].pk) if more else None,
-    }

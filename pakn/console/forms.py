@@ -14,18 +14,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pakn.console.models import ResponseTemplate
-from pakn.console.selectors import (
-    InboxFilters,
-    assignable_officers,
-    filter_agencies,
-    forward_targets,
-    sees_everything,
-)
 from pakn.org.models import Agency, Area, Category, User
+from pakn.org.selectors import forward_targets
 from pakn.org.services import suggested_commune_agency
 from pakn.reports import media, services
+from pakn.reports.inbox import InboxFilters, filter_agencies, sees_everything
 from pakn.reports.limits import limit_for, text_errors
 from pakn.reports.models import Attachment, Channel, Event, Report, State
+from pakn.reports.selectors import assignable_officers
 
 Role = User.Role
 

@@ -1,7 +1,8 @@
 """Pages of the staff console: the inbox, a case with its actions, media, and the leaders' pages (R-7, R-10).
 
-Reads go through pakn.console.selectors (built on report_scope), writes through pakn.reports.services via
-the action forms; a report a viewer may not see is a 404, an action he may not take a 403.
+Reads go through the core (pakn.reports.inbox, .selectors, .countdown: built on report_scope), writes
+through pakn.reports.services via the action forms; a report a viewer may not see is a 404, an action he may
+not take a 403.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pakn.console import selectors
 from pakn.console.access import refuse, require_roles, staff_user
 from pakn.console.forms import (
     ACTION_FORMS,
@@ -33,7 +33,10 @@ from pakn.console.models import ClientSubmission
 from pakn.console.services import action_once
 from pakn.core.storage import signed_redirect
 from pakn.org.models import User
+from pakn.reports import inbox as tabs
+from pakn.reports import selectors as cases
 from pakn.reports import services as report_services
+from pakn.reports.countdown import Clock
 from pakn.reports.models import Attachment, Report, Step
 from pakn.reports.selectors import (
     can_see_personal_data,
@@ -59,16 +62,16 @@ def _default_tab(user: User) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     """What needs me now, sorted by deadline, with working-time countdowns (R-7, R-10.1)."""
     user = staff_user(request)
-    clock = selectors.Clock.start()
+    clock = Clock.start()
     query = request.GET.get("q", "").strip()
     if query:
         return _search(request, user, query, clock)
     filter_form = InboxFilterForm(request.GET or None, viewer=user)
     filters = filter_form.filters()
     tab = request.GET.get("tab") or _default_tab(user)
-    if tab not in selectors.TAB_KEYS:
+    if tab not in tabs.TAB_KEYS:
         tab = _default_tab(user)
-    page = selectors.inbox_page(
+    page = tabs.inbox_page(
         viewer=user,
         tab=tab,
         filters=filters,
@@ -79,7 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     for row in page.rows:
         row.countdown = clock.for_report(row)  # type: ignore[attr-defined]
-    counts = selectors.inbox_counts(viewer=user, filters=filters, now=clock.now, soon=clock.soon)
+    counts = tabs.inbox_counts(viewer=user, filters=filters, now=clock.now, soon=clock.soon)
     filter_params = {
         k: v for k, v in request.GET.items() if k in filter_form.fields and v and filter_form.is_bound
     }
@@ -89,21 +92,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "nav": "inbox",
             "tab": tab,
-            "tabs": [
-                {**vars(c), "display": c.display, "label": selectors.tab_label(user, c.key)} for c in counts
-            ],
-            "tab_label": selectors.tab_label(user, tab),
+            "tabs": [{**vars(c), "display": c.display, "label": tabs.tab_label(user, c.key)} for c in counts],
+            "tab_label": tabs.tab_label(user, tab),
             "page": page,
             "filter_form": filter_form,
             "filters_active": filters.active,
             "filter_query": urlencode(filter_params),
-            "may_search_people": selectors.may_search_people(user),
+            "may_search_people": tabs.may_search_people(user),
         },
     )
 
 
-def _search(request: HttpRequest, user: User, query: str, clock: selectors.Clock) -> HttpResponse:
-    search, rows = selectors.search_reports(viewer=user, text=query)
+def _search(request: HttpRequest, user: User, query: str, clock: Clock) -> HttpResponse:
+    search, rows = tabs.search_reports(viewer=user, text=query)
     if search.kind == "code" and len(rows) == 1:
         return redirect("console:case", pk=rows[0].pk)
     for row in rows:
@@ -116,7 +117,7 @@ def _search(request: HttpRequest, user: User, query: str, clock: selectors.Clock
             "query": query,
             "search": search,
             "rows": rows,
-            "may_search_people": selectors.may_search_people(user),
+            "may_search_people": tabs.may_search_people(user),
         },
     )
 
@@ -148,8 +149,8 @@ def _action_forms(
 
 
 def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any) -> dict[str, Any]:
-    clock = selectors.Clock.start()
-    events = selectors.case_events(report)
+    clock = Clock.start()
+    events = cases.case_events(report)
     officers = {
         u.pk: u
         for u in User.objects.filter(
@@ -166,8 +167,8 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         "nav": "inbox",
         "report": report,
         "events": events,
-        "reporter_messages": selectors.reporter_messages(events),
-        "opinions": selectors.case_opinions(report),
+        "reporter_messages": cases.reporter_messages(events),
+        "opinions": cases.case_opinions(report),
         "reporter_media": [a for a in attachments if a.uploaded_by_reporter],
         "result_media": [a for a in attachments if not a.uploaded_by_reporter],
         "countdown": clock.for_report(report),
@@ -315,8 +316,8 @@ def attachment(request: HttpRequest, pk: int, preview: bool = False) -> HttpResp
 def overdue_board(request: HttpRequest) -> HttpResponse:
     """Overdue cases across the province (the supervisor) or below a leader, grouped by agency (R-10.1)."""
     user = staff_user(request)
-    clock = selectors.Clock.start()
-    rows = selectors.overdue_board(viewer=user, now=clock.now)
+    clock = Clock.start()
+    rows = tabs.overdue_board(viewer=user, now=clock.now)
     for row in rows:
         for case_row in row.cases:
             case_row.countdown = clock.for_report(case_row)  # type: ignore[attr-defined]
@@ -357,6 +358,6 @@ def staff(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/staff.html",
-        {"nav": "staff", "people": selectors.agency_staff(user.agency), "form": form},
+        {"nav": "staff", "people": cases.agency_staff(user.agency), "form": form},
         status=400 if form.errors else 200,
     )

@@ -38,6 +38,23 @@ def rate_hit(
     return RateDecision(count <= limit, count, limit, 0 if count <= limit else retry_after)
 
 
+# The public APIs' limits per client address (R-6.4 open to all, but not to floods), read by the REST API and
+# Open311: scope → (requests, window in seconds); PAKN_API_RATES overrides them.
+DEFAULT_RATES: dict[str, tuple[int, int]] = {
+    "read": (300, 60),
+    "submit": (10, 600),
+    "reporter": (60, 60),
+    "login": (20, 600),
+}
+
+
+def rate_for(scope: str) -> tuple[int, int]:
+    from django.conf import settings
+
+    rates = {**DEFAULT_RATES, **getattr(settings, "PAKN_API_RATES", {})}
+    return rates[scope]
+
+
 def client_ip(request: object) -> str:
     """The client's address; behind a proxy listed in PAKN_TRUSTED_PROXIES, the X-Forwarded-For one."""
     from django.conf import settings

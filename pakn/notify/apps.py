@@ -12,7 +12,14 @@ class NotifyConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self) -> None:
+        from pakn.notify.services import notifications_for_event
+        from pakn.notify.tasks import connect_queue
+        from pakn.reports.listeners import add_event_listener
+
         checks.register(check_settings)
+        # The outbox follows every workflow change, in its transaction (docs/architecture.md).
+        add_event_listener(notifications_for_event)
+        connect_queue()
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
 
+from pakn.notify import queue
 from pakn.notify.channels import Result, backend_for
 from pakn.notify.models import Delivery, MessageTemplate
 
@@ -230,11 +231,10 @@ def record(delivery_id: int, number: int, result: Result, *, now: datetime) -> s
 
 def schedule_attempt(delivery_id: int, delay: timedelta) -> None:
     """Ask the worker to try again later (the pump would find it anyway)."""
-    from pakn.notify.tasks import deliver
 
     def go() -> None:
         try:
-            deliver.schedule(args=(delivery_id,), delay=max(1, int(delay.total_seconds())))
+            queue.deliver_later(delivery_id, max(1, int(delay.total_seconds())))
         except Exception:
             log.exception("could not schedule delivery %s; the pump will retry it", delivery_id)
 

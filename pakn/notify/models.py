@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.reports.crypto import EncryptedTextField
+from pakn.core.crypto import EncryptedTextField
 
 
 class Kind(models.TextChoices):

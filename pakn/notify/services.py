@@ -1,8 +1,8 @@
-"""Writes of pakn.notify: the workflow's hook that fills the outbox, the due-soon warnings, the supervisor's
-daily digest, preferences, web-push subscriptions and the administrator's retry (R-7, R-8, R-10.1).
+"""Writes of pakn.notify: the workflow's hook that fills the outbox, preferences, web-push subscriptions and
+the administrator's retry (R-7, R-8); the due-soon warnings and the daily digest are in `deadlines`.
 
-`notifications_for_event` runs inside the transaction of every workflow change (pakn.reports.workflow
-`_record`): it only reads a few rows and inserts the outbox message and its deliveries, then asks for the
+`notifications_for_event` is a listener of the timeline (registered by NotifyConfig.ready with
+pakn.reports.listeners) and runs inside the transaction of every workflow change (`workflow._record`): it only reads a few rows and inserts the outbox message and its deliveries, then asks for the
 worker on commit. If the change rolls back, so do its messages; if it commits, they are in the database
 and the worker (or its one-minute pump, after a crash) delivers them.
 """
@@ -19,11 +19,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from pakn.core import province
+from pakn.notify import queue
 from pakn.notify.models import (
     REQUIRED_KINDS,
     STAFF_KINDS,
@@ -36,7 +37,7 @@ from pakn.notify.models import (
     PushSubscription,
 )
 from pakn.org.models import Agency, User
-from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, Report, State, Step
+from pakn.reports.models import Event, OpinionRequest, Report, Step
 from pakn.reports.pii import mask_personal_data
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def step_holders(report: Report) -> Q:
 def _opinion_due(at: datetime) -> str:
     from pakn.reports import sla
 
-    return _when(sla.due_for(Step.OPINION, Agency.Kind.DEPARTMENT, at))
+    return moment_text(sla.due_for(Step.OPINION, Agency.Kind.DEPARTMENT, at))
 
 
 def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
@@ -201,7 +202,7 @@ def _name(obj: Any) -> str:
     return str(obj) if obj is not None else ""
 
 
-def _when(moment: datetime | None) -> str:
+def moment_text(moment: datetime | None) -> str:
     """'14:30 ngày 02/06/2025' in Vietnam's time."""
     if moment is None:
         return ""
@@ -255,9 +256,9 @@ def report_context(report: Report, at: datetime) -> dict[str, Any]:
             else _excerpt(mask_personal_data(report.public_title or report.public_content)),
             "category": "" if report.is_state_secret else _name(report.category),
             "agency": report.agency.name,
-            "at": _when(at),
+            "at": moment_text(at),
             "step": str(Step(report.step).label) if report.step else "",
-            "due_at": _when(report.due_at),
+            "due_at": moment_text(report.due_at),
             "time_left": duration_text(report.due_at - at) if report.due_at else "",
             "officer": _name(report.assignee) if report.assignee_id else "",
             "url": console_report_url(report),
@@ -328,10 +329,8 @@ def outbox_write(
 
 def enqueue_delivery(outbox_ids: list[int]) -> None:
     """Ask the worker to deliver these messages now. If the queue is down, the one-minute pump will."""
-    from pakn.notify.tasks import deliver_outbox
-
     try:
-        deliver_outbox(outbox_ids)
+        queue.deliver_outbox(outbox_ids)
     except Exception:  # the outbox row is the truth; a lost enqueue only delays delivery
         log.exception("could not enqueue the delivery of outbox messages %s", outbox_ids)
 
@@ -544,117 +543,6 @@ def push_unsubscribe(*, endpoint: str, user: User | None = None, report: Report 
         endpoint_hash=_endpoint_hash(endpoint or ""), **owner
     ).delete()
     return deleted
-
-
-# --- Deadlines: due soon, and the supervisor's daily digest ---------------------------------------------
-
-
-def _due_soon_candidates(now: datetime) -> Any:
-    already = OutboxMessage.objects.filter(
-        kind=Kind.DUE_SOON,
-        report=OuterRef("pk"),
-        step=OuterRef("step"),
-        step_started_at=OuterRef("step_started_at"),
-    )
-    return (
-        Report.objects.filter(
-            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True),
-            due_at__gt=now,
-            step_started_at__isnull=False,
-        )
-        .exclude(state=State.AWAITING_INFO)
-        .exclude(step="")
-        .exclude(Exists(already))
-        .values_list("pk", "step_started_at", "due_at")
-    )
-
-
-def due_soon_scan(*, now: datetime | None = None) -> int:
-    """Warn who must act when a share of a step's allowed time has passed (PAKN_NOTIFY_DUE_SOON_SHARE),
-    once per (report, step, step start): a unique row makes a second scan, or a second worker, a no-op."""
-    now = now or timezone.now()
-    share = settings.PAKN_NOTIFY_DUE_SOON_SHARE
-    warned = 0
-    for pk, started, due in _due_soon_candidates(now).iterator():
-        if now < started + (due - started) * share:
-            continue
-        try:
-            with transaction.atomic():
-                report = Report.objects.select_related("agency", "category", "assignee").get(pk=pk)
-                if report.step_started_at != started or report.due_at != due:
-                    continue  # the step changed meanwhile
-                outbox_write(
-                    [Planned(Kind.DUE_SOON, step_holders(report))],
-                    report=report,
-                    event=None,
-                    at=now,
-                    dedupe=f"due_soon:{report.pk}:{report.step}:{started.timestamp():.0f}",
-                    step=report.step,
-                    step_started_at=started,
-                )
-                warned += 1
-        except IntegrityError:
-            continue  # another worker warned first
-    return warned
-
-
-DIGEST_ITEMS = 30
-
-
-def daily_digest_send(*, now: datetime | None = None) -> OutboxMessage | None:
-    """R-10.1: once a day, from PAKN_NOTIFY_DIGEST_HOUR (local time), the supervisors get the list of what is
-    overdue across the province. Idempotent per day: the day is in the message's unique key."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    if local.hour < settings.PAKN_NOTIFY_DIGEST_HOUR:
-        return None
-    key = f"digest:{local.date().isoformat()}"
-    if OutboxMessage.objects.filter(dedupe_key__startswith=key).exists():
-        return None
-    overdue = (
-        Report.objects.filter(
-            Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True), overdue_at__lt=now
-        )
-        .select_related("agency")
-        .order_by("overdue_at")
-    )
-    count = overdue.count()
-    with translation.override("vi"):
-        items = [
-            {
-                "code": r.tracking_code,
-                "agency": r.agency.name,
-                "step": str(Step(r.step).label) if r.step else "",
-                "due_at": _when(r.overdue_at),
-                "late": duration_text(now - r.overdue_at) if r.overdue_at else "",
-            }
-            for r in overdue[:DIGEST_ITEMS]
-        ]
-    from django.urls import reverse
-
-    context = {
-        "site_name": province.site_short_name(),
-        "province": province.province_label(),
-        "site_url": settings.SITE_URL,
-        "date": f"{local:%d/%m/%Y}",
-        "count": count,
-        "items": items,
-        "more": max(0, count - len(items)),
-        "url": settings.SITE_URL + reverse("console:inbox"),
-    }
-    try:
-        with transaction.atomic():
-            messages = outbox_write(
-                [Planned(Kind.DAILY_DIGEST, Q(role=Role.SUPERVISOR))],
-                report=None,
-                event=None,
-                at=now,
-                dedupe=key,
-                context=context,
-            )
-    except IntegrityError:
-        return None
-    return messages[0]
 
 
 # --- The administrator's retry ------------------------------------------------------------------------

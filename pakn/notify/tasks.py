@@ -18,9 +18,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
-from pakn.notify import delivery
+from pakn.notify import delivery, queue
+from pakn.notify.deadlines import daily_digest_send, due_soon_scan
 from pakn.notify.models import Delivery
-from pakn.notify.services import daily_digest_send, due_soon_scan
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -66,6 +66,15 @@ def deliver_outbox(outbox_ids: list[int]) -> None:
 @db_task()
 def deliver(delivery_id: int) -> None:
     _attempt_safely(delivery_id)
+
+
+def connect_queue() -> None:
+    """Bind pakn.notify.queue to these tasks (NotifyConfig.ready); the names are looked up at each call, so
+    a test may replace a task."""
+    queue.connect(
+        deliver_outbox=lambda ids: deliver_outbox(ids),
+        deliver_later=lambda pk, seconds: deliver.schedule(args=(pk,), delay=seconds),
+    )
 
 
 @db_task()

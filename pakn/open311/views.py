@@ -22,15 +22,16 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pakn.api import idempotency
-from pakn.api.common import absolute, public_media_by_report, public_media_path, rate_for
-from pakn.core import province
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core import idempotency, province
+from pakn.core.links import absolute
+from pakn.core.ratelimit import client_ip, rate_for, rate_hit
 from pakn.open311 import services
 from pakn.open311.render import errors, iso, respond
 from pakn.org.models import Category
 from pakn.reports.freshness import cached_public_response
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
+from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
+from pakn.reports.search import public_search
 from pakn.reports.selectors import public_report, public_reports
 from pakn.reports.services import normalize_tracking_code
 
@@ -40,16 +41,6 @@ CHANGESET = "2026-03-01T00:00:00+07:00"
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
 DESCRIPTION_MAX = 4000
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-    "phone_hash",
-    "id_number_hash",
-    "secret_hash",
-)
 
 View = Callable[..., HttpResponse]
 
@@ -172,12 +163,7 @@ _last_public_event = (
 
 
 def _queryset() -> QuerySet[Report]:
-    return (
-        public_reports()
-        .select_related("category", "area", "agency")
-        .defer(*PERSONAL_FIELDS)
-        .annotate(public_updated=Subquery(_last_public_event.values("at")[:1]))
-    )
+    return public_queryset().annotate(public_updated=Subquery(_last_public_event.values("at")[:1]))
 
 
 def _status_notes(report: Report, label: str, result_text: str) -> str:
@@ -269,6 +255,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         problems.append("status chỉ nhận open hoặc closed.")
     page = _positive(params.get("page"), 1, 1_000_000)
     page_size = _positive(params.get("page_size"), MAX_RESULTS, MAX_RESULTS)
+    words = params.get("q", "").strip()
+    if len(words) > 100:
+        problems.append("q không được dài quá 100 ký tự.")
     if page is None:
         problems.append("page phải là số nguyên dương.")
     if page_size is None:
@@ -291,6 +280,8 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         qs = qs.filter(category__code__in=codes)
     if statuses and len(set(statuses)) == 1:
         qs = qs.filter(state__in=OPEN_STATES if statuses[0] == "open" else CLOSED_STATES)
+    if words:  # an extension of GeoReport v2: the same public search as the portal and the REST API
+        qs = public_search(qs, words)
     offset = (page - 1) * page_size
     rows = list(qs.order_by("-created_at", "-pk")[offset : offset + page_size])
     return respond(_requests(request, rows), fmt, "service_requests")
@@ -375,13 +366,13 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             },
             **{name: request.POST.get(name, "") for name in FORM_FIELDS},
         )
-        services.request_check(data)
+        checked = services.request_check(data)
         uploads = list(request.FILES.getlist("media"))
         if data.media_url.strip():
             uploads.insert(0, services.media_fetch(data.media_url))
 
         def effect() -> HttpResponse:
-            submission = services.request_submit(data=data, uploads=uploads)
+            submission = services.request_submit(data=data, uploads=uploads, checked=checked)
             report = submission.report
             due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
             notice = (

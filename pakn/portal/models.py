@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.reports.crypto import EncryptedTextField
+from pakn.core.crypto import EncryptedTextField
 from pakn.reports.models import Report
 
 

@@ -1,12 +1,10 @@
-"""Public reads of the portal, built only on `pakn.reports.selectors.public_reports()` (R-9.2, R-3.2).
-
-Personal-data columns are deferred on every query here, so they are never even decrypted for a public page.
+"""Public reads only the portal makes (its filters, map, summary, nearby reports), built on the core's public
+queryset (`pakn.reports.public`, R-9.2, R-3.2): personal-data columns are never even decrypted for a page.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,41 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Area, Category
 from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
-from pakn.reports.selectors import (
-    PublicReport,
-    public_excerpt,
-    public_report,
-    public_reports,
-    public_text_match,
-)
-from pakn.reports.selectors import attachment_is_public as core_attachment_is_public
-from pakn.reports.selectors import redact_numbers as core_redact_numbers
-
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-    "phone_hash",
-    "id_number_hash",
-    "secret_hash",
-)
-
-# States in which the IOC has accepted the report (step 2 done): the reporter's photos become public then.
-ACCEPTED_STATES = frozenset(
-    {State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED}
-)
-# Staff photos become public with the approved result; these are the events that carry a result.
-RESULT_ACTIONS = frozenset({"report_result", "approve", "publish_result"})
+from pakn.reports.public import attachment_is_public, public_queryset
+from pakn.reports.search import public_search
+from pakn.reports.selectors import PublicReport, public_excerpt, public_report, public_reports
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
-
-
-def public_queryset() -> QuerySet[Report]:
-    """Public reports with what a public page shows, without any personal-data column."""
-    return public_reports().select_related("category", "area", "agency").defer(*PERSONAL_FIELDS)
 
 
 def communes() -> QuerySet[Area]:
@@ -66,12 +35,6 @@ def communes() -> QuerySet[Area]:
 
 def categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
-
-
-# --- Redaction: numbers that look like phones or ID numbers never reach a public page -------------------
-
-# The masking lives in the core's public view (pakn.reports.selectors); the portal reuses it.
-redact_numbers = core_redact_numbers
 
 
 # --- Filters of the public list and map -----------------------------------------------------------------
@@ -141,13 +104,8 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
     span = period_range(filters.period, now)
     if span is not None:
         reports = reports.filter(created_at__gte=span[0], created_at__lt=span[1])
-    text = filters.text.strip()
-    if text:
-        condition = public_text_match(text) | Q(result_text__icontains=text, state=State.RESOLVED)
-        code = re.sub(r"[^0-9A-Za-z]", "", text).upper()
-        if len(code) == 8:
-            condition |= Q(tracking_code=f"{code[:4]}-{code[4:]}")
-        reports = reports.filter(condition)
+    if filters.text.strip():
+        reports = public_search(reports, filters.text)
     return reports.order_by("-created_at", "-pk")
 
 
@@ -213,10 +171,6 @@ def public_report_by_code(code: str) -> Report:
     if report is None:
         raise Http404(_("Không tìm thấy phản ánh."))
     return report
-
-
-# The rule is the core's (reporter's photos once accepted, staff photos only once published by an action).
-attachment_is_public = core_attachment_is_public
 
 
 @dataclass(frozen=True)

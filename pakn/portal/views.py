@@ -1,7 +1,7 @@
 """Views of the citizen portal (R-5, R-7.1, R-8) and of the public transparency pages (R-9.2).
 
 Writes go through pakn.portal.services (which calls pakn.reports.services and pakn.reports.media); public
-pages read only through pakn.portal.selectors, built on pakn.reports.selectors.public_reports().
+pages read only through the core's public queryset (pakn.reports.public) and pakn.portal.selectors on it.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from pakn.reports import services as report_services
 from pakn.reports.freshness import cached_public_response
 from pakn.reports.media import attachment_add, check_upload, size_limit
 from pakn.reports.models import Attachment, Event, Report
+from pakn.reports.public import public_queryset
 from pakn.reports.selectors import events_for_reporter, public_events, public_report
 from pakn.reports.services import normalize_tracking_code, report_for_secret
 from pakn.reports.validators import normalize_phone
@@ -171,7 +172,7 @@ def _minutes_text(seconds: int) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """What to do, the big button, look-up by code and the public summary (R-9.2)."""
     now = timezone.now()
-    latest = list(selectors.public_queryset().order_by("-created_at", "-pk")[:5])
+    latest = list(public_queryset().order_by("-created_at", "-pk")[:5])
     return render(
         request,
         "portal/home.html",
@@ -449,7 +450,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(decision.retry_after)
             return response
         code = normalize_tracking_code(form.cleaned_data["ma"])
-        if selectors.public_queryset().filter(tracking_code=code).exists():
+        if public_queryset().filter(tracking_code=code).exists():
             return redirect("portal:detail", code=code)
         form.add_error(
             "ma", _("Không tìm thấy phản ánh có mã «%(code)s». Vui lòng kiểm tra lại mã.") % {"code": code}

@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.crypto import EncryptedTextField
 from pakn.org.models import Agency, Area, Category
-from pakn.reports.crypto import EncryptedTextField
 
 
 class State(models.TextChoices):
@@ -221,6 +221,8 @@ class Report(models.Model):
 
     created_at = models.DateTimeField(_("thời điểm gửi"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+    # The public text, normalised for the public search (pakn.reports.search): written with that text.
+    search_text = models.TextField(blank=True, default="", editable=False)
     # Compare-and-swap guard and the head of the event chain (tamper evidence, R-9.1).
     version = models.PositiveIntegerField(default=0, editable=False)
     head_hash = models.CharField(max_length=64, blank=True, editable=False)

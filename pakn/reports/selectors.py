@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.models import Attachment, Event, OpinionRequest, PersonalDataAccess, Report, State
+from pakn.reports.models import (
+    OPEN_STATES,
+    Attachment,
+    Event,
+    OpinionRequest,
+    PersonalDataAccess,
+    Report,
+    State,
+)
 from pakn.reports.pii import EMAIL_MASK, PHONE_MASK, mask_personal_data
 
 Role = User.Role
@@ -124,20 +133,54 @@ def report_personal_data(*, viewer: User, report: Report, purpose: str = "") -> 
     )
 
 
-def abusive_count_for(*, phone_hash: str, id_number_hash: str) -> int:
-    """How many reports of this reporter (by phone or ID hash) were marked abusive (R-15.2)."""
-    condition = Q(pk__in=[])
-    if phone_hash:
-        condition |= Q(phone_hash=phone_hash)
-    if id_number_hash:
-        condition |= Q(id_number_hash=id_number_hash)
-    return Report.objects.filter(condition, is_abusive=True).count()
-
-
 def events_for_reporter(report: Report) -> QuerySet[Event]:
     """The timeline the reporter sees through the private link: public and addressed-to-him entries."""
     return report.events.exclude(visibility=Event.Visibility.INTERNAL).select_related(
         "agency", "target_agency"
+    )
+
+
+# --- A case, for staff -----------------------------------------------------------------------------------------------
+
+
+def case_events(report: Report) -> list[Event]:
+    """The whole timeline, public and internal (staff only)."""
+    return list(
+        report.events.select_related("actor", "actor__agency", "agency", "target_agency").order_by("seq")
+    )
+
+
+REPORTER_ACTIONS = ("request_info", "supplement", "reply", "clarify", "reject")
+
+
+def reporter_messages(events: Sequence[Event]) -> list[Event]:
+    """The exchange with the reporter: requests for information, supplements, clarifications."""
+    return [e for e in events if e.action in REPORTER_ACTIONS]
+
+
+def case_opinions(report: Report) -> list[OpinionRequest]:
+    return list(
+        OpinionRequest.objects.filter(report=report)
+        .select_related("department", "requested_by", "answered_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def assignable_officers(agency: Agency) -> list[Any]:
+    """Active officers and leaders of an agency with their number of open cases (to spread the load)."""
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role__in=[Role.OFFICER, Role.LEADER])
+        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
+        .order_by("role", "last_name", "first_name")
+    )
+
+
+def agency_staff(agency: Agency) -> list[Any]:
+    """The staff of an agency with their open cases (the leader's staff page, R-14.1)."""
+    return list(
+        User.objects.filter(agency=agency)
+        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
+        .order_by("-is_active", "role", "last_name", "first_name")
     )
 
 
@@ -150,14 +193,6 @@ def redact_numbers(text: str) -> str:
     return masked.replace(PHONE_MASK, _("[số đã ẩn]")).replace(EMAIL_MASK, _("[email đã ẩn]"))
 
 
-def public_text_match(words: str) -> Q:
-    """A public search: only the public copies of the text (masked, redacted), and only once the IOC has
-    triaged the report; never the originals, or a search for a phone number would tell which report holds it."""
-    return (
-        Q(text_public=True) & (Q(public_title__icontains=words) | Q(public_content__icontains=words))
-    ) | Q(address_text__icontains=words)
-
-
 def public_excerpt(report: Report, length: int = 120) -> str:
     """A short public text of a report for lists and map markers: masked before it is cut (a cut number
     would escape the mask), empty until the IOC has triaged the report."""
@@ -165,23 +200,6 @@ def public_excerpt(report: Report, length: int = 120) -> str:
         return ""
     text = redact_numbers(report.public_title or report.public_content)
     return text if len(text) <= length else text[: length - 3] + "…"
-
-
-# States in which the IOC has accepted the report (step 2 done): the reporter's photos become public then.
-ACCEPTED_STATES = frozenset(
-    {State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED}
-)
-
-
-def attachment_is_public(attachment: Attachment, report: Report) -> bool:
-    """An image's public copy (EXIF-free, or a staff redaction) is public when the report is public and:
-    the reporter's once the IOC has accepted the report (step 2); a staff file only once an action published
-    it (the approval of the result it came with, or "publish_media") and while the report is resolved."""
-    if not attachment.public_file or report.is_state_secret or report.is_abusive:
-        return False
-    if attachment.uploaded_by_reporter:
-        return report.state in ACCEPTED_STATES
-    return report.state == State.RESOLVED and attachment.published_by_event_id is not None
 
 
 # Internal steps whose occurrence (not their note) is part of the public process (R-9.2): the officer

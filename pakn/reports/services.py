@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,11 +22,10 @@ from django.utils import timezone
 
 from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import workflow
-from pakn.reports.crypto import lookup_hash
+from pakn.reports.checks import coordinate, is_barred, place_errors, reporter_identity_changes
 from pakn.reports.limits import text_errors
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
 from pakn.reports.pii import mask_personal_data
-from pakn.reports.validators import normalize_id_number, normalize_phone
 from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
 
 log = logging.getLogger(__name__)
@@ -48,72 +48,6 @@ def normalize_tracking_code(text: str) -> str:
 
 def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def reporter_identity_changes(*, phone: str | None, id_number: str | None) -> dict[str, str]:
-    """Validated phone and ID number with their keyed look-up hashes (only those given)."""
-    changes: dict[str, str] = {}
-    errors: dict[str, list[str]] = {}
-    if phone:
-        try:
-            normalized = normalize_phone(phone)
-            changes["reporter_phone"] = normalized
-            changes["phone_hash"] = lookup_hash("phone", normalized)
-        except ValidationError as e:
-            errors["reporter_phone"] = e.messages
-    if id_number:
-        try:
-            normalized = normalize_id_number(id_number)
-            changes["reporter_id_number"] = normalized
-            changes["id_number_hash"] = lookup_hash("id", normalized)
-        except ValidationError as e:
-            errors["reporter_id_number"] = e.messages
-    if errors:
-        raise ValidationError(errors)
-    return changes
-
-
-def place_errors(*, latitude: Any, longitude: Any, area: Area | None) -> dict[str, list[str]]:
-    """What is wrong with a place: coordinates in pairs and on earth, the area a commune (R-5.1)."""
-    errors: dict[str, list[str]] = {}
-    if (latitude in (None, "")) != (longitude in (None, "")):
-        errors["latitude"] = ["Vui lòng nhập đủ vĩ độ và kinh độ."]
-    elif latitude not in (None, ""):
-        try:
-            lat, lng = float(latitude), float(longitude)
-        except (TypeError, ValueError):
-            errors["latitude"] = ["Tọa độ không hợp lệ."]
-        else:
-            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-                errors["latitude"] = ["Tọa độ không hợp lệ."]
-    if area is not None and (not isinstance(area, Area) or area.kind != Area.Kind.COMMUNE):
-        errors["area"] = ["Vui lòng chọn xã, phường nơi xảy ra sự việc."]
-    return errors
-
-
-def place_changes(*, address_text: Any, latitude: Any, longitude: Any, area: Area | None) -> dict[str, Any]:
-    """The validated place fields that were given (for a supplement), or a ValidationError."""
-    errors = place_errors(latitude=latitude, longitude=longitude, area=area)
-    if errors:
-        raise ValidationError(errors)
-    changes: dict[str, Any] = {}
-    if address_text not in (None, ""):
-        changes["address_text"] = str(address_text).strip()[:300]
-    if latitude not in (None, ""):
-        changes["latitude"] = _decimal(float(latitude))
-        changes["longitude"] = _decimal(float(longitude))
-    if area is not None:
-        changes["area"] = area
-    return changes
-
-
-def is_barred(*, phone_hash: str, id_number_hash: str) -> bool:
-    condition = Q(pk__in=[])
-    if phone_hash:
-        condition |= Q(phone_hash=phone_hash)
-    if id_number_hash:
-        condition |= Q(id_number_hash=id_number_hash)
-    return ReporterBan.objects.filter(condition, lifted_at__isnull=True).exists()
 
 
 @dataclass(frozen=True)
@@ -228,8 +162,8 @@ def report_submit(
                     # The public copy, masked now so public search never matches hidden text (R-3.2).
                     public_title=mask_personal_data(title.strip()[:200])[:200],
                     public_content=mask_personal_data(content),
-                    latitude=_decimal(latitude),
-                    longitude=_decimal(longitude),
+                    latitude=coordinate(latitude),
+                    longitude=coordinate(longitude),
                     address_text=address_text.strip()[:300],
                     area=area,
                     reporter_kind=reporter_kind,
@@ -254,10 +188,6 @@ def report_submit(
                 raise
             log.warning("tracking code collision, retrying")
     raise AssertionError("unreachable")
-
-
-def _decimal(value: Decimal | float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(float(value), 6)))
 
 
 def report_for_secret(secret: str) -> Report | None:
@@ -488,23 +418,23 @@ def focal_handover(
 class SweepResult:
     cancelled: int = 0
     overdue: int = 0
+    failed: int = 0  # reports whose step raised an unexpected error (logged; the others were swept)
 
 
 def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
     """Cancel expired supplement windows (R-7.2b) and record newly overdue steps, once each (statutory
     deadlines notify the agency's leaders and the supervisor; missed targets only whoever must act).
 
-    Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped.
+    Idempotent: a report already handled by another sweep (or changed meanwhile) is skipped. Each report is
+    swept on its own: one report's unexpected error is logged and rolled back, and the rest are swept.
     """
     now = now or timezone.now()
     result = SweepResult()
     expired = Report.objects.filter(state=State.AWAITING_INFO, due_at__lte=now).select_related("agency")
     for report in expired.iterator():
-        try:
-            workflow.apply(report, "cancel_expired", actor=SYSTEM, now=now)
-            result.cancelled += 1
-        except workflow.WorkflowError:
-            continue
+        outcome = _sweep_one(report, "cancel_expired", now)
+        result.cancelled += outcome == "done"
+        result.failed += outcome == "failed"
     overdue = (
         Report.objects.filter(Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True))
         # Overdue under Decision 826, or an internal target missed (a warning only): workflow.overdue_to_note.
@@ -513,9 +443,21 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
         .select_related("agency")
     )
     for report in overdue.iterator():
-        try:
-            workflow.apply(report, "note_overdue", actor=SYSTEM, now=now)
-            result.overdue += 1
-        except workflow.WorkflowError:
-            continue
+        outcome = _sweep_one(report, "note_overdue", now)
+        result.overdue += outcome == "done"
+        result.failed += outcome == "failed"
     return result
+
+
+def _sweep_one(report: Report, action: str, now: datetime) -> str:
+    """ "done", "skipped" (the workflow refused: changed meanwhile) or "failed" (an unexpected error, logged
+    with the report's id and the error's type and place, never its message, which may quote personal data)."""
+    try:
+        workflow.apply(report, action, actor=SYSTEM, now=now)
+    except workflow.WorkflowError:
+        return "skipped"
+    except Exception as e:
+        where = "".join(traceback.format_tb(e.__traceback__)[-3:])
+        log.error("sweep: %s failed on report %s (%s)\n%s", action, report.pk, type(e).__name__, where)
+        return "failed"
+    return "done"

@@ -23,9 +23,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pakn.notify.services import notifications_for_event
 from pakn.org.models import Agency, User
 from pakn.reports import chain, limits, sla
+from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
+from pakn.reports.erasure import anonymise_changes, retention_cutoff
+from pakn.reports.listeners import event_recorded
 from pakn.reports.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -37,6 +39,7 @@ from pakn.reports.models import (
     State,
     Step,
 )
+from pakn.reports.search import search_text_for
 
 Role = User.Role
 Visibility = Event.Visibility
@@ -451,8 +454,6 @@ SUPPLEMENT_FIELDS = ("reporter_name", "reporter_address", "address_text", "latit
 
 
 def _supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.services import place_changes, reporter_identity_changes
-
     if report.due_at and report.due_at < now:
         raise InvalidTransition("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy.")
     changes: dict[str, Any] = {
@@ -745,13 +746,9 @@ def _flag(field_name: str) -> Callable[[Report, Actor, datetime, dict[str, Any]]
 
 
 def _bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.selectors import abusive_count_for
-
     note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
     if not (report.phone_hash or report.id_number_hash):
         raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
-    from pakn.reports.services import is_barred
-
     if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):
         raise InvalidTransition("Người gửi phản ánh này đã bị hạn chế gửi phản ánh.")
     count = abusive_count_for(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash)
@@ -802,8 +799,10 @@ def _note_overdue(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
 
 
 def _anonymise(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.retention import anonymise_changes
-
+    if Event.objects.filter(report=report, action="anonymise").exists():
+        raise InvalidTransition("Dữ liệu cá nhân của phản ánh này đã được xóa.")
+    if report.updated_at >= retention_cutoff(now):
+        raise InvalidTransition("Phản ánh chưa hết thời hạn lưu trữ dữ liệu cá nhân.")
     days = settings.PAKN_RETENTION_PERSONAL_DATA_DAYS
     return Outcome(report.state, anonymise_changes(report, now), data={"retention_days": days})
 
@@ -853,8 +852,6 @@ READY: dict[str, Callable[[Report], bool]] = {
 
 
 def _retention_due(report: Report) -> bool:
-    from pakn.reports.retention import retention_cutoff
-
     return report.updated_at < retention_cutoff(timezone.now())
 
 
@@ -937,6 +934,10 @@ def _record(
     }
     if outcome.to_state in CLOSED_STATES and from_state not in CLOSED_STATES:
         changes.setdefault("escalate_by", None)
+    # The public search's copy of the public text, written with that text (pakn.reports.search).
+    search_text = search_text_for(report, changes)
+    if search_text != report.search_text:
+        changes["search_text"] = search_text
     # The event seals the report's public fields as it leaves them (tamper evidence, docs/security.md).
     event.sealed_fields = chain.sealed_fields(report, changes)
     changes["head_hash"] = chain.seal(event)
@@ -946,8 +947,9 @@ def _record(
     event.save(force_insert=True)
     for name, value in changes.items():
         setattr(report, name, value)
-    # The outbox (issue 7): messages written in this transaction; `context` is transient, never hashed.
-    notifications_for_event(event, report, context=context)
+    # Registered listeners (notify's outbox, issue 7) write in this transaction; `context` is transient,
+    # never hashed.
+    event_recorded(event, report, context=context)
     for follow_up in outcome.after:
         follow_up(event)
     return event

@@ -80,7 +80,9 @@ def _case_id(app: App, tracking_code: str) -> int:
     return int(found[0]["id"])
 
 
-def test_a_commune_handles_a_report_from_the_app_to_the_published_result(org):
+def test_a_commune_handles_a_report_from_the_app_to_the_published_result(
+    org, django_capture_on_commit_callbacks
+):
     """R-7.1 → R-7.2b → R-7.2a → R-7.3a (assign, result, return, result, approve) → R-8.1–8.3."""
     citizen = Citizen()
     submitted = citizen.submit(address_text="", latitude=None, longitude=None)
@@ -101,11 +103,12 @@ def test_a_commune_handles_a_report_from_the_app_to_the_published_result(org):
     assert case["state"] == "routed" and case["agency"]["id"] == org.commune.pk
 
     assert leader.inbox() == [case_id]
-    case = leader.act(case_id, "assign", officer=org.officer.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the notification is delivered on commit
+        case = leader.act(case_id, "assign", officer=org.officer.pk)
     assert case["assignee"]["id"] == org.officer.pk
 
     assert officer.inbox() == [case_id]
-    assert officer.get("/staff/notifications")["items"][0]["action"] == "assign"
+    assert officer.get("/staff/notifications")["items"][0]["kind"] == "assigned"
     upload = officer.client.post(
         f"{API}/staff/cases/{case_id}/attachments", {"media": [jpeg("ket-qua.jpg")]}, **officer.headers
     )

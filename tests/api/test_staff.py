@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from pakn.reports import services
 from pakn.reports.models import Attachment, PersonalDataAccess, State
@@ -193,16 +191,6 @@ def test_another_agency_cannot_upload_to_a_case(api, org, journey):
     report = journey.in_progress()
     response = api.post(case_url(report, "/attachments"), {"media": [jpeg()]}, **bearer(org.operator))
     assert response.status_code == 403 and not Attachment.objects.exists()
-
-
-def test_notifications_tell_the_officer_he_was_assigned(api, org, journey):
-    """R-7: what happened that needs me, newest first, never my own acts."""
-    report = journey.in_progress(start=timezone.now() - timedelta(hours=1))
-    body = api.get(f"{API}/staff/notifications", **bearer(org.officer)).json()
-    assert [(n["action"], n["case_id"]) for n in body["items"]] == [("assign", report.pk)]
-    assert "phân công" in body["items"][0]["text"]
-    leader = api.get(f"{API}/staff/notifications", **bearer(org.commune_leader)).json()
-    assert [n["action"] for n in leader["items"]] == ["forward"]  # his own assignment is not news to him
 
 
 @pytest.mark.parametrize("path", ["/staff/inbox", "/staff/officers", "/staff/notifications", "/auth/tokens"])

@@ -382,3 +382,13 @@ def test_personal_data_reveal_through_htmx_returns_the_fragment(org, cases: Case
     text = response.content.decode()
     assert "<html" not in text and "Trương Thị Kín Đáo" in text and "+84987654321" in text
     assert PersonalDataAccess.objects.filter(user=org.officer, report=report).count() == 1
+
+
+def test_an_officer_on_a_phone_gets_directions_to_the_place(org, cases: Cases):
+    """Issue 14.12: a directions link opens the phone's own map application at the report's point."""
+    report = cases.in_progress()
+    html = signed_in(org.officer).get(reverse("console:case", args=[report.pk])).content.decode()
+    stored = fresh(report)
+    lat, lng = str(stored.latitude), str(stored.longitude)
+    assert f'href="geo:{lat},{lng}?q={lat},{lng}"' in html
+    assert "Chỉ đường đến nơi xảy ra" in html

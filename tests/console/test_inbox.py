@@ -12,9 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pakn.console import selectors
+from pakn.reports import inbox as selectors
 from pakn.reports import services
+from pakn.reports.countdown import Clock
 from pakn.reports.models import PersonalDataAccess, Report
+from pakn.workdays.calendar import get_calendar
 from tests.conftest import at
 from tests.console.conftest import Cases, signed_in
 
@@ -85,10 +87,10 @@ def test_lists_are_sorted_by_deadline_with_countdowns_and_overdue_marks(org, cas
 def test_the_countdown_skips_nights_weekends_and_lunch(org, cases: Cases):
     report = cases.in_progress(start=at("2026-03-06 16:00"))  # Friday; handle due Monday afternoon
     now = at("2026-03-07 10:00")  # Saturday
-    clock = selectors.Clock.start(now)
+    clock = Clock.start(now)
     countdown = clock.for_report(Report.objects.select_related("agency").get(pk=report.pk))
     assert countdown is not None and not countdown.overdue
-    assert countdown.seconds == selectors.get_calendar().working_seconds_between(now, report.due_at)
+    assert countdown.seconds == get_calendar().working_seconds_between(now, report.due_at)
     # Assigned Friday 16:20, due Monday 16:20: Monday 07:30–11:30 and 13:30–16:20 remain.
     assert countdown.text == "Còn 6 giờ 50 phút làm việc"
 
@@ -96,7 +98,7 @@ def test_the_countdown_skips_nights_weekends_and_lunch(org, cases: Cases):
 def test_triage_counts_clock_time(org, cases: Cases):
     """R-7.2a: the IOC's 1 hour is clock time, also at night."""
     report = cases.received(start=at("2026-03-07 21:00"))  # Saturday night
-    clock = selectors.Clock.start(at("2026-03-07 21:20"))
+    clock = Clock.start(at("2026-03-07 21:20"))
     countdown = clock.for_report(Report.objects.select_related("agency").get(pk=report.pk))
     assert countdown is not None and countdown.text == "Còn 40 phút"
 

@@ -122,7 +122,7 @@ def test_the_overdue_board_reads_in_a_fixed_number_of_queries(org, cases: Cases)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from pakn.console.selectors import overdue_board
+    from pakn.reports.inbox import overdue_board
 
     cases.routed(start=at("2026-03-02 08:00"))
     supervisor = org.supervisor

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from pakn.core.demo import demo_load
+from pakn.core import crypto
+from pakn.demo.data import demo_load
 from pakn.org.models import User
-from pakn.reports import crypto
 from pakn.reports.audit import verify_all
 from pakn.reports.models import OPEN_STATES, Event, Report, State
 

@@ -36,18 +36,21 @@ def test_serve_runs_gunicorn_and_the_worker_and_stops_cleanly(tmp_path):
     )
     try:
         body = ""
-        for _ in range(120):
+        # Poll until the server answers, with a deadline (not a count of tries): a loaded machine may take
+        # a minute to start gunicorn and the worker; a quick one answers in a second.
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=10) as r:
                     body = r.read().decode()
                     break
             except OSError:
                 time.sleep(0.25)
         assert "Quản trị" in body
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/admin/css/base.css", timeout=5) as r:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/admin/css/base.css", timeout=30) as r:
             assert r.status == 200
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=30)
+        output, _ = proc.communicate(timeout=60)
     assert proc.returncode is not None
     assert "pakn đang chạy" in output

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,11 @@ from tests.notify.gateway import Gateway
 N = 40
 CRASH_AT = 12  # the 12th SMS accepted by the gateway
 PG = "postgresql://postgres@127.0.0.1:5432/"
-DB = "pakn_notify_crash"
-TEMPLATE = "pakn_notify_crash_tpl"
+# Names unique to this run: two runs (or two xdist workers) never drop each other's databases or queues.
+RUN = uuid.uuid4().hex[:10]
+DB = f"pakn_notify_crash_{RUN}"
+TEMPLATE = f"pakn_notify_crash_tpl_{RUN}"
+QUEUE = f"pakn-crash-{RUN}"
 REDIS = "redis://127.0.0.1:6379/13"
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = 4
@@ -75,9 +79,12 @@ def _drop(conn: Any, name: str) -> None:
 
 
 def _flush_redis() -> None:
+    """Forget this run's queue (its keys carry its name); other runs sharing database 13 keep theirs."""
     import redis
 
-    redis.Redis.from_url(REDIS).flushdb()  # database 13 only: ours
+    client = redis.Redis.from_url(REDIS)
+    for key in client.scan_iter(match=f"*{QUEUE}*"):
+        client.delete(key)
 
 
 def _env(data_dir: Path, database: str, gateway_url: str = "http://127.0.0.1:9/sms") -> dict[str, str]:
@@ -86,6 +93,7 @@ def _env(data_dir: Path, database: str, gateway_url: str = "http://127.0.0.1:9/s
         {
             "PAKN_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
             "PAKN_REDIS_URL": REDIS,
+            "PAKN_QUEUE_NAME": QUEUE,
             "PAKN_DATA_DIR": str(data_dir),
             "PAKN_SMS_BACKEND": "http",
             "PAKN_SMS_GATEWAY_URL": gateway_url,
@@ -175,7 +183,9 @@ def _keys() -> set[str]:
         return {row[0] for row in conn.execute("SELECT idempotency_key FROM notify_delivery").fetchall()}
 
 
-def _wait_until_all_sent(log: Path, timeout: float = 45) -> None:
+def _wait_until_all_sent(log: Path, timeout: float = 240) -> None:
+    """Poll until every delivery is sent; the deadline is generous for a loaded machine (a run that works
+    returns as soon as it is done)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if _statuses() == {"sent": N}:
@@ -216,7 +226,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_delivers_everything_exactly_on
 
         gateway.log.on_accept = crash
         try:
-            assert crashed.wait(30), log.read_text()
+            assert crashed.wait(180), log.read_text()
             worker.process.wait(10)
             assert worker.process.returncode == -signal.SIGKILL
             assert CRASH_AT <= len(gateway.log.accepted) < N

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from pakn.notify.deadlines import daily_digest_send, due_soon_scan
 from pakn.notify.models import Kind, OutboxMessage
-from pakn.notify.services import daily_digest_send, due_soon_scan
 from pakn.reports import services
 from pakn.reports.models import Report
 from pakn.reports.workflow import ReporterActor

@@ -113,3 +113,14 @@ def test_a_clients_last_use_is_written_at_most_once_a_minute(org, api_key):
     assert ApiClient.objects.get(pk=client.pk).last_used_at == now
     client_for_key(api_key, now=now + timedelta(minutes=2))
     assert ApiClient.objects.get(pk=client.pk).last_used_at == now + timedelta(minutes=2)
+
+
+def test_a_post_looks_up_its_service_and_commune_once(o311, org, api_key):
+    from tests.open311.test_requests import COMPLETE
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = o311.post(f"{BASE}/requests.json", {**COMPLETE, "api_key": api_key})
+    assert response.status_code == 201
+    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "org_category"' in q for q in selects) == 1
+    assert sum('FROM "org_area"' in q and '"org_area"."code" =' in q for q in selects) == 1

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from pakn.core.crypto import lookup_hash
 from pakn.portal.models import PortalSubmission, StashedUpload
-from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import Attachment, Channel, Report, ReporterBan, State
 from tests.conftest import at
 from tests.portal.conftest import form_data, jpeg_upload

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from pakn.core.crypto import lookup_hash
 from pakn.org.models import User
 from pakn.reports import services
-from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import Event, ReporterBan, State, Step
 from pakn.reports.workflow import ActionRefused, InvalidTransition, ReporterActor
 from tests.conftest import at, make_user

@@ -13,8 +13,9 @@ from django.db import connection
 from django.http import Http404
 from django.test import override_settings
 
-from pakn.reports import crypto, services
-from pakn.reports.crypto import lookup_hash
+from pakn.core import crypto
+from pakn.core.crypto import lookup_hash
+from pakn.reports import services
 from pakn.reports.models import PersonalDataAccess, Report
 from pakn.reports.selectors import (
     PublicEvent,

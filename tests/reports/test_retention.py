@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from pakn.api.models import IdempotencyRecord
+from pakn.core.models import IdempotencyRecord
 from pakn.notify.models import Delivery, OutboxMessage
 from pakn.notify.retention import delivered_purge
 from pakn.reports import services
@@ -156,7 +156,7 @@ def test_the_worker_runs_it_daily():
     """The huey periodic tasks and their hours (UTC): 02:20 and 02:40 in Viet Nam, and hourly for the keys."""
     from datetime import datetime
 
-    from pakn.api.tasks import purge_idempotency_keys
+    from pakn.core.tasks import purge_idempotency_keys
     from pakn.notify.tasks import purge_delivered
     from pakn.reports.tasks import anonymise_expired
 

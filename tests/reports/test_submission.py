@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from pakn.core.crypto import lookup_hash
 from pakn.reports import services
-from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import Channel, Report, ReporterBan, State, Step
 from pakn.reports.services import CODE_ALPHABET, normalize_tracking_code, report_for_secret, report_submit
 from tests.conftest import VALID, at

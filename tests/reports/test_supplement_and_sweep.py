@@ -10,8 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from pakn.core.crypto import lookup_hash
 from pakn.reports import services
-from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import Event, Report, State, Step
 from pakn.reports.workflow import InvalidTransition, ReporterActor
 from tests.conftest import at

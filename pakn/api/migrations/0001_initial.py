@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pakn.reports.crypto
+import pakn.core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('fingerprint', models.CharField(max_length=64)),
                 ('status_code', models.PositiveSmallIntegerField()),
                 ('content_type', models.CharField(max_length=100)),
-                ('body', pakn.reports.crypto.EncryptedTextField()),
+                ('body', pakn.core.crypto.EncryptedTextField()),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pakn.reports.crypto
+import pakn.core.crypto
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('channel', models.CharField(choices=[('console', 'Trên hệ thống'), ('push', 'Thông báo đẩy'), ('email', 'Thư điện tử'), ('sms', 'Tin nhắn SMS')], max_length=10, verbose_name='kênh')),
                 ('to_reporter', models.BooleanField(default=False, verbose_name='gửi người phản ánh')),
-                ('address', pakn.reports.crypto.EncryptedTextField(blank=True, verbose_name='địa chỉ nhận')),
+                ('address', pakn.core.crypto.EncryptedTextField(blank=True, verbose_name='địa chỉ nhận')),
                 ('idempotency_key', models.CharField(max_length=100, unique=True, verbose_name='khóa chống gửi trùng')),
                 ('status', models.CharField(choices=[('pending', 'Chờ gửi'), ('sending', 'Đang gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi không thành công'), ('skipped', 'Bỏ qua')], default='pending', max_length=10, verbose_name='trạng thái')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần thử')),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('step', models.CharField(blank=True, max_length=20, verbose_name='bước')),
                 ('step_started_at', models.DateTimeField(blank=True, null=True)),
                 ('context', models.JSONField(blank=True, default=dict)),
-                ('private_context', pakn.reports.crypto.EncryptedTextField(blank=True)),
+                ('private_context', pakn.core.crypto.EncryptedTextField(blank=True)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='thời điểm tạo')),
                 ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reports.event', verbose_name='sự kiện')),
                 ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.report', verbose_name='phản ánh')),
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
             name='PushSubscription',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint', pakn.reports.crypto.EncryptedTextField()),
+                ('endpoint', pakn.core.crypto.EncryptedTextField()),
                 ('endpoint_hash', models.CharField(db_index=True, max_length=64)),
                 ('p256dh', models.CharField(max_length=200)),
                 ('auth', models.CharField(max_length=100)),

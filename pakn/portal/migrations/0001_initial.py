@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pakn.reports.crypto
+import pakn.core.crypto
 from django.db import migrations, models
 
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.UUIDField(unique=True, verbose_name='khóa gửi')),
-                ('secret', pakn.reports.crypto.EncryptedTextField(blank=True)),
+                ('secret', pakn.core.crypto.EncryptedTextField(blank=True)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('report', models.OneToOneField(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='portal_submission', to='reports.report')),
             ],

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from pakn.core import province
 from pakn.portal.labels import STATE_TONES, state_label
-from pakn.portal.selectors import redact_numbers
+from pakn.reports.selectors import redact_numbers
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pakn.reports.crypto
+import pakn.core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='kinh độ')),
                 ('address_text', models.CharField(blank=True, max_length=300, verbose_name='địa điểm')),
                 ('reporter_kind', models.CharField(choices=[('person', 'Cá nhân'), ('organisation', 'Tổ chức')], default='person', max_length=15, verbose_name='người gửi là')),
-                ('reporter_name', pakn.reports.crypto.EncryptedTextField(blank=True, verbose_name='họ và tên')),
-                ('reporter_address', pakn.reports.crypto.EncryptedTextField(blank=True, verbose_name='địa chỉ liên hệ')),
-                ('reporter_phone', pakn.reports.crypto.EncryptedTextField(blank=True, verbose_name='số điện thoại')),
-                ('reporter_id_number', pakn.reports.crypto.EncryptedTextField(blank=True, verbose_name='số CMND/CCCD')),
-                ('reporter_email', pakn.reports.crypto.EncryptedTextField(blank=True, verbose_name='thư điện tử')),
+                ('reporter_name', pakn.core.crypto.EncryptedTextField(blank=True, verbose_name='họ và tên')),
+                ('reporter_address', pakn.core.crypto.EncryptedTextField(blank=True, verbose_name='địa chỉ liên hệ')),
+                ('reporter_phone', pakn.core.crypto.EncryptedTextField(blank=True, verbose_name='số điện thoại')),
+                ('reporter_id_number', pakn.core.crypto.EncryptedTextField(blank=True, verbose_name='số CMND/CCCD')),
+                ('reporter_email', pakn.core.crypto.EncryptedTextField(blank=True, verbose_name='thư điện tử')),
                 ('phone_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
                 ('id_number_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
                 ('declared_truthful', models.BooleanField(default=False, verbose_name='cam kết thông tin trung thực')),

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from pakn.notify import delivery
-from pakn.notify.services import daily_digest_send, due_soon_scan
+from pakn.notify.deadlines import daily_digest_send, due_soon_scan
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pakn.api.idempotency import purge_expired
+from pakn.core.idempotency import purge_expired
 from pakn.notify.retention import delivered_purge
 from pakn.reports.retention import reports_due_for_anonymisation, retention_sweep
 

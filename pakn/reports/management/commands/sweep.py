@@ -15,3 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã hủy {result.cancelled} phản ánh quá hạn bổ sung; ghi nhận {result.overdue} bước quá hạn."
         )
+        if result.failed:
+            self.stderr.write(
+                f"{result.failed} phản ánh gặp lỗi khi quét (xem nhật ký); các phản ánh khác đã quét."
+            )

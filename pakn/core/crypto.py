@@ -63,3 +63,18 @@ class EncryptedTextField(models.TextField):
 
     def get_prep_value(self, value: Any) -> str:
         return encrypt(str(value or ""))
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
+    """Every encrypted column of every installed model, with its model: found through Django's app registry,
+    so a new EncryptedTextField anywhere is covered by key rotation without being listed by hand."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        columns = [str(f.column) for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if columns:
+            found.append((model, columns))
+    return found

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
-from pakn.api.models import IdempotencyRecord
+from pakn.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_TTL = timedelta(hours=24)

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pakn.core.demo import demo_load
+from pakn.demo.data import demo_load
 from pakn.org.models import Agency
 
 

@@ -1,4 +1,5 @@
-"""Reads of the staff console: inboxes with keyset pagination, counts, search, the overdue board, a case.
+"""The staff inbox, read by the console and the REST API alike: tabs, filters, search by tracking code,
+phone or ID number, keyset pages, bounded counts and the overdue board.
 
 Everything starts from `pakn.reports.selectors.report_scope(viewer)`, so a page never shows a report its
 viewer may not see (R-3.2, R-14.2). Lists never load the reporter's personal data (the columns are deferred).
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.crypto import lookup_hash
 from pakn.org.models import Agency, Area, Category, User
-from pakn.reports.crypto import lookup_hash
 from pakn.reports.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -34,7 +34,6 @@ from pakn.reports.models import (
 from pakn.reports.selectors import agency_subtree_ids, report_scope
 from pakn.reports.services import normalize_tracking_code
 from pakn.reports.validators import normalize_id_number, normalize_phone
-from pakn.workdays.calendar import Duration, Unit, WorkCalendar, get_calendar
 
 Role = User.Role
 PERSONAL_FIELDS = (
@@ -46,7 +45,6 @@ PERSONAL_FIELDS = (
 )
 PAGE_SIZE = 25
 COUNT_CAP = 1000
-DUE_SOON_WORKING_HOURS = 4
 
 TABS: tuple[tuple[str, str | Promise], ...] = (
     ("mine", _("Của tôi")),
@@ -170,11 +168,6 @@ def _done(viewer: User) -> Q:
         return closed
     mine = Event.objects.filter(actor_id=viewer.pk).values("report_id")
     return closed & (Q(agency_id__in=ids) | Q(assignee_id=viewer.pk) | Q(pk__in=mine))
-
-
-def due_soon_limit(now: datetime, calendar: WorkCalendar | None = None) -> datetime:
-    """The end of the "due soon" window: a few working hours from now."""
-    return (calendar or get_calendar()).add(now, Duration(DUE_SOON_WORKING_HOURS, Unit.WORKING_HOURS))
 
 
 def tab_parts(viewer: User, tab: str, now: datetime, soon: datetime) -> Parts:
@@ -497,116 +490,6 @@ def tab_label(viewer: User, key: str) -> str:
     return str(dict(TABS)[key])
 
 
-# --- Countdowns in working time --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Countdown:
-    seconds: int  # working seconds left (negative: overdue by that much)
-    overdue: bool
-    due_soon: bool
-    text: str
-
-
-def working_day_seconds(calendar: WorkCalendar) -> int:
-    """The length of a working day from the office hours (07:30–11:30, 13:30–17:00 → 7.5 hours)."""
-    from django.conf import settings
-
-    from pakn.workdays.calendar import parse_office_hours
-
-    total = 0
-    for start, end in parse_office_hours(settings.PAKN_OFFICE_HOURS):
-        total += (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds
-    return total or 8 * 3600
-
-
-def _duration_text(seconds: int, day: int) -> str:
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, day)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days} ngày")
-    if hours:
-        parts.append(f"{hours} giờ")
-    if minutes and not days:
-        parts.append(f"{minutes} phút")
-    return " ".join(parts) or "dưới 1 phút"
-
-
-def countdown(
-    due_at: datetime | None,
-    *,
-    now: datetime,
-    soon: datetime,
-    calendar: WorkCalendar,
-    working: bool = True,
-) -> Countdown | None:
-    """Time left until a deadline, or how late it is (R-7, R-10.1): in working time, or in clock time for
-    steps whose deadline is counted in clock hours (triage and supplement: 1 hour, R-7.2)."""
-    if due_at is None:
-        return None
-    day = working_day_seconds(calendar) if working else 86400
-    suffix = " làm việc" if working else ""
-    if due_at < now:
-        late = (
-            calendar.working_seconds_between(due_at, now) if working else int((now - due_at).total_seconds())
-        )
-        return Countdown(-late, True, False, f"Quá hạn {_duration_text(late, day)}{suffix}")
-    left = calendar.working_seconds_between(now, due_at) if working else int((due_at - now).total_seconds())
-    return Countdown(left, False, due_at <= soon, f"Còn {_duration_text(left, day)}{suffix}")
-
-
-class DeadlineUnits:
-    """Whether each step's deadline counts working time, from the DeadlinePolicy table read once."""
-
-    def __init__(self) -> None:
-        from pakn.reports.models import DeadlinePolicy
-        from pakn.reports.sla import DEFAULTS
-
-        self.rows = {(p.step, p.agency_kind, p.is_complex): p.unit for p in DeadlinePolicy.objects.all()}
-        self.defaults = {(d.step, d.agency_kind, d.is_complex): d.unit for d in DEFAULTS}
-
-    def working(self, step: str, agency_kind: str, is_complex: bool = False) -> bool:
-        keys = [
-            (step, agency_kind, is_complex),
-            (step, agency_kind, False),
-            (step, "", is_complex),
-            (step, "", False),
-        ]
-        for table in (self.rows, self.defaults):
-            for key in keys:
-                if key in table:
-                    return table[key] in (Unit.WORKING_HOURS, Unit.WORKING_DAYS)
-        return True
-
-
-@dataclass
-class Clock:
-    """What a page needs to show countdowns: now, the due-soon limit, the calendar and the step units."""
-
-    now: datetime
-    calendar: WorkCalendar
-    soon: datetime
-    units: DeadlineUnits
-
-    @classmethod
-    def start(cls, now: datetime | None = None) -> Clock:
-        now = now or timezone.now()
-        calendar = get_calendar()
-        return cls(now, calendar, due_soon_limit(now, calendar), DeadlineUnits())
-
-    def for_report(self, report: Report) -> Countdown | None:
-        working = (
-            self.units.working(report.step, report.agency.kind, report.is_complex) if report.step else True
-        )
-        return countdown(report.due_at, now=self.now, soon=self.soon, calendar=self.calendar, working=working)
-
-    def for_moment(self, due_at: datetime | None) -> Countdown | None:
-        return countdown(due_at, now=self.now, soon=self.soon, calendar=self.calendar)
-
-
 # --- The overdue board (R-10.1, R-4.4) --------------------------------------------------------------------
 
 
@@ -636,60 +519,6 @@ def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[O
     for report in with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank"))):
         rows[report.agency_id].cases.append(report)
     return list(rows.values())
-
-
-# --- A case -----------------------------------------------------------------------------------------------
-
-
-def case_events(report: Report) -> list[Event]:
-    """The whole timeline, public and internal (staff only)."""
-    return list(
-        report.events.select_related("actor", "actor__agency", "agency", "target_agency").order_by("seq")
-    )
-
-
-REPORTER_ACTIONS = ("request_info", "supplement", "reply", "clarify", "reject")
-
-
-def reporter_messages(events: Sequence[Event]) -> list[Event]:
-    """The exchange with the reporter: requests for information, supplements, clarifications."""
-    return [e for e in events if e.action in REPORTER_ACTIONS]
-
-
-def case_opinions(report: Report) -> list[OpinionRequest]:
-    return list(
-        OpinionRequest.objects.filter(report=report)
-        .select_related("department", "requested_by", "answered_by")
-        .order_by("requested_at", "pk")
-    )
-
-
-def assignable_officers(agency: Agency) -> list[Any]:
-    """Active officers and leaders of an agency with their number of open cases (to spread the load)."""
-    return list(
-        User.objects.filter(agency=agency, is_active=True, role__in=[Role.OFFICER, Role.LEADER])
-        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
-        .order_by("role", "last_name", "first_name")
-    )
-
-
-def forward_targets() -> QuerySet[Agency]:
-    """Agencies the IOC may forward a report to (not province level)."""
-    return (
-        Agency.objects.filter(is_active=True)
-        .exclude(kind__in=[Agency.Kind.IOC, Agency.Kind.SUPERVISOR])
-        .select_related("parent")
-        .order_by("kind", "name")
-    )
-
-
-def agency_staff(agency: Agency) -> list[Any]:
-    """The staff of an agency with their open cases (the leader's staff page, R-14.1)."""
-    return list(
-        User.objects.filter(agency=agency)
-        .annotate(open_cases=Count("assigned_reports", filter=Q(assigned_reports__state__in=OPEN_STATES)))
-        .order_by("-is_active", "role", "last_name", "first_name")
-    )
 
 
 def filter_agencies(viewer: User) -> QuerySet[Agency]:

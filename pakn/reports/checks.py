@@ -1,0 +1,98 @@
+"""Checks on what a reporter gives and on the reporter: identity, place, bans and abuse (R-5.1, R-15.2).
+
+Used by submission (`services`) and by the workflow's effects (supplement, bar_reporter) alike.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from pakn.core.crypto import lookup_hash
+from pakn.org.models import Area
+from pakn.reports.models import Report, ReporterBan
+from pakn.reports.validators import normalize_id_number, normalize_phone
+
+
+def reporter_identity_changes(*, phone: str | None, id_number: str | None) -> dict[str, str]:
+    """Validated phone and ID number with their keyed look-up hashes (only those given)."""
+    changes: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    given = (
+        (phone, "reporter_phone", "phone_hash", "phone", normalize_phone),
+        (id_number, "reporter_id_number", "id_number_hash", "id", normalize_id_number),
+    )
+    for value, field, hash_field, kind, normalize in given:
+        if not value:
+            continue
+        try:
+            normalized = normalize(value)
+        except ValidationError as e:
+            errors[field] = e.messages
+            continue
+        changes[field] = normalized
+        changes[hash_field] = lookup_hash(kind, normalized)
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+def place_errors(*, latitude: Any, longitude: Any, area: Area | None) -> dict[str, list[str]]:
+    """What is wrong with a place: coordinates in pairs and on earth, the area a commune (R-5.1)."""
+    errors: dict[str, list[str]] = {}
+    if (latitude in (None, "")) != (longitude in (None, "")):
+        errors["latitude"] = ["Vui lòng nhập đủ vĩ độ và kinh độ."]
+    elif latitude not in (None, ""):
+        try:
+            lat, lng = float(latitude), float(longitude)
+        except (TypeError, ValueError):
+            errors["latitude"] = ["Tọa độ không hợp lệ."]
+        else:
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                errors["latitude"] = ["Tọa độ không hợp lệ."]
+    if area is not None and (not isinstance(area, Area) or area.kind != Area.Kind.COMMUNE):
+        errors["area"] = ["Vui lòng chọn xã, phường nơi xảy ra sự việc."]
+    return errors
+
+
+def place_changes(*, address_text: Any, latitude: Any, longitude: Any, area: Area | None) -> dict[str, Any]:
+    """The validated place fields that were given (for a supplement), or a ValidationError."""
+    errors = place_errors(latitude=latitude, longitude=longitude, area=area)
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, Any] = {}
+    if address_text not in (None, ""):
+        changes["address_text"] = str(address_text).strip()[:300]
+    if latitude not in (None, ""):
+        changes["latitude"] = coordinate(float(latitude))
+        changes["longitude"] = coordinate(float(longitude))
+    if area is not None:
+        changes["area"] = area
+    return changes
+
+
+def is_barred(*, phone_hash: str, id_number_hash: str) -> bool:
+    condition = Q(pk__in=[])
+    if phone_hash:
+        condition |= Q(phone_hash=phone_hash)
+    if id_number_hash:
+        condition |= Q(id_number_hash=id_number_hash)
+    return ReporterBan.objects.filter(condition, lifted_at__isnull=True).exists()
+
+
+def abusive_count_for(*, phone_hash: str, id_number_hash: str) -> int:
+    """How many reports of this reporter (by phone or ID hash) were marked abusive (R-15.2)."""
+    condition = Q(pk__in=[])
+    if phone_hash:
+        condition |= Q(phone_hash=phone_hash)
+    if id_number_hash:
+        condition |= Q(id_number_hash=id_number_hash)
+    return Report.objects.filter(condition, is_abusive=True).count()
+
+
+def coordinate(value: Decimal | float | None) -> Decimal | None:
+    """A latitude or longitude as stored: six decimals (about 10 cm)."""
+    return None if value is None else Decimal(str(round(float(value), 6)))
