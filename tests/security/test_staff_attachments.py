@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from pakn.api.common import public_media_by_report
 from pakn.reports import services
 from pakn.reports.audit import verify_report
 from pakn.reports.models import Attachment, Event, Report
+from pakn.reports.public import public_media_by_report
 from tests.api.conftest import bearer
 from tests.console.conftest import Cases, signed_in
 
