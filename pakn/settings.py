@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pakn.env import env_bool, env_int, env_list, env_str
+from pakn.hardening import LOGGING_EMAIL_BACKENDS, content_security_policy, origin_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PAKN_ENV = env_str("PAKN_ENV", "demo")
@@ -30,6 +31,21 @@ PRODUCTION = PAKN_ENV == "production"
 TESTING = "pytest" in sys.modules or env_bool("PAKN_TESTING", False)
 
 DATA_DIR = Path(env_str("PAKN_DATA_DIR", str(BASE_DIR / "var")) or "var")
+
+
+def _write_once(path: Path, data: dict[str, str]) -> None:
+    """Create `path` with `data` whole or not at all: written aside, then linked into place (a second process
+    starting at the same moment reads the first one's complete file, never a half-written one)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process created it first; read theirs
+    finally:
+        os.unlink(tmp)
 
 
 def _demo_secrets() -> dict[str, str]:
@@ -42,12 +58,7 @@ def _demo_secrets() -> dict[str, str]:
             "data_key": Fernet.generate_key().decode(),
             "lookup_key": secrets.token_urlsafe(32),
         }
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                json.dump(generated, f)
-        except FileExistsError:
-            pass  # another process created it first; read theirs
+        _write_once(path, generated)
     with open(path) as f:
         data: dict[str, str] = json.load(f)
     return data
@@ -159,6 +170,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "pakn.core.logins.AddressThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock-out after repeated failed logins (django-axes), per username and address.
@@ -167,6 +179,9 @@ AXES_COOLOFF_TIME = env_int("PAKN_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("PAKN_LOGIN_LOCKOUT", True)
+# Password spraying: failed sign-ins of any accounts per client address per window (pakn.core.logins).
+PAKN_LOGIN_FAILURES_PER_ADDRESS = env_int("PAKN_LOGIN_FAILURES_PER_ADDRESS", 30)
+PAKN_LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 ROOT_URLCONF = "pakn.urls"
 WSGI_APPLICATION = "pakn.wsgi.application"
@@ -258,15 +273,37 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = env_str("PAKN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console in a demo; SMTP in production, where the console and file backends are
+# refused (they would write personal data and password-reset links into logs).
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env_str(
+    "PAKN_EMAIL_BACKEND", _SMTP if PRODUCTION else "django.core.mail.backends.console.EmailBackend"
+)
+if PRODUCTION and EMAIL_BACKEND in LOGGING_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"PAKN_ENV=production refuses PAKN_EMAIL_BACKEND={EMAIL_BACKEND}: it logs mail"
+    )
 DEFAULT_FROM_EMAIL = env_str("PAKN_EMAIL_FROM", "pakn@localhost")
+EMAIL_HOST = env_str("PAKN_EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = env_int("PAKN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PAKN_EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("PAKN_EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("PAKN_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("PAKN_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
 
-# Cache (rate limits, sessions of nothing else): Redis when configured, else per-process memory.
+# Cache and rate-limit counters: Redis when configured, else the database (the cache table and
+# pakn.core.ratelimit's counter table). Both are shared by every worker process and survive restarts, so limits
+# hold (a per-process memory cache multiplied them by the workers). Tests keep a memory cache per process.
+_redis_url = env_str("PAKN_REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
-    if (_redis_url := env_str("PAKN_REDIS_URL"))
+    if _redis_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pakn"}
+    if TESTING
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pakn_cache"}
 }
+PAKN_RATE_STORE = "cache" if _redis_url or TESTING else "database"
 PAKN_TRUSTED_PROXIES = env_list("PAKN_TRUSTED_PROXIES", [])
 
 # The queue's name (its keys in Redis): two installations, or two test runs, may share one Redis database.
@@ -357,12 +394,27 @@ PAKN_MAP_ZOOM = env_int("PAKN_MAP_ZOOM", 13)
 PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR = env_int("PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR", 20)
 PAKN_PORTAL_SUBMITS_PER_PHONE_DAY = env_int("PAKN_PORTAL_SUBMITS_PER_PHONE_DAY", 10)
 PAKN_PORTAL_LOOKUPS_PER_ADDRESS = env_int("PAKN_PORTAL_LOOKUPS_PER_ADDRESS", 30)
+# Public report pages per address per 10 minutes; a page asked for a code that does not exist counts as a
+# look-up too (so /phan-anh/<code>/ cannot be used to try codes past the look-up limit).
+PAKN_PORTAL_DETAILS_PER_ADDRESS = env_int("PAKN_PORTAL_DETAILS_PER_ADDRESS", 300)
 
 # --- notify (issue 7) ----------------------------------------------------------------------------------
 # Notifications: outbox delivered by the huey worker. See docs/notifications.md.
-PAKN_SMS_BACKEND = env_str("PAKN_SMS_BACKEND", "locmem" if TESTING else "console") or "console"
-if PAKN_SMS_BACKEND not in ("console", "http", "locmem"):
-    raise ImproperlyConfigured("PAKN_SMS_BACKEND must be 'console', 'http' or 'locmem'")
+# Production: the HTTP gateway when one is configured, else no SMS ("off"); the console backend is refused.
+_SMS_DEFAULT = (
+    "locmem"
+    if TESTING
+    else ("http" if env_str("PAKN_SMS_GATEWAY_URL") else "off")
+    if PRODUCTION
+    else "console"
+)
+PAKN_SMS_BACKEND = env_str("PAKN_SMS_BACKEND", _SMS_DEFAULT) or _SMS_DEFAULT
+if PAKN_SMS_BACKEND not in ("console", "http", "locmem", "off"):
+    raise ImproperlyConfigured("PAKN_SMS_BACKEND must be 'http', 'off', 'console' or 'locmem'")
+if PRODUCTION and PAKN_SMS_BACKEND in ("console", "locmem"):
+    raise ImproperlyConfigured(
+        f"PAKN_ENV=production refuses PAKN_SMS_BACKEND={PAKN_SMS_BACKEND}: it logs messages"
+    )
 PAKN_SMS_GATEWAY_URL = env_str("PAKN_SMS_GATEWAY_URL", "") or ""
 PAKN_SMS_GATEWAY_TOKEN = env_str("PAKN_SMS_GATEWAY_TOKEN", "") or ""
 # JSON body posted to the gateway; string values may hold {to}, {to_local}, {text}, {key} and {sender}.
@@ -388,12 +440,7 @@ def _demo_vapid() -> dict[str, str]:
 
     path = DATA_DIR / "demo-vapid.json"
     if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                json.dump(generate_vapid_keys(), f)
-        except FileExistsError:
-            pass
+        _write_once(path, generate_vapid_keys())
     with open(path) as f:
         keys: dict[str, str] = json.load(f)
     return keys
@@ -409,6 +456,19 @@ if bool(PAKN_VAPID_PUBLIC_KEY) != bool(PAKN_VAPID_PRIVATE_KEY):
     raise ImproperlyConfigured("PAKN_VAPID_PUBLIC_KEY and PAKN_VAPID_PRIVATE_KEY go together")
 PAKN_VAPID_SUBJECT = env_str("PAKN_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
 PAKN_PUSH_TIMEOUT = env_int("PAKN_PUSH_TIMEOUT", 10)
+# Web-push endpoints accepted: HTTPS URLs of these push services (host names and their sub-domains) that
+# resolve only to public addresses (pakn.notify.endpoints; never the internal network).
+PAKN_PUSH_SERVICES = env_list(
+    "PAKN_PUSH_SERVICES",
+    [
+        "fcm.googleapis.com",
+        "android.googleapis.com",
+        "push.services.mozilla.com",
+        "web.push.apple.com",
+        "notify.windows.com",
+    ],
+)
+PAKN_PUSH_PRIVATE_HOSTS = False  # tests only: a local fake push service over http
 
 # Delivery: attempts before a delivery is "failed" (the admin retries it), backoff and the worker's lease.
 PAKN_NOTIFY_MAX_ATTEMPTS = env_int("PAKN_NOTIFY_MAX_ATTEMPTS", 8)
@@ -480,7 +540,7 @@ PAKN_OPENDATA_PER_ADDRESS = env_int("PAKN_OPENDATA_PER_ADDRESS", 30)
 # (R-3.1), and a console session ends after PAKN_CONSOLE_IDLE_MINUTES without a request.
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:inbox"
-PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", False)
+PAKN_STAFF_2FA_REQUIRED = env_bool("PAKN_STAFF_2FA_REQUIRED", PRODUCTION)
 PAKN_CONSOLE_IDLE_MINUTES = env_int("PAKN_CONSOLE_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("PAKN_OTP_ISSUER", "PAKN") or "PAKN"
 # The admin never shows a staff member's TOTP secret or its QR code (it would let an administrator clone it).
@@ -506,6 +566,8 @@ PAKN_API_RATES: dict[str, tuple[int, int]] = {
 # (the jurisdiction is a setting of the province, below; an empty contact is derived from the province)
 PAKN_OPEN311_CONTACT = env_str("PAKN_OPEN311_CONTACT", "") or ""
 PAKN_OPEN311_POSTS_PER_HOUR = env_int("PAKN_OPEN311_POSTS_PER_HOUR", 120)
+# Tracking codes one GET /requests may list; each counts against the read limit.
+PAKN_OPEN311_MAX_REQUEST_IDS = env_int("PAKN_OPEN311_MAX_REQUEST_IDS", 50)
 PAKN_OPEN311_MEDIA_PRIVATE_HOSTS = env_bool("PAKN_OPEN311_MEDIA_PRIVATE_HOSTS", False)
 
 # --- province (issue 15) ---------------------------------------------------------------------------------
@@ -609,6 +671,37 @@ PAKN_READY_HEARTBEAT_SECONDS = env_int("PAKN_READY_HEARTBEAT_SECONDS", 180)
 PAKN_READY_MIN_FREE_MB = env_int("PAKN_READY_MIN_FREE_MB", 1024)
 MIDDLEWARE.insert(0, "pakn.ops.metrics.MetricsMiddleware")
 
+# --- security (issue 10, docs/security.md) ------------------------------------------------------------------
+# HTTPS: redirect and HSTS (with sub-domains and the preload flag: pakn has a host name of its own) on by
+# default in production; behind a TLS proxy set PAKN_PROXY_HTTPS too. The health and metrics probes are
+# answered over plain HTTP on the private address.
+SECURE_SSL_REDIRECT = env_bool("PAKN_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("PAKN_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PAKN_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("PAKN_HSTS_PRELOAD", PRODUCTION)
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every response (django-csp): scripts only from our own files (or with the
+# request's nonce), images also from the map's tile server and the media store. More image sources:
+# PAKN_CSP_IMG_SOURCES; violations reported to PAKN_CSP_REPORT_URI when set.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")  # type: ignore[index]
+CONTENT_SECURITY_POLICY = content_security_policy(
+    image_origins=[
+        origin_of(PAKN_TILE_URL or ""),
+        *(
+            [origin_of(env_str("PAKN_MEDIA_S3_ENDPOINT_URL") or "https://*.amazonaws.com")]
+            if PAKN_MEDIA_S3_BUCKET
+            else []
+        ),
+        *env_list("PAKN_CSP_IMG_SOURCES", []),
+    ],
+    report_uri=env_str("PAKN_CSP_REPORT_URI", "") or "",
+    upgrade_insecure=SECURE_SSL_REDIRECT,
+)
 # --- backup and retention (issue 15) ---------------------------------------------------------------------
 # `pakn backup` writes archives here (docs/operations.md: schedule and the monthly restore test) and keeps the
 # newest PAKN_BACKUP_KEEP of them; PAKN_BACKUP_DATABASE_URL, when set, is the database pg_dump/pg_restore use

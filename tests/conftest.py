@@ -44,6 +44,16 @@ def _reference_data(request: Any) -> None:
         importlib.import_module(name).seed(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Each test starts with an empty cache: rate-limit counts (failed sign-ins from 127.0.0.1 above all) of
+    earlier tests in the same process must not refuse this one's requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 PASSWORD = "Pakn-test-2026!"
 _names = itertools.count(1)
 

@@ -21,6 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pakn.api.models import ApiToken, RevokeReason
+from pakn.core.logins import login_refused_for_address
 from pakn.core.ratelimit import client_ip
 from pakn.org.models import User
 
@@ -72,6 +73,14 @@ def token_issue(
 ) -> Issued:
     """Log an official in from a device and issue that device's token (R-3.1)."""
     now = now or timezone.now()
+    wait = login_refused_for_address(request)
+    if wait:
+        raise LoginFailed(
+            "login_locked",
+            "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau "
+            f"{-(-wait // 60)} phút.",
+            retry_after=wait,
+        )
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         # Answer here in the API's own format; the axes middleware would otherwise replace the response.

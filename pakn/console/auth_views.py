@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pakn.console.access import two_factor_required
 from pakn.console.forms import TokenForm
+from pakn.core.logins import login_refused_for_address
 
 
 class ConsoleLoginForm(AuthenticationForm):
@@ -39,7 +40,24 @@ class ConsoleLoginForm(AuthenticationForm):
         self.fields["password"].label = "Mật khẩu"
 
 
-login_view = auth_views.LoginView.as_view(
+class ConsoleLoginView(auth_views.LoginView):
+    """Password sign-in; an address with too many failed sign-ins across accounts is refused first."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = login_refused_for_address(request)
+        if wait:
+            response = render(
+                request,
+                "console/locked_out.html",
+                {"address_blocked": True, "minutes": -(-wait // 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+login_view = ConsoleLoginView.as_view(
     template_name="console/login.html",
     authentication_form=ConsoleLoginForm,
     redirect_authenticated_user=True,

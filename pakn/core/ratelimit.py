@@ -1,4 +1,4 @@
-"""Fixed-window rate limits on the cache (per address, per phone, per API client), shared by every surface."""
+"""Fixed-window rate limits (per address, per phone, per API client), shared by every surface and every worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection, transaction
 
 
 @dataclass(frozen=True)
@@ -18,24 +19,91 @@ class RateDecision:
 
 
 def rate_hit(
-    scope: str, identity: str, *, limit: int, window_seconds: int, now: float | None = None
+    scope: str,
+    identity: str,
+    *,
+    limit: int,
+    window_seconds: int,
+    now: float | None = None,
+    cost: int = 1,
 ) -> RateDecision:
-    """Count one hit of `identity` in `scope`; refuse when more than `limit` hits fall in the current window.
+    """Count `cost` hits of `identity` in `scope`; refuse when more than `limit` fall in the current window.
 
-    Identities (an address, a phone) are hashed before they reach the cache, so no personal data is stored.
+    Identities (an address, a phone) are hashed before they are stored, so no personal data is kept. The count
+    is shared by every worker process (Redis, or the database's counter table: PAKN_RATE_STORE) and the
+    increment is atomic, so concurrent requests cannot slip past the limit.
     """
     moment = time.time() if now is None else now
     bucket = int(moment // window_seconds)
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    key = f"rl:{scope}:{digest}:{bucket}"
-    cache.add(key, 0, timeout=window_seconds + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window_seconds + 5)
-        count = 1
+    key = _key(scope, identity, bucket)
+    expires = (bucket + 1) * window_seconds + 5
+    count = _increment(key, cost, expires_at=expires, now=moment)
     retry_after = int((bucket + 1) * window_seconds - moment) + 1
     return RateDecision(count <= limit, count, limit, 0 if count <= limit else retry_after)
+
+
+def rate_count(scope: str, identity: str, *, window_seconds: int, now: float | None = None) -> int:
+    """How many hits `identity` has in `scope`'s current window, without counting one."""
+    moment = time.time() if now is None else now
+    key = _key(scope, identity, int(moment // window_seconds))
+    if _store() == "database":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT hits FROM {COUNTER_TABLE} WHERE name = %s", [key])
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+    return int(cache.get(key) or 0)
+
+
+def _key(scope: str, identity: str, bucket: int) -> str:
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    return f"rl:{scope}:{digest}:{bucket}"
+
+
+def _store() -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, "PAKN_RATE_STORE", "cache"))
+
+
+def _increment(key: str, cost: int, *, expires_at: float, now: float) -> int:
+    if _store() == "database":
+        return _increment_in_database(key, cost, expires_at=expires_at, now=now)
+    timeout = max(int(expires_at - now), 1)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key, cost))  # atomic on Redis
+    except ValueError:  # evicted between add and incr
+        cache.set(key, cost, timeout=timeout)
+        return cost
+
+
+COUNTER_TABLE = "pakn_rate_counter"
+
+
+def _increment_in_database(key: str, cost: int, *, expires_at: float, now: float) -> int:
+    """One atomic upsert (SQLite ≥ 3.35 and PostgreSQL): concurrent workers each get a distinct count."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {COUNTER_TABLE} (name, hits, expires_at) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (name) DO UPDATE SET hits = {COUNTER_TABLE}.hits + excluded.hits RETURNING hits",
+            [key, cost, int(expires_at)],
+        )
+        count = int(cursor.fetchone()[0])
+        if count == cost:  # a new window began for this identity: forget windows that ended
+            cursor.execute(f"DELETE FROM {COUNTER_TABLE} WHERE expires_at < %s", [int(now)])
+    return count
+
+
+def create_counter_table(using: str = "default") -> None:
+    """The counter table lives outside the migrations, like Django's cache table (created on migrate)."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {COUNTER_TABLE} "
+            "(name varchar(120) PRIMARY KEY, hits integer NOT NULL, expires_at bigint NOT NULL)"
+        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {COUNTER_TABLE}_expires ON {COUNTER_TABLE} (expires_at)")
 
 
 # The public APIs' limits per client address (R-6.4 open to all, but not to floods), read by the REST API and

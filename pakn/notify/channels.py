@@ -150,6 +150,13 @@ class LocmemSms:
         return Result.sent(ref=f"locmem:{len(sms_outbox)}")
 
 
+class OffSms:
+    """No SMS gateway (production without PAKN_SMS_GATEWAY_URL): nothing is sent, nothing is printed."""
+
+    def send(self, delivery: Delivery, message: Rendered) -> Result:
+        return Result.skip("Chưa cấu hình cổng SMS.")
+
+
 def _fill(value: Any, fields: dict[str, str]) -> Any:
     """Put the message's fields into the JSON body template's strings ({to}, {text}, …), safely: the values
     are inserted after the JSON is parsed, so no text can break its structure."""
@@ -229,6 +236,12 @@ class PushChannel:
             return Result.skip("Thiết bị đã hủy đăng ký nhận thông báo đẩy.")
         if not settings.PAKN_VAPID_PRIVATE_KEY:
             return Result.failure("Chưa cấu hình khóa VAPID.")
+        from pakn.notify.endpoints import push_endpoint_problem
+
+        if problem := push_endpoint_problem(subscription.endpoint):
+            return Result.failure(
+                problem, permanent=True
+            )  # registered before the rule, or now resolves inward
         payload = json.dumps(
             {
                 "title": message.subject,
@@ -276,6 +289,11 @@ def backend_for(channel: str) -> ChannelBackend:
     if channel == Channel.PUSH:
         return PushChannel()
     if channel == Channel.SMS:
-        sms: dict[str, type[ChannelBackend]] = {"console": ConsoleSms, "locmem": LocmemSms, "http": HttpSms}
+        sms: dict[str, type[ChannelBackend]] = {
+            "console": ConsoleSms,
+            "locmem": LocmemSms,
+            "http": HttpSms,
+            "off": OffSms,
+        }
         return sms[settings.PAKN_SMS_BACKEND]()
     raise ValueError(f"unknown channel {channel!r}")

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from pakn.core import province
 from pakn.notify import queue
+from pakn.notify.endpoints import push_endpoint_problem
 from pakn.notify.models import (
     REQUIRED_KINDS,
     STAFF_KINDS,
@@ -503,8 +504,10 @@ def _endpoint_hash(endpoint: str) -> str:
 
 def _check_subscription(endpoint: str, p256dh: str, auth: str) -> None:
     errors = {}
-    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 2000:
+    if len(endpoint) > 2000:
         errors["endpoint"] = "Địa chỉ nhận thông báo đẩy không hợp lệ."
+    elif problem := push_endpoint_problem(endpoint):
+        errors["endpoint"] = problem
     if not (20 <= len(p256dh) <= 200) or not (8 <= len(auth) <= 100):
         errors["keys"] = "Khóa của trình duyệt không hợp lệ."
     if errors:

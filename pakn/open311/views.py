@@ -236,6 +236,29 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.GET
     qs = _queryset()
     ids = [normalize_tracking_code(i) for i in params.get("service_request_id", "").split(",") if i.strip()]
+    if len(ids) > settings.PAKN_OPEN311_MAX_REQUEST_IDS:
+        return errors(
+            400,
+            [f"Mỗi yêu cầu tra cứu tối đa {settings.PAKN_OPEN311_MAX_REQUEST_IDS} mã service_request_id."],
+            fmt,
+        )
+    if len(ids) > 1:
+        # Each code is a look-up: a list counts against the read limit like as many requests (issue 10).
+        limit, window = rate_for("read")
+        decision = rate_hit(
+            "open311-read",
+            client_ip(request) or "unknown",
+            limit=limit,
+            window_seconds=window,
+            cost=len(ids) - 1,
+        )
+        if not decision.allowed:
+            return errors(
+                429,
+                [f"Quá nhiều yêu cầu. Vui lòng thử lại sau {decision.retry_after} giây."],
+                fmt,
+                headers={"Retry-After": str(decision.retry_after)},
+            )
     if ids:
         # The specification: a list of ids overrides every other parameter.
         rows = list(qs.filter(tracking_code__in=ids[:MAX_RESULTS]).order_by("-created_at", "-pk"))

@@ -44,7 +44,7 @@ from PIL import Image
 
 from pakn.core import province
 from pakn.core.paging import CappedPaginator
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core.ratelimit import client_ip, rate_count, rate_hit
 from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
@@ -759,9 +759,28 @@ def map_data(request: HttpRequest) -> HttpResponse:
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One report's public page: its public timeline, deadlines met or missed, the result and its photos."""
     now = timezone.now()
+    address = client_ip(request)
+    pages = rate_hit(
+        "portal-detail", address, limit=settings.PAKN_PORTAL_DETAILS_PER_ADDRESS, window_seconds=600
+    )
+    lookups = settings.PAKN_PORTAL_LOOKUPS_PER_ADDRESS
+    if not pages.allowed or rate_count("portal-lookup", address, window_seconds=600) >= lookups:
+        response = render(
+            request,
+            "portal/lookup.html",
+            {
+                "nav": "lookup",
+                "form": LookupForm(),
+                "refusal": _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(pages.retry_after or 600)
+        return response
     try:
         report = selectors.public_report_by_code(code)
     except Http404:
+        rate_hit("portal-lookup", address, limit=lookups, window_seconds=600)  # trying codes is a look-up
         return render(request, "portal/not_found.html", {"nav": "", "code": code}, status=404)
     pr = public_report(report, now=now)
     photos = selectors.public_photos(report)

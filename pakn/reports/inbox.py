@@ -31,7 +31,7 @@ from pakn.reports.models import (
     Report,
     State,
 )
-from pakn.reports.selectors import agency_subtree_ids, report_scope
+from pakn.reports.selectors import agency_subtree_ids, can_see_personal_data, report_scope
 from pakn.reports.services import normalize_tracking_code
 from pakn.reports.validators import normalize_id_number, normalize_phone
 
@@ -293,6 +293,9 @@ def search_reports(*, viewer: User, text: str, limit: int = 50) -> tuple[Search,
         ), []
     rows = with_related(list(_plain(report_scope(viewer).filter(search.condition)).order_by("-id")[:limit]))
     if search.kind != "code":
+        # Finding a report by a person's number tells who sent it: only reports whose personal data this
+        # viewer may see answer (an officer's colleagues' cases, a leader's former cases do not; issue 10).
+        rows = [r for r in rows if can_see_personal_data(viewer, r)]
         labels = {
             "phone": "số điện thoại",
             "id": "số định danh cá nhân",

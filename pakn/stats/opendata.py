@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from pakn.core.exports import neutralise_formula
 from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.reports.models import Rating, State
 from pakn.reports.selectors import public_reports
@@ -137,7 +138,7 @@ def _csv_lines(reports: QuerySet[Any]) -> Iterator[str]:
         out.truncate()
         row = record(report)
         row["on_time"] = "" if row["on_time"] is None else ("true" if row["on_time"] else "false")
-        writer.writerow([row[key] for key, _ in FIELDS])
+        writer.writerow([neutralise_formula(row[key]) for key, _ in FIELDS])
         yield out.getvalue()
 
 

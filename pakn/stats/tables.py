@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pakn.core.exports import neutralise_formula
 from pakn.stats.periods import local_zone
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,13 +132,15 @@ def csv_value(value: Any, kind: str) -> Any:
         return _local_naive(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return neutralise_formula(str(value) if isinstance(value, Promise) else value)
 
 
 def xlsx_value(value: Any) -> Any:
     value = plain(value)
     if isinstance(value, Promise):
-        return str(value)
+        return neutralise_formula(str(value))
+    if isinstance(value, str):
+        return neutralise_formula(value)
     if isinstance(value, datetime):
         return _local_naive(value)
     if isinstance(value, Decimal):
@@ -159,7 +162,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(c.csv_header) for c in table.columns])
+    writer.writerow([neutralise_formula(str(c.csv_header)) for c in table.columns])
     for row in table.all_rows:
         writer.writerow([csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -193,7 +196,7 @@ def _shown(value: Any) -> str:
 
 def write_sheet(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(str(table.name))
-    ws.append([str(c.header) for c in table.columns])
+    ws.append([neutralise_formula(str(c.header)) for c in table.columns])
     for cell in ws[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -221,11 +224,11 @@ def xlsx_bytes(tables: Sequence[Table], *, title: str, info: Sequence[tuple[str,
     sheet = wb.active
     assert sheet is not None
     sheet.title = _("Thông tin")
-    sheet.append([str(title)])
+    sheet.append([neutralise_formula(str(title))])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     for label, value in info:
-        sheet.append([str(label), str(value)])
+        sheet.append([neutralise_formula(str(label)), neutralise_formula(str(value))])
         sheet.cell(sheet.max_row, 1).font = HEADER_FONT
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 90

@@ -28,6 +28,14 @@ def immediate_huey() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def test_push_services(settings: Any) -> None:
+    """The fake push service of these tests listens on 127.0.0.1 over http; the names push.example and p
+    stand for a push service (the real rules: tests/security/test_push_endpoints.py)."""
+    settings.PAKN_PUSH_PRIVATE_HOSTS = True
+    settings.PAKN_PUSH_SERVICES = [*settings.PAKN_PUSH_SERVICES, "127.0.0.1", "push.example", "p"]
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox() -> Iterator[list[dict[str, str]]]:
     channels.sms_outbox.clear()
     yield channels.sms_outbox
