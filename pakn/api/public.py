@@ -50,7 +50,9 @@ POST_EXTRA = {"parameters": [IDEMPOTENCY_PARAMETER]}
 # --- Reference data ---------------------------------------------------------------------------------------
 
 
-@router.get("/categories", response=list[s.CategoryOut], summary="Các lĩnh vực phản ánh (R-6.1)")
+@router.get(
+    "/categories", response=list[s.CategoryOut], summary="Các lĩnh vực phản ánh (theo Điều 6 Quy chế)"
+)
 def categories(request: HttpRequest) -> Any:
     return Category.objects.filter(is_active=True).order_by("position", "name")
 
@@ -60,7 +62,7 @@ class AreaFilters(Schema):
     parent: str | None = Field(None, description="The parent area's code: the communes of a district")
 
 
-@router.get("/areas", response=list[s.AreaOut], summary="Đơn vị hành chính đang dùng (R-7.6)")
+@router.get("/areas", response=list[s.AreaOut], summary="Đơn vị hành chính đang dùng (theo Điều 7 Quy chế)")
 def areas(request: HttpRequest, filters: Query[AreaFilters]) -> Any:
     qs = Area.objects.filter(is_active=True).select_related("parent").order_by("kind", "name")
     if filters.kind:
@@ -119,14 +121,14 @@ def _attach(
     return len(files)
 
 
-NEXT_STEP = "Trung tâm IOC kiểm tra và chuyển phản ánh đến cơ quan xử lý trong 01 giờ kể từ khi nhận (R-7.2)."
+NEXT_STEP = "Trung tâm IOC kiểm tra và chuyển phản ánh đến cơ quan xử lý trong 01 giờ kể từ khi nhận (theo Điều 7 Quy chế)."
 
 
 @router.post(
     "/reports",
     response={201: s.SubmittedOut},
     throttle=[AddressRate("submit")],
-    summary="Gửi phản ánh, kiến nghị (R-5.1, R-7.1)",
+    summary="Gửi phản ánh, kiến nghị (theo Điều 5, Điều 7 Quy chế)",
     description=(
         "multipart/form-data: the fields below and up to PAKN_MAX_ATTACHMENTS files in `media` (images, "
         "video, audio; type from the bytes). Returns the tracking code and the private follow-up `secret`, "
@@ -213,7 +215,9 @@ class PublicFilters(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-@router.get("/reports", response=s.PublicReportPage, summary="Danh sách phản ánh công khai (R-9.2)")
+@router.get(
+    "/reports", response=s.PublicReportPage, summary="Danh sách phản ánh công khai (theo Điều 9 Quy chế)"
+)
 def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
     """Newest first, keyset pagination (a cursor of the last item's time and id): stable while reports arrive."""
     try:
@@ -254,7 +258,7 @@ def report_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
 @router.get(
     "/reports/{tracking_code}",
     response=s.PublicReportDetailOut,
-    summary="Một phản ánh công khai với dòng thời gian (R-9.2)",
+    summary="Một phản ánh công khai với dòng thời gian (theo Điều 9 Quy chế)",
 )
 def report_detail(request: HttpRequest, tracking_code: str) -> Any:
     code = services.normalize_tracking_code(tracking_code)
@@ -346,7 +350,7 @@ def my_report(request: HttpRequest) -> Any:
 @reporter_router.post(
     "/report/supplement",
     response={200: s.MyReportOut},
-    summary="Bổ sung thông tin khi được đề nghị (R-7.2b)",
+    summary="Bổ sung thông tin khi được đề nghị (theo Điều 7 Quy chế)",
     description="multipart/form-data; the report returns to the IOC's triage. Media files in `media`.",
     openapi_extra=POST_EXTRA,
 )
@@ -387,7 +391,9 @@ def my_supplement(
 
 
 @reporter_router.get(
-    "/report/messages", response=list[s.MessageOut], summary="Trao đổi với cơ quan xử lý (R-8)"
+    "/report/messages",
+    response=list[s.MessageOut],
+    summary="Trao đổi với cơ quan xử lý (theo Điều 8 Quy chế)",
 )
 def my_messages(request: HttpRequest) -> Any:
     report = reporter_report(request)
@@ -409,7 +415,7 @@ def my_messages(request: HttpRequest) -> Any:
 @reporter_router.post(
     "/report/messages",
     response={201: s.MessageOut},
-    summary="Đề nghị làm rõ kết quả (R-8.1)",
+    summary="Đề nghị làm rõ kết quả (theo Điều 8 Quy chế)",
     openapi_extra=POST_EXTRA,
 )
 @idempotent(reporter_scope)
@@ -429,7 +435,7 @@ def my_message(request: HttpRequest, payload: s.MessageIn) -> Any:
 @reporter_router.post(
     "/report/rating",
     response={200: s.MyReportOut},
-    summary="Đánh giá kết quả (R-8.3)",
+    summary="Đánh giá kết quả (theo Điều 8 Quy chế)",
     openapi_extra=POST_EXTRA,
 )
 @idempotent(reporter_scope)

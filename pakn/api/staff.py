@@ -112,7 +112,7 @@ def _token_not_replayed(response: HttpResponse) -> HttpResponse:
     "/token",
     response={201: s.TokenIssuedOut, 401: Problem, 403: Problem, 409: Problem, 429: Problem},
     throttle=[AddressRate("login")],
-    summary="Đăng nhập từ một thiết bị, nhận mã truy cập (R-3.1)",
+    summary="Đăng nhập từ một thiết bị, nhận mã truy cập (theo Điều 3 Quy chế)",
     description=(
         "Username, password, a device name and, when the account has a confirmed TOTP device, the current "
         "code (403 `otp_required` without it). Repeated failures lock the account for a while (429 "
@@ -442,7 +442,7 @@ class PurposeIn(Schema):
 @router.get(
     "/cases/{case_id}/reporter",
     response=s.PersonalDataOut,
-    summary="Thông tin cá nhân người phản ánh (R-3.2; mỗi lần xem được ghi lại)",
+    summary="Thông tin cá nhân người phản ánh (theo Điều 3 Quy chế; mỗi lần xem được ghi lại)",
 )
 def case_reporter(request: HttpRequest, case_id: int, filters: Query[PurposeIn]) -> Any:
     user = staff_of(request)
@@ -571,7 +571,7 @@ _action(
 _action(
     "forward",
     s.ForwardIn,
-    "Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (R-7.2a)",
+    "Chuyển xử lý đến UBND xã/phường hoặc cơ quan khác (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_forward(
         report=r, actor=u, agency=_agency(p.agency, "agency"), note=p.note
     ),
@@ -579,19 +579,19 @@ _action(
 _action(
     "request-info",
     s.NoteIn,
-    "Đề nghị người phản ánh bổ sung thông tin trong 01 giờ (R-7.2b)",
+    "Đề nghị người phản ánh bổ sung thông tin trong 01 giờ (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_request_info(report=r, actor=u, note=p.note),
 )
 _action(
     "reject",
     s.RejectIn,
-    "Từ chối tiếp nhận, nêu lý do (R-7.2c, R-1.2, R-5.3)",
+    "Từ chối tiếp nhận, nêu lý do (theo Điều 7, Điều 1, Điều 5 Quy chế)",
     lambda u, r, p: services.report_reject(report=r, actor=u, reason_code=p.reason_code, note=p.note),
 )
 _action(
     "assign",
     s.AssignIn,
-    "Phân công cán bộ xử lý (R-7.3a, R-7.4a)",
+    "Phân công cán bộ xử lý (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_assign(report=r, actor=u, officer=_officer(p.officer), note=p.note),
 )
 _action(
@@ -603,19 +603,19 @@ _action(
 _action(
     "escalate",
     s.EscalateIn,
-    "Chuyển cấp trên khi vượt thẩm quyền (R-7.3b, R-7.4b)",
+    "Chuyển cấp trên khi vượt thẩm quyền (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_escalate(report=r, actor=u, note=p.note, is_complex=p.is_complex),
 )
 _action(
     "result",
     s.ResultIn,
-    "Báo cáo kết quả xử lý cho lãnh đạo (R-7.3a)",
+    "Báo cáo kết quả xử lý cho lãnh đạo (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_submit_result(report=r, actor=u, result_text=p.result_text),
 )
 _action(
     "approve",
     s.ApproveIn,
-    "Duyệt kết quả, công khai và gửi người phản ánh (R-7.3a)",
+    "Duyệt kết quả, công khai và gửi người phản ánh (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_approve(report=r, actor=u, result_text=p.result_text, note=p.note),
 )
 _action(
@@ -637,7 +637,7 @@ def _departments(codes: list[str]) -> list[Agency]:
 _action(
     "request-opinions",
     s.OpinionsIn,
-    "Xin ý kiến các sở, ngành (R-7.5)",
+    "Xin ý kiến các sở, ngành (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_request_opinions(
         report=r, actor=u, departments=_departments(p.departments), question=p.question
     ),
@@ -645,37 +645,37 @@ _action(
 _action(
     "opinion",
     s.OpinionIn,
-    "Sở, ngành cho ý kiến (R-7.5)",
+    "Sở, ngành cho ý kiến (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_give_opinion(report=r, actor=u, answer=p.answer),
 )
 _action(
     "publish",
     s.PublishIn,
-    "Công khai kết quả cấp tỉnh (R-7.5)",
+    "Công khai kết quả cấp tỉnh (theo Điều 7 Quy chế)",
     lambda u, r, p: services.report_publish_result(report=r, actor=u, result_text=p.result_text, note=p.note),
 )
 _action(
     "take-over",
     s.NoteIn,
-    "Văn phòng UBND tỉnh chủ trì xử lý (R-4.4)",
+    "Văn phòng UBND tỉnh chủ trì xử lý (theo Điều 4 Quy chế)",
     lambda u, r, p: services.report_take_over(report=r, actor=u, note=p.note),
 )
 _action(
     "clarify",
     s.NoteIn,
-    "Trả lời đề nghị làm rõ của người phản ánh (R-8.2)",
+    "Trả lời đề nghị làm rõ của người phản ánh (theo Điều 8 Quy chế)",
     lambda u, r, p: services.report_clarify(report=r, actor=u, note=p.note),
 )
 _action(
     "marks",
     s.MarkIn,
-    "Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (R-15, R-7.4b, R-9.2)",
+    "Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (theo Điều 15, Điều 7, Điều 9 Quy chế)",
     lambda u, r, p: services.report_mark(report=r, actor=u, mark=p.mark, value=p.value, note=p.note),
 )
 _action(
     "bar-reporter",
     s.NoteIn,
-    "Hạn chế người gửi nhiều lần phản ánh sai sự thật (R-15.2)",
+    "Hạn chế người gửi nhiều lần phản ánh sai sự thật (theo Điều 15 Quy chế)",
     lambda u, r, p: services.reporter_bar(report=r, actor=u, note=p.note),
 )
 

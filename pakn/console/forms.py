@@ -109,7 +109,7 @@ class ActionForm(forms.Form):
 class ForwardForm(ActionForm):
     action = "forward"
     submit_label = _("Chuyển xử lý")
-    help_text = _("Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc (R-7.2a).")
+    help_text = _("Chuyển phản ánh đến UBND xã, phường nơi xảy ra sự việc (theo Điều 7 Quy chế).")
 
     agency = forms.ModelChoiceField(
         label=_("Cơ quan xử lý"), queryset=Agency.objects.none(), empty_label=_("— Chọn cơ quan —")
@@ -140,7 +140,7 @@ class ForwardForm(ActionForm):
 class RequestInfoForm(ActionForm):
     action = "request_info"
     submit_label = _("Gửi đề nghị bổ sung")
-    help_text = _("Người phản ánh có 01 giờ để bổ sung; quá hạn phản ánh sẽ bị hủy (R-7.2b).")
+    help_text = _("Người phản ánh có 01 giờ để bổ sung; quá hạn phản ánh sẽ bị hủy (theo Điều 7 Quy chế).")
     template_purpose = ResponseTemplate.Purpose.REQUEST_INFO
     template_field = "note"
 
@@ -153,10 +153,10 @@ class RequestInfoForm(ActionForm):
 
 
 REJECT_CHOICES = [
-    ("complaint", _("Là khiếu nại, tố cáo (R-1.2)")),
-    ("legal_advice", _("Là đề nghị tư vấn pháp luật (R-1.2)")),
-    ("unlawful", _("Nội dung trái quy định của pháp luật (R-7.2c)")),
-    ("invalid", _("Không đáp ứng quy định về nội dung, thông tin (R-5.3)")),
+    ("complaint", _("Là khiếu nại, tố cáo (theo Điều 1 Quy chế)")),
+    ("legal_advice", _("Là đề nghị tư vấn pháp luật (theo Điều 1 Quy chế)")),
+    ("unlawful", _("Nội dung trái quy định của pháp luật (theo Điều 7 Quy chế)")),
+    ("invalid", _("Không đáp ứng quy định về nội dung, thông tin (theo Điều 5 Quy chế)")),
     ("duplicate", _("Trùng với phản ánh đã tiếp nhận")),
     ("other", _("Lý do khác")),
 ]
@@ -194,7 +194,7 @@ class OfficerChoiceField(forms.ModelChoiceField):
 class AssignForm(ActionForm):
     action = "assign"
     submit_label = _("Phân công")
-    help_text = _("Phân công trong 01 giờ làm việc (R-7.3a, R-7.4a).")
+    help_text = _("Phân công trong 01 giờ làm việc (theo Điều 7 Quy chế).")
 
     officer = OfficerChoiceField(
         label=_("Cán bộ xử lý"), queryset=User.objects.none(), empty_label=_("— Chọn cán bộ —")
@@ -240,7 +240,8 @@ class EscalateForm(ActionForm):
 
     note = forms.CharField(label=_("Lý do chuyển cấp trên"), widget=_textarea(3))
     is_complex = forms.BooleanField(
-        label=_("Vụ việc phức tạp (được chuyển trong tối đa 02 ngày làm việc, R-7.4b)"), required=False
+        label=_("Vụ việc phức tạp (được chuyển trong tối đa 02 ngày làm việc, theo Điều 7 Quy chế)"),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -254,7 +255,7 @@ class EscalateForm(ActionForm):
     def help(self) -> str:
         if self.target is None:
             return "Cơ quan này không có cấp trên."
-        return f"Phản ánh vượt thẩm quyền sẽ được chuyển đến {self.target.name} (R-7.3b, R-7.4b)."
+        return f"Phản ánh vượt thẩm quyền sẽ được chuyển đến {self.target.name} (theo Điều 7 Quy chế)."
 
     def perform(self) -> Event:
         return services.report_escalate(
@@ -316,7 +317,7 @@ class _WithPhotos(ActionForm):
 class ResultForm(_WithPhotos):
     action = "report_result"
     submit_label = _("Gửi kết quả cho lãnh đạo")
-    help_text = _("Báo cáo kết quả xác minh, xử lý trong 01 ngày làm việc (R-7.3a).")
+    help_text = _("Báo cáo kết quả xác minh, xử lý trong 01 ngày làm việc (theo Điều 7 Quy chế).")
     template_purpose = ResponseTemplate.Purpose.RESULT
     template_field = "result_text"
 
@@ -371,7 +372,7 @@ class RequestOpinionsForm(ActionForm):
     action = "request_opinions"
     submit_label = _("Gửi xin ý kiến")
     help_text = _(
-        "Các sở, ngành được chọn sẽ thấy phản ánh (không có thông tin cá nhân) và cho ý kiến (R-7.5)."
+        "Các sở, ngành được chọn sẽ thấy phản ánh (không có thông tin cá nhân) và cho ý kiến (theo Điều 7 Quy chế)."
     )
 
     departments = forms.ModelMultipleChoiceField(
@@ -411,7 +412,9 @@ class GiveOpinionForm(ActionForm):
 class PublishForm(_WithPhotos):
     action = "publish_result"
     submit_label = _("Công khai kết quả")
-    help_text = _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong 03 ngày làm việc (R-7.5).")
+    help_text = _(
+        "Tổng hợp ý kiến các sở, ngành và công khai kết quả trong 03 ngày làm việc (theo Điều 7 Quy chế)."
+    )
     template_purpose = ResponseTemplate.Purpose.RESULT
     template_field = "result_text"
 
@@ -433,7 +436,9 @@ class PublishForm(_WithPhotos):
 class TakeOverForm(ActionForm):
     action = "take_over"
     submit_label = _("Văn phòng UBND tỉnh chủ trì")
-    help_text = _("Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (R-4.4).")
+    help_text = _(
+        "Dùng khi các cơ quan còn ý kiến khác nhau hoặc vụ việc chưa được giải quyết (theo Điều 4 Quy chế)."
+    )
 
     note = forms.CharField(label=_("Lý do"), widget=_textarea(3))
 
@@ -444,7 +449,7 @@ class TakeOverForm(ActionForm):
 class ClarifyForm(ActionForm):
     action = "clarify"
     submit_label = _("Gửi trả lời")
-    help_text = _("Trả lời đề nghị làm rõ kết quả của người phản ánh (R-8.2).")
+    help_text = _("Trả lời đề nghị làm rõ kết quả của người phản ánh (theo Điều 8 Quy chế).")
     template_purpose = ResponseTemplate.Purpose.CLARIFY
     template_field = "note"
 
@@ -487,7 +492,7 @@ class MarkValuableForm(MarkForm):
     field_name = "is_valuable"
     labels = (_("Đánh dấu có giá trị"), _("Bỏ đánh dấu có giá trị"))
     submit_label = _("Lưu đánh dấu")
-    help_text = _("Phản ánh có giá trị được ghi nhận trong thống kê (R-15.1).")
+    help_text = _("Phản ánh có giá trị được ghi nhận trong thống kê (theo Điều 15 Quy chế).")
 
 
 class MarkAbusiveForm(MarkForm):
@@ -496,9 +501,7 @@ class MarkAbusiveForm(MarkForm):
     field_name = "is_abusive"
     labels = (_("Đánh dấu sai sự thật, lợi dụng"), _("Bỏ đánh dấu sai sự thật"))
     submit_label = _("Lưu đánh dấu")
-    help_text = (
-        "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (R-15.2)."
-    )
+    help_text = "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (theo Điều 15 Quy chế)."
     danger = True
 
 
@@ -508,7 +511,7 @@ class MarkSecretForm(MarkForm):
     field_name = "is_state_secret"
     labels = (_("Đánh dấu bí mật nhà nước"), _("Bỏ đánh dấu bí mật nhà nước"))
     submit_label = _("Lưu đánh dấu")
-    help_text = _("Phản ánh chứa bí mật nhà nước không được công khai (R-9.2).")
+    help_text = _("Phản ánh chứa bí mật nhà nước không được công khai (theo Điều 9 Quy chế).")
 
 
 class MarkComplexForm(MarkForm):
@@ -517,13 +520,17 @@ class MarkComplexForm(MarkForm):
     field_name = "is_complex"
     labels = (_("Đánh dấu vụ việc phức tạp"), _("Bỏ đánh dấu vụ việc phức tạp"))
     submit_label = _("Lưu đánh dấu")
-    help_text = _("Vụ việc phức tạp ở cấp huyện được chuyển cấp trên trong tối đa 02 ngày làm việc (R-7.4b).")
+    help_text = _(
+        "Vụ việc phức tạp ở cấp huyện được chuyển cấp trên trong tối đa 02 ngày làm việc (theo Điều 7 Quy chế)."
+    )
 
 
 class BarReporterForm(ActionForm):
     action = "bar_reporter"
     submit_label = _("Hạn chế người gửi")
-    help_text = _("Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (R-15.2).")
+    help_text = _(
+        "Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (theo Điều 15 Quy chế)."
+    )
     danger = True
 
     note = forms.CharField(label=_("Lý do"), widget=_textarea(3))

@@ -106,7 +106,7 @@ def attributes() -> list[Attribute]:
         Attribute(
             "reporter_address",
             "string",
-            "Địa chỉ liên hệ của người phản ánh (R-5.1). Nếu thiếu, Trung tâm IOC sẽ đề nghị bổ sung.",
+            "Địa chỉ liên hệ của người phản ánh (theo Điều 5 Quy chế). Nếu thiếu, Trung tâm IOC sẽ đề nghị bổ sung.",
             "Số nhà, đường, xã/phường",
         ),
         Attribute(
@@ -119,7 +119,7 @@ def attributes() -> list[Attribute]:
         Attribute(
             "declared_truthful",
             "singlevaluelist",
-            "Người phản ánh cam kết thông tin là trung thực (R-5.2).",
+            "Người phản ánh cam kết thông tin là trung thực (theo Điều 5 Quy chế).",
             "",
             (("true", "Tôi cam kết thông tin phản ánh là trung thực"),),
         ),

@@ -400,7 +400,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
             notice = (
                 f"Đã tiếp nhận phản ánh {report.tracking_code}. Trung tâm IOC kiểm tra và chuyển xử lý trước {due} "
-                "(R-7.2); nếu thiếu địa chỉ liên hệ hoặc số định danh cá nhân, người phản ánh sẽ được đề nghị bổ sung."
+                "(theo Điều 7 Quy chế); nếu thiếu địa chỉ liên hệ hoặc số định danh cá nhân, người phản ánh sẽ được đề nghị bổ sung."
             )
             body = [
                 {

@@ -152,7 +152,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
     is_focal = models.BooleanField(
-        _("đầu mối"), default=False, help_text=_("Cán bộ đầu mối của cơ quan (R-14.1)")
+        _("đầu mối"), default=False, help_text=_("Cán bộ đầu mối của cơ quan (theo Điều 14 Quy chế)")
     )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
 

@@ -14,6 +14,10 @@ from pakn.reports.models import Attachment, Rating, State, Step
 
 # What each timeline entry says happened (the core's TRANSITIONS labels, translatable; their own context,
 # since «Gửi phản ánh» is also the button).
+# An action without its own label reads as a plain update: a raw action code is never shown.
+OTHER_ACTION = pgettext_lazy("timeline", "Cập nhật xử lý")
+# Actions taken by the reporter: named as the reporter's, never as the agency's.
+REPORTER_ACTIONS = frozenset({"submit", "supplement", "reply", "rate"})
 ACTION_LABELS: dict[str, Any] = {
     "submit": pgettext_lazy("timeline", "Gửi phản ánh"),
     "forward": pgettext_lazy("timeline", "Chuyển xử lý"),
@@ -30,7 +34,8 @@ ACTION_LABELS: dict[str, Any] = {
     "take_over": pgettext_lazy("timeline", "Văn phòng UBND tỉnh chủ trì"),
     "reply": pgettext_lazy("timeline", "Đề nghị làm rõ"),
     "clarify": pgettext_lazy("timeline", "Trả lời làm rõ"),
-    "rate": pgettext_lazy("timeline", "Đánh giá kết quả"),
+    "rate": pgettext_lazy("timeline", "Người phản ánh đánh giá kết quả"),
+    "report_result": pgettext_lazy("timeline", "Cán bộ báo cáo kết quả xử lý"),
     "anonymise": pgettext_lazy("timeline", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
 }
 
@@ -89,7 +94,7 @@ CORE_MESSAGES = [
     gettext_noop("Vui lòng nhập họ và tên."),
     gettext_noop("Vui lòng nhập địa chỉ liên hệ."),
     gettext_noop("Vui lòng cho biết nơi xảy ra sự việc."),
-    gettext_noop("Vui lòng cam kết thông tin phản ánh là trung thực (R-5.2)."),
+    gettext_noop("Vui lòng cam kết thông tin phản ánh là trung thực (theo Điều 5 Quy chế)."),
     gettext_noop("Vui lòng nhập số điện thoại."),
     gettext_noop("Vui lòng nhập số định danh cá nhân (12 chữ số)."),
     gettext_noop("Vui lòng nhập đủ vĩ độ và kinh độ."),
@@ -101,7 +106,7 @@ CORE_MESSAGES = [
     gettext_noop("Số CCCD không hợp lệ: ba chữ số đầu phải là mã tỉnh, thành phố nơi đăng ký khai sinh."),
     gettext_noop(
         "Số điện thoại hoặc số định danh này đã bị hạn chế gửi phản ánh do nhiều lần phản ánh sai sự thật "
-        "(R-15.2). Vui lòng liên hệ Trung tâm IOC nếu cần trao đổi."
+        "(theo Điều 15 Quy chế). Vui lòng liên hệ Trung tâm IOC nếu cần trao đổi."
     ),
     gettext_noop("Đã quá thời hạn 01 giờ để bổ sung thông tin; phản ánh sẽ bị hủy."),
     gettext_noop("Vui lòng nhập thông tin bổ sung."),

@@ -48,7 +48,15 @@ from pakn.core.ratelimit import client_ip, rate_count, rate_hit
 from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
 from pakn.portal.forms import LookupForm, PublicFilterForm, RatingForm, ReplyForm, ReportForm, SupplementForm
-from pakn.portal.labels import ACTION_LABELS, RATING_LABELS, STATE_TONES, STEP_LABELS, state_label
+from pakn.portal.labels import (
+    ACTION_LABELS,
+    OTHER_ACTION,
+    RATING_LABELS,
+    REPORTER_ACTIONS,
+    STATE_TONES,
+    STEP_LABELS,
+    state_label,
+)
 from pakn.portal.services import (
     SentReport,
     portal_report_submit,
@@ -503,21 +511,28 @@ def _timeline(events: list[Any]) -> list[dict[str, Any]]:
     """Timeline rows from Events (the reporter's view) or PublicEvents (whose notes are already public-only)."""
     rows = []
     for e in events:
+        agency = e.agency if isinstance(e.agency, str) else (e.agency.name if e.agency else "")
+        by_reporter = e.action in REPORTER_ACTIONS
+        # A deadline is shown, with "on time" or "late", only when Decision 826 sets it (a target is internal).
+        statutory = getattr(e, "statutory", True) is True  # PublicEvents carry statutory deadlines only
         rows.append(
             {
                 "at": e.at,
                 "action": e.action,
-                "label": ACTION_LABELS.get(e.action, e.action),
-                "agency": e.agency if isinstance(e.agency, str) else (e.agency.name if e.agency else ""),
+                "label": ACTION_LABELS.get(e.action, OTHER_ACTION),
+                # Who acted: the reporter for the reporter's own actions (a rating is the reporter's, of the
+                # agency's result), otherwise the agency.
+                "agency": "" if by_reporter else agency,
+                "about": agency if e.action == "rate" else "",
                 "target_agency": e.target_agency
                 if isinstance(e.target_agency, str)
                 else (e.target_agency.name if e.target_agency else ""),
                 "to_state": e.to_state,
                 "note": e.note,
-                "step": STEP_LABELS.get(e.step, "") if e.step else "",
-                "step_due_at": e.step_due_at,
-                "on_time": e.on_time,
-                "is_reporter": getattr(e, "actor_kind", "") == Event.ActorKind.REPORTER,
+                "step": STEP_LABELS.get(e.step, "") if e.step and statutory else "",
+                "step_due_at": e.step_due_at if statutory else None,
+                "on_time": e.on_time if statutory else None,
+                "is_reporter": by_reporter or getattr(e, "actor_kind", "") == Event.ActorKind.REPORTER,
             }
         )
     return rows

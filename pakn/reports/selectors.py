@@ -290,9 +290,10 @@ def public_events(report: Report) -> list[PublicEvent]:
             target_agency=e.target_agency.name if e.target_agency_id else "",  # type: ignore[union-attr]
             to_state=e.to_state,
             note=redact_numbers(e.note) if e.visibility == Event.Visibility.PUBLIC else "",
-            step=e.step,
-            step_due_at=e.step_due_at,
-            on_time=e.on_time,
+            # Only a deadline Decision 826 sets is part of the public record; an internal target is not.
+            step=e.step if e.statutory else "",
+            step_due_at=e.step_due_at if e.statutory else None,
+            on_time=e.on_time if e.statutory else None,
         )
         for e in events
     ]

@@ -122,7 +122,9 @@ def report_submit(
         if not (address_text.strip() or area is not None or (latitude is not None and longitude is not None)):
             errors["address_text"] = ["Vui lòng cho biết nơi xảy ra sự việc."]
         if not declared_truthful:
-            errors["declared_truthful"] = ["Vui lòng cam kết thông tin phản ánh là trung thực (R-5.2)."]
+            errors["declared_truthful"] = [
+                "Vui lòng cam kết thông tin phản ánh là trung thực (theo Điều 5 Quy chế)."
+            ]
         if not reporter_phone.strip():
             errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
         if not reporter_id_number.strip():
@@ -144,7 +146,7 @@ def report_submit(
     ):
         raise ValidationError(
             "Số điện thoại hoặc số định danh này đã bị hạn chế gửi phản ánh do nhiều lần phản ánh sai sự thật "
-            "(R-15.2). Vui lòng liên hệ Trung tâm IOC nếu cần trao đổi.",
+            "(theo Điều 15 Quy chế). Vui lòng liên hệ Trung tâm IOC nếu cần trao đổi.",
             code="barred",
         )
     ioc = _ioc()
@@ -402,7 +404,7 @@ def focal_handover(
                     actor=actor,
                     now=now,
                     officer=to_user,
-                    note=f"Bàn giao khi thay đổi cán bộ đầu mối (R-14.1): {from_user} → {to_user}.",
+                    note=f"Bàn giao khi thay đổi cán bộ đầu mối: {from_user} → {to_user}.",
                 )
             )
         if from_user.is_focal:

@@ -488,16 +488,16 @@ def _supplement(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) 
 def _cancel_expired(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
     if report.due_at is None or report.due_at > now:
         raise InvalidTransition("Chưa hết thời hạn bổ sung thông tin.")
-    reason = "Quá 01 giờ kể từ khi đề nghị mà không nhận được thông tin bổ sung (R-7.2b)."
+    reason = "Quá 01 giờ kể từ khi đề nghị mà không nhận được thông tin bổ sung (theo điểm b khoản 2 Điều 7 Quy chế)."
     return Outcome(State.CANCELLED, {"closed_reason": reason, "escalate_by": None, **NO_STEP}, note=reason)
 
 
 REJECT_REASONS = {
     "complaint": "Nội dung là khiếu nại, tố cáo: đề nghị gửi theo quy định của Luật Khiếu nại, Luật Tố cáo "
-    "đến cơ quan có thẩm quyền (R-1.2).",
-    "legal_advice": "Nội dung là đề nghị tư vấn pháp luật, không thuộc phạm vi tiếp nhận của hệ thống (R-1.2).",
-    "unlawful": "Nội dung phản ánh trái quy định của pháp luật (R-7.2c).",
-    "invalid": "Phản ánh không đáp ứng quy định về nội dung, thông tin (R-5.3).",
+    "đến cơ quan có thẩm quyền (theo khoản 1 Điều 1 Quy chế).",
+    "legal_advice": "Nội dung là đề nghị tư vấn pháp luật, không thuộc phạm vi tiếp nhận của hệ thống.",
+    "unlawful": "Nội dung phản ánh trái quy định của pháp luật.",
+    "invalid": "Phản ánh không đáp ứng quy định về nội dung, thông tin (theo Điều 5 Quy chế).",
     "duplicate": "Phản ánh trùng với phản ánh đã được tiếp nhận.",
     "other": "",
 }
@@ -509,7 +509,7 @@ def _reject(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> O
         raise ValidationError({"reason_code": "Lý do từ chối không hợp lệ."})
     note = (p.get("note") or "").strip()
     if code == "other" and not note:
-        raise ValidationError({"note": "Vui lòng nêu lý do từ chối (R-5.3)."})
+        raise ValidationError({"note": "Vui lòng nêu lý do từ chối."})
     reason = " ".join(x for x in (REJECT_REASONS[code], note) if x)
     return Outcome(
         State.REJECTED,
@@ -678,7 +678,7 @@ def _publish_result(report: Report, actor: Actor, now: datetime, p: dict[str, An
 
 
 def _take_over(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    note = _required(p, "note", "Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (R-4.4).")
+    note = _required(p, "note", "Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý.")
     assert isinstance(actor, User) and actor.agency is not None
     if report.agency_id == actor.agency_id and report.state == State.COORDINATING:
         raise InvalidTransition("Văn phòng UBND tỉnh đang chủ trì xử lý phản ánh này.")
@@ -746,7 +746,7 @@ def _flag(field_name: str) -> Callable[[Report, Actor, datetime, dict[str, Any]]
 
 
 def _bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi (R-15.2).")
+    note = _required(p, "note", "Vui lòng nêu lý do hạn chế người gửi.")
     if not (report.phone_hash or report.id_number_hash):
         raise ValidationError({"note": "Phản ánh không có số điện thoại hoặc số định danh để hạn chế."})
     if is_barred(phone_hash=report.phone_hash, id_number_hash=report.id_number_hash):

@@ -294,7 +294,7 @@ def satisfaction_table(r: PeriodicReport) -> Table:
     t = Table(
         "satisfaction",
         _("Mức độ hài lòng"),
-        _("Đánh giá của người phản ánh (R-8.3)"),
+        _("Đánh giá của người phản ánh (theo Điều 8 Quy chế)"),
         [
             Column(_("Mức đánh giá")),
             Column(_("Kỳ này"), "int"),

@@ -62,7 +62,7 @@ def test_missing_r51_fields_are_refused_with_vietnamese_messages_naming_each_fie
     errors = field_errors(response)
     assert errors["reporter_phone"] == "Vui lòng nhập số điện thoại."
     assert errors["reporter_id_number"] == "Số định danh cá nhân gồm 12 chữ số."
-    assert "R-5.2" in errors["declared_truthful"]
+    assert "Điều 5 Quy chế" in errors["declared_truthful"]  # the regulation's words, not an internal id
     assert not Report.objects.exists()
 
 

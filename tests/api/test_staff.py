@@ -152,7 +152,7 @@ def test_a_missing_note_is_a_field_error_from_the_workflow(api, org, journey):
         api, f"/staff/cases/{report.pk}/reject", {"reason_code": "other"}, **bearer(org.operator)
     )
     assert response.status_code == 422
-    assert field_errors(response) == {"note": "Vui lòng nêu lý do từ chối (R-5.3)."}
+    assert field_errors(response) == {"note": "Vui lòng nêu lý do từ chối."}
 
 
 def test_assigning_an_officer_of_another_agency_names_the_officer_field(api, org, journey):

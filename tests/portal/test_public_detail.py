@@ -33,7 +33,7 @@ def test_the_public_timeline_shows_who_did_what_with_each_deadline_and_whether_i
     assert "Gửi phản ánh" in html and "Chuyển xử lý" in html and "Phân công xử lý" in html
     assert f"Chuyển đến: {org.commune.name}" in html
     assert "Bước «Kiểm tra, chuyển xử lý (IOC)», hạn 09:00 02/03/2026:" in html
-    assert html.count("✓ đúng hạn") == 4  # triage, assign, the officer's result, approval
+    assert html.count("✓ đúng hạn") == 3  # triage, assign, the officer's result (approval: a target only)
     assert "Đã dọn sạch rác và lắp biển cấm đổ rác." in html  # the approved result
     assert "Đã xử lý" in html
 
@@ -176,3 +176,24 @@ def test_the_detail_page_reads_a_bounded_number_of_queries(client, reports, djan
     with django_assert_max_num_queries(8):
         response = page(client, report)
     assert len(response.context["scene_photos"]) == 3
+
+
+def test_the_public_timeline_shows_no_code_and_names_who_rated(client, org, reports):
+    """R-9.2, R-8.3: every entry reads in words (the officer's report is "Cán bộ báo cáo kết quả xử lý", never
+    `report_result`); the rating is the reporter's, of the ward's result, not the ward's own rating. Resolved
+    on Friday 6 March 2026 afternoon, rated on Saturday."""
+    from pakn.reports.workflow import ReporterActor
+
+    report, _ = reports.resolved(now=at("2026-03-06 13:30"))
+    services.report_rate(
+        report=report, actor=ReporterActor(report.pk), rating="satisfied", now=at("2026-03-07 09:00")
+    )
+    html = page(client, report, "2026-03-07 10:00").content.decode()
+    timeline = html[
+        html.index('<ol class="timeline">') : html.index("</ol>", html.index('<ol class="timeline">'))
+    ]
+    for code in ("report_result", "approve", "rate", "handle", "assign", "triage"):
+        assert f">{code}<" not in timeline and f"«{code}»" not in timeline and f"{code} —" not in timeline
+    assert "Cán bộ báo cáo kết quả xử lý" in timeline
+    assert f"Người phản ánh đánh giá kết quả — kết quả của {org.commune.name}" in timeline
+    assert f"Đánh giá kết quả — {org.commune.name}" not in timeline

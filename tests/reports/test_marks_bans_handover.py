@@ -134,7 +134,7 @@ def test_a_focal_handover_moves_every_open_case_to_the_successor(org, journey, d
         moves = report.events.filter(action="reassign")
         assert moves.count() == 1
         assert moves.get().data == {"officer": org.officer2.pk, "previous_officer": departing.pk}
-        assert "R-14.1" in moves.get().note
+        assert "Bàn giao khi thay đổi cán bộ đầu mối" in moves.get().note
     done.refresh_from_db()
     colleague.refresh_from_db()
     assert done.assignee == departing and colleague.assignee == org.officer

@@ -84,7 +84,7 @@ def test_without_a_supplement_the_sweep_cancels_the_report_after_the_hour_not_be
     result = services.deadlines_sweep(now=at("2026-03-02 11:00:01"))
     assert result.cancelled == 1
     asked.refresh_from_db()
-    assert asked.state == State.CANCELLED and "R-7.2b" in asked.closed_reason
+    assert asked.state == State.CANCELLED and "điểm b khoản 2 Điều 7 Quy chế" in asked.closed_reason
     assert asked.due_at is None and asked.step == ""
     event = last_event(asked)
     assert event.action == "cancel_expired" and event.actor_kind == Event.ActorKind.SYSTEM
