@@ -563,13 +563,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         BarReporterForm,
     )
 }
-# Staff media and moderation (issue 10): their own module, registered here.
-from pakn.console.moderation_forms import MODERATION_FORMS  # noqa: E402
-
-ACTION_FORMS.update({f.action: f for f in MODERATION_FORMS})
-# Actions of the main procedure first; marks (and moderation) last.
-SIDE_ACTIONS = ("bar_reporter", "redact_text", "redact_photo")
-MAIN_ACTIONS = tuple(a for a in ACTION_FORMS if not a.startswith("mark_") and a not in SIDE_ACTIONS)
 
 
 # --- Inbox filters ----------------------------------------------------------------------------------------

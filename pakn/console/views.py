@@ -21,9 +21,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pakn.console.access import refuse, require_roles, staff_user
+from pakn.console.action_forms import ACTION_FORMS, MAIN_ACTIONS
 from pakn.console.forms import (
-    ACTION_FORMS,
-    MAIN_ACTIONS,
     ActionForm,
     HandoverForm,
     InboxFilterForm,

@@ -10,8 +10,9 @@
 - `redact_photo`: replace the public copy of one photo with an edited image, or withdraw it; the original is
   kept.
 
-The rows are added to the workflow table (`workflow.TRANSITIONS`, `workflow.EFFECTS`) at import; `apply`
-checks, records and seals them like every other action.
+The rows are added to the workflow table (`workflow.TRANSITIONS`, `workflow.EFFECTS`) when this module is
+imported, by the app's `ready()` (so that the workflow does not import it back); `apply` checks, records and
+seals them like every other action.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db import transaction
 from pakn.org.models import User
 from pakn.reports import media
 from pakn.reports.models import Attachment, Event, Report, State
+from pakn.reports.staff_media import publish_after
 from pakn.reports.workflow import (
     ALL_STATES,
     EFFECTS,
@@ -47,26 +49,6 @@ from pakn.reports.workflow import (
 UPLOAD_STATES = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED)
 HOLDERS = staff_at_current_agency(Role.OPERATOR, Role.LEADER, Role.SUPERVISOR)
 PUBLISHERS = (staff_at_current_agency(Role.LEADER, Role.SUPERVISOR), *FLAGGERS[1:])
-
-
-def result_media(report: Report) -> list[int]:
-    """Staff files not published yet (sent with the result or added while handling the case): approving
-    the result publishes them, as the leader approves the case with its photos. A file added after the
-    result needs `publish_media`."""
-    return list(
-        Attachment.objects.filter(report=report, uploaded_by_reporter=False, published_by_event__isnull=True)
-        .exclude(public_file="")
-        .values_list("pk", flat=True)
-    )
-
-
-def publish_after(ids: list[int]) -> Any:
-    def publish(event: Event) -> None:
-        Attachment.objects.filter(pk__in=ids, published_by_event__isnull=True).update(
-            published_by_event=event
-        )
-
-    return publish
 
 
 def _attach_media(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:

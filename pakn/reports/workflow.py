@@ -40,6 +40,7 @@ from pakn.reports.models import (
     Step,
 )
 from pakn.reports.search import search_text_for
+from pakn.reports.staff_media import publish_after, result_media
 
 Role = User.Role
 Visibility = Event.Visibility
@@ -574,8 +575,6 @@ def _report_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any
 
 
 def _approve(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.moderation import publish_after, result_media
-
     text = (p.get("result_text") or "").strip() or report.result_text
     if not text:
         raise ValidationError({"result_text": "Chưa có kết quả xử lý để duyệt."})
@@ -662,8 +661,6 @@ def _give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
 
 
 def _publish_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
-    from pakn.reports.moderation import publish_after, result_media
-
     text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý để công khai.")
     # Photos sent with earlier results are published now; those sent with this action are stored after it
     # and published by it (media.attachment_add(published_by_event=...)).
@@ -989,7 +986,3 @@ def record_creation(
     outcome = Outcome(State.RECEIVED, {}, note=note, data={"channel": report.channel})
     context = {"secret": followup_secret} if followup_secret else None
     return _record(report, t, outcome, actor, now, context)
-
-
-# Staff media and moderation actions (pakn.reports.moderation) join the table.
-from pakn.reports import moderation  # noqa: E402, F401
