@@ -557,13 +557,13 @@ def _action(path: str, schema: type[Schema], summary: str, run: Callable[[User, 
 _action(
     "publish-media",
     s.PublishMediaIn,
-    "Công khai ảnh của cán bộ trên vụ việc đã có kết quả (R-9.2)",
+    "Công khai ảnh của cán bộ trên vụ việc đã có kết quả (theo Điều 9 Quy chế)",
     lambda u, r, p: services.report_publish_media(report=r, actor=u, attachments=p.attachments, note=p.note),
 )
 _action(
     "redact-text",
     s.RedactTextIn,
-    "Biên tập bản công khai của nội dung; bản gốc được giữ (R-3.2)",
+    "Biên tập bản công khai của nội dung; bản gốc được giữ (theo Điều 3 Quy chế)",
     lambda u, r, p: services.report_redact_text(
         report=r, actor=u, title=p.title, content=p.content, note=p.note
     ),
