@@ -331,6 +331,8 @@ else:
 # Working calendar (pakn.workdays): office hours as "HH:MM-HH:MM" periods.
 PAKN_OFFICE_HOURS = env_list("PAKN_OFFICE_HOURS", ["07:30-11:30", "13:30-17:00"])
 # Media limits (pakn.reports.media): megabytes per file by kind, and files per report.
+# Pixels an image may have (checked from its header before decoding): 40 million is a 7300×5500 photo.
+PAKN_MAX_IMAGE_PIXELS = env_int("PAKN_MAX_IMAGE_PIXELS", 40_000_000)
 PAKN_MEDIA_LIMITS_MB = {
     "image": env_int("PAKN_MAX_IMAGE_MB", 10),
     "video": env_int("PAKN_MAX_VIDEO_MB", 50),

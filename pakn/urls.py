@@ -19,3 +19,4 @@ urlpatterns = [
     path("du-lieu-mo/", include("pakn.stats.public_urls")),
     path("", include("pakn.portal.urls")),
 ]
+handler400 = "pakn.errors.bad_request"

@@ -25,6 +25,23 @@ SEED_MIGRATIONS = (
 )
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Every transactional test restores the serialized database (serialized_rollback).
+
+    A transactional test without it ends with a flush that re-creates the content types under new ids, and
+    the next serialized test on the same worker then fails to load its copy ("UNIQUE constraint failed:
+    django_content_type"): which tests share a worker depends on xdist, so the mix made failures depend on
+    the order. With every one serialized, the flush never re-creates them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+                append=False,
+            )
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request: Any) -> None:
     """Transactional tests (live server, threads) run after a flush that removed what migrations seeded;
@@ -209,6 +226,24 @@ def submit(org: Org) -> Any:
 # --- Browser tests (Playwright for Python driving Debian's Chromium) ---------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript condition until it is true, with a deadline.
+
+    Playwright's wait_for_function evaluates its predicate with eval() inside the page, which the site's
+    Content-Security-Policy refuses (no 'unsafe-eval'); page.evaluate goes through the browser's debugging
+    protocol, which the policy does not govern.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 PHONE = {"width": 390, "height": 844}
 
 

@@ -1,12 +1,15 @@
 """The staff API's workflow actions, derived from the action specs (pakn.reports.actions): one endpoint
 POST /staff/cases/{case_id}/<api_path> and one input schema per action (the marks share one, chosen by
-`mark`), with the limits of the spec. Nothing here names an action: a new spec gets its endpoint."""
+`mark`), with the limits of the spec. Nothing here names an action: a new spec gets its endpoint. An action
+whose files the effect stores (`Kind.UPLOADS`: staff media) takes multipart/form-data at its own endpoint in
+pakn.api.staff; an image input (`Kind.IMAGE`) is not part of the JSON input (the console takes it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -20,7 +23,7 @@ from pakn.reports.models import Report
 from pakn.reports.selectors import report_get_for
 from pakn.reports.workflow import StaleReport
 
-__all__ = ["by_code", "register_actions", "staff_action_paths"]
+__all__ = ["by_code", "register_actions", "staff_action_paths", "takes_json"]
 
 
 def by_code(model: Any, code: str | None, field: str, message: str, **extra: Any) -> Any:
@@ -74,7 +77,15 @@ def _schema_field(item: Input) -> tuple[Any, Any] | None:
         return int, Field(description="The officer's id (GET /staff/officers)")
     if item.kind == Kind.DEPARTMENTS:
         return list[str], Field(min_length=1, description="Department codes (GET /staff/agencies)")
-    return None  # files: POST …/attachments
+    if item.kind == Kind.STAFF_MEDIA:
+        return list[int], Field(
+            min_length=1,
+            max_length=settings.PAKN_MAX_ATTACHMENTS,
+            description="Ids of staff photos not public yet (`attachments` of the case)",
+        )
+    if item.kind == Kind.PUBLIC_IMAGE:
+        return int, Field(description="The id of an image of the case (`attachments` of the case)")
+    return None  # files: multipart endpoints (POST …/attachments), images: the console
 
 
 def input_schema(path: str, specs: list[ActionSpec]) -> type[Schema]:
@@ -98,18 +109,23 @@ def input_schema(path: str, specs: list[ActionSpec]) -> type[Schema]:
 def _params(spec: ActionSpec, payload: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in spec.inputs:
-        if item.kind == Kind.FILES:
+        if item.kind in (Kind.FILES, Kind.UPLOADS, Kind.IMAGE):
             continue
         value = getattr(payload, item.name)
         out[item.name] = RESOLVE[item.kind](value) if item.kind in RESOLVE else value
     return out
 
 
+def takes_json(spec: ActionSpec) -> bool:
+    """Whether the action's endpoint is derived here (JSON); files it stores need a multipart endpoint."""
+    return bool(spec.api_path) and not any(i.kind == Kind.UPLOADS for i in spec.inputs)
+
+
 def staff_action_paths() -> dict[str, list[ActionSpec]]:
-    """Each endpoint's path and the actions behind it, in the table's order."""
+    """Each JSON endpoint's path and the actions behind it, in the table's order."""
     paths: dict[str, list[ActionSpec]] = {}
     for spec in SPECS_IN_ORDER:
-        if spec.api_path:
+        if takes_json(spec):
             paths.setdefault(spec.api_path, []).append(spec)
     return paths
 

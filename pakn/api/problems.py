@@ -11,7 +11,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -35,6 +41,7 @@ TITLES = {
     405: "Phương thức không được hỗ trợ",
     409: "Xung đột trạng thái",
     422: "Dữ liệu không hợp lệ",
+    413: "Nội dung quá lớn",
     429: "Quá nhiều yêu cầu",
     500: "Lỗi hệ thống",
     503: "Hệ thống chưa sẵn sàng",
@@ -243,6 +250,12 @@ def install(api: NinjaAPI) -> None:
     def on_not_configured(request: HttpRequest, exc: ImproperlyConfiguredError) -> HttpResponse:
         return problem(503, "not_configured", str(exc))
 
+    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return problem(
+            413, "payload_too_large", f"Nội dung yêu cầu quá lớn (tối đa {limit} MB, không kể tệp đính kèm)."
+        )
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return problem(500, "server_error", "Đã có lỗi hệ thống. Vui lòng thử lại sau ít phút.")
@@ -264,6 +277,9 @@ def install(api: NinjaAPI) -> None:
         idempotency.KeyReused: on_key_reused,
         idempotency.BodyUnreadable: on_body_unreadable,
         ImproperlyConfiguredError: on_not_configured,
+        RequestDataTooBig: on_too_big,
+        TooManyFieldsSent: on_too_big,
+        TooManyFilesSent: on_too_big,
     }
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)

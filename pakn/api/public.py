@@ -108,12 +108,7 @@ def _check_media(files: list[UploadedFile]) -> None:
     if len(files) > settings.PAKN_MAX_ATTACHMENTS:
         raise ValidationError({"media": f"Mỗi phản ánh đính kèm tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp."})
     for upload in files:
-        try:
-            check_upload(upload, field="media")
-        except ValidationError as e:
-            raise ValidationError(
-                {"media": e.message_dict["media"]}, code=e.error_dict["media"][0].code
-            ) from e
+        check_upload(upload, field="media")  # its errors name the field and keep their codes
 
 
 def _attach(

@@ -9,6 +9,15 @@ from ninja import Schema
 from pydantic import Field
 
 from pakn.reports.actions import SPECS
+from pakn.reports.limits import (
+    ADDRESS_MAX,
+    CONTENT_MAX,
+    EMAIL_MAX,
+    ID_NUMBER_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    TITLE_MAX,
+)
 
 
 def _limit(action: str, name: str) -> int | None:
@@ -54,15 +63,17 @@ class ReportSubmitIn(Schema):
     """A report (R-5.1): the reporter's fields are required; media files go in the `media` parts."""
 
     category: str = Field(description="A category code from GET /categories", examples=["ve-sinh-moi-truong"])
-    content: str = Field(min_length=1, max_length=5000, examples=["Rác thải tồn đọng nhiều ngày, bốc mùi."])
-    title: str = Field("", max_length=200, examples=["Rác tồn đọng"])
+    content: str = Field(
+        min_length=1, max_length=CONTENT_MAX, examples=["Rác thải tồn đọng nhiều ngày, bốc mùi."]
+    )
+    title: str = Field("", max_length=TITLE_MAX, examples=["Rác tồn đọng"])
     reporter_kind: Literal["person", "organisation"] = "person"
-    reporter_name: str = Field("", max_length=200, examples=["Nguyễn Văn An"])
-    reporter_address: str = Field("", max_length=300, examples=["Số 12 Lê Lợi, phường Đông Kinh"])
-    reporter_phone: str = Field("", max_length=30, examples=["0912345678"])
-    reporter_id_number: str = Field("", max_length=20, examples=["020123456789"])
-    reporter_email: str = Field("", max_length=200, examples=[""])
-    address_text: str = Field("", max_length=300, examples=["Trước số 25 Trần Đăng Ninh"])
+    reporter_name: str = Field("", max_length=NAME_MAX, examples=["Nguyễn Văn An"])
+    reporter_address: str = Field("", max_length=ADDRESS_MAX, examples=["Số 12 Lê Lợi, phường Đông Kinh"])
+    reporter_phone: str = Field("", max_length=PHONE_MAX, examples=["0912345678"])
+    reporter_id_number: str = Field("", max_length=ID_NUMBER_MAX, examples=["020123456789"])
+    reporter_email: str = Field("", max_length=EMAIL_MAX, examples=[""])
+    address_text: str = Field("", max_length=ADDRESS_MAX, examples=["Trước số 25 Trần Đăng Ninh"])
     latitude: float | None = Field(None, ge=-90, le=90, examples=[21.8537])
     longitude: float | None = Field(None, ge=-180, le=180, examples=[106.7615])
     area: str | None = Field(

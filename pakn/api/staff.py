@@ -8,13 +8,11 @@ valid buttons. Personal data only through GET …/reporter, to those who may see
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -36,18 +34,22 @@ from pakn.org.models import Agency, Area, Category, User
 from pakn.org.selectors import forward_targets
 from pakn.org.services import suggested_commune_agency
 from pakn.reports import inbox as tabs
-from pakn.reports.actions import allowed_actions, label_of
+from pakn.reports import services
+from pakn.reports.actions import SPECS, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
-from pakn.reports.models import Attachment, Event, Report, State
+from pakn.reports.models import Attachment, Report, State
 from pakn.reports.public import attachment_is_public, public_media_path
 from pakn.reports.selectors import (
     assignable_officers,
     can_see_personal_data,
     case_events,
     case_opinions,
+    redact_numbers,
     report_get_for,
     report_personal_data,
     report_scope,
+    staff_file,
+    staff_text,
 )
 
 auth_router = Router(tags=["Cán bộ: đăng nhập"])
@@ -201,11 +203,14 @@ def token_delete_current(request: HttpRequest) -> Any:
 
 def _summary(report: Report, clock: Clock) -> dict[str, Any]:
     countdown = clock.for_report(report)
-    excerpt = report.content if len(report.content) <= 200 else report.content[:199].rstrip() + "…"
+    # Lists show the public copies, masked (a department without the right to personal data reads lists
+    # too); a case's detail shows the originals to those with the right (`_case`).
+    text = redact_numbers(report.public_content)
+    excerpt = text if len(text) <= 200 else text[:199].rstrip() + "…"
     return {
         "id": report.pk,
         "tracking_code": report.tracking_code,
-        "title": report.title,
+        "title": redact_numbers(report.public_title),
         "excerpt": excerpt,
         "category": report.category.name,
         "area": report.area.name if report.area else "",
@@ -298,7 +303,8 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
     )
     return {
         **_summary(report, clock),
-        "content": report.content,
+        "title": staff_text(user, report)[0],
+        "content": staff_text(user, report)[1],
         "address_text": report.address_text,
         "area_code": report.area.code if report.area else None,
         "latitude": float(report.latitude) if report.latitude is not None else None,
@@ -417,27 +423,25 @@ def case_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> H
     user = staff_of(request)
     report = _case_for(user, case_id)
     attachment = Attachment.objects.filter(report=report, pk=attachment_id).first()
-    if attachment is None or not attachment.file:
+    allowed = staff_file(user, report, attachment) if attachment is not None and attachment.file else None
+    if allowed is None:  # no right to personal data and no stripped copy (video, audio)
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="{(attachment.file.name or "tep").rsplit("/", 1)[-1]}"'
-    )
+    stored, content_type = allowed
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{(stored.name or "tep").rsplit("/", 1)[-1]}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-UPLOAD_STATES = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED)
-
-
 @router.post(
     "/cases/{case_id}/attachments",
     response={201: s.CaseOut},
-    summary="Tải ảnh, video, ghi âm của kết quả xử lý",
+    summary=SPECS["attach_media"].summary,
     description=(
         "multipart/form-data with files in `media`, by staff of the agency holding the case (or its "
-        "assigned officer). Images get an EXIF-free public copy, shown publicly with the approved result."
+        "assigned officer). Recorded on the timeline with the uploader; images get an EXIF-free public copy, "
+        "public only once published (`publish-media`, or the approval of a result they came with)."
     ),
     openapi_extra=POST_EXTRA,
 )
@@ -445,22 +449,15 @@ UPLOAD_STATES = (State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State
 def case_upload(request: HttpRequest, case_id: int, media: File[list[UploadedFile]]) -> Any:
     user = staff_of(request)
     report = _case_for(user, case_id)
-    holder = user.agency_id == report.agency_id and user.role != Role.SPECIALIST
-    if not (holder or report.assignee_id == user.pk) or report.state not in UPLOAD_STATES:
-        raise HttpError(403, "Chỉ cơ quan đang xử lý vụ việc mới tải được tệp kết quả.")
-    from pakn.api.public import _attach, _check_media
+    check(report, "attach_media", user)  # the spec's states and people, before the files are read
+    from pakn.api.public import _check_media
 
     files = list(media)
     if not files:
         raise ValidationError({"media": "Vui lòng chọn ít nhất một tệp."})
     _check_media(files)
-    result_event = (
-        Event.objects.filter(report=report, action__in=["report_result", "approve", "publish_result"])
-        .order_by("-seq")
-        .first()
-    )
-    with transaction.atomic():
-        _attach(report, files, by_reporter=False, event=result_event)
+    # Recorded on the timeline with the uploader; public only once published (issue 10, item 6).
+    services.report_attach_media(report=report, actor=user, uploads=files)
     return 201, s.CaseOut(**_case(request, report, user))
 
 

@@ -22,6 +22,7 @@ from pakn.reports.forms import SpecForm
 from pakn.reports.inbox import InboxFilters, filter_agencies, sees_everything
 from pakn.reports.models import Attachment, Channel, Event, Report, State
 from pakn.reports.selectors import assignable_officers
+from pakn.reports.staff_media import public_images, unpublished_staff_media
 
 Role = User.Role
 
@@ -50,6 +51,16 @@ class MultipleFileField(forms.FileField):
 # --- Workflow actions: one form class, built from each action's spec ----------------------------------------
 
 
+FILE_KINDS = (Kind.FILES, Kind.UPLOADS, Kind.IMAGE)
+
+
+def _attachment_label(attachment: Attachment) -> str:
+    who = attachment.uploaded_by or _("người phản ánh")
+    return (
+        f"#{attachment.pk} · {attachment.get_kind_display()} · {who} · {attachment.created_at:%d/%m/%Y %H:%M}"
+    )
+
+
 class OfficerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         role = "Lãnh đạo" if obj.role == Role.LEADER else "Cán bộ"
@@ -74,7 +85,7 @@ class ActionForm(SpecForm):
         self.submit_label = spec.button()
         self.help_text = spec.help_text(report)
         self.danger = spec.danger
-        self.has_files = any(i.kind == Kind.FILES for i in spec.inputs)
+        self.has_files = any(i.kind in FILE_KINDS for i in spec.inputs)
         texts = [i.name for i in spec.inputs if i.kind == Kind.TEXT]
         self.template_purpose = spec.templates
         self.template_field = texts[0] if texts and spec.templates else ""
@@ -94,7 +105,11 @@ class ActionForm(SpecForm):
             return forms.ModelMultipleChoiceField(
                 queryset=departments, widget=forms.CheckboxSelectMultiple, **self.common(item)
             )
-        if item.kind == Kind.FILES:
+        if item.kind in (Kind.STAFF_MEDIA, Kind.PUBLIC_IMAGE):
+            return self._attachment_field(item)
+        if item.kind == Kind.IMAGE:
+            return forms.ImageField(**self.common(item))
+        if item.kind in (Kind.FILES, Kind.UPLOADS):
             options = self.common(item)
             options["help_text"] = format_lazy(
                 _("{help} (ảnh tối đa {image} MB, video {video} MB)."),
@@ -118,6 +133,17 @@ class ActionForm(SpecForm):
             field.initial = suggested.pk
             field.help_text = format_lazy(_("Gợi ý theo địa điểm: {name}."), name=suggested.name)
         return field
+
+    def _attachment_field(self, item: Input) -> forms.Field:
+        """Staff photos waiting for publication (check boxes), or one public image of the report."""
+        several = item.kind == Kind.STAFF_MEDIA
+        found = unpublished_staff_media(self.report) if several else public_images(self.report)
+        choices = [(str(a.pk), _attachment_label(a)) for a in found.select_related("uploaded_by")]
+        if several:
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **self.common(item)
+            )
+        return forms.ChoiceField(choices=choices, **self.common(item))
 
     def _officer_field(self, item: Input) -> forms.Field:
         officers = assignable_officers(self.report.agency)
@@ -153,8 +179,18 @@ class ActionForm(SpecForm):
         if self.spec.flag:
             params["value"] = not getattr(self.report, self.spec.flag)
         event = services.report_act(report=self.report, action=self.action, actor=self.user, **params)
+        # Photos sent with a result are published by its approval; those sent with the province's published
+        # result are published by that very action (issue 10, item 6).
+        published = event if event.action == "publish_result" else None
         for f in photos:
-            media.attachment_add(report=self.report, upload=f, by_reporter=False, event=event)
+            media.attachment_add(
+                report=self.report,
+                upload=f,
+                by_reporter=False,
+                event=event,
+                uploaded_by=self.user,
+                published_by_event=published,
+            )
         return event
 
     def templates(self) -> list[ResponseTemplate]:

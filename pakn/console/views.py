@@ -33,7 +33,14 @@ from pakn.reports import services as report_services
 from pakn.reports.actions import SPECS_IN_ORDER, Group, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
 from pakn.reports.models import Attachment, Report, Step
-from pakn.reports.selectors import can_see_personal_data, report_get_for, report_personal_data, report_scope
+from pakn.reports.selectors import (
+    can_see_personal_data,
+    report_get_for,
+    report_personal_data,
+    report_scope,
+    staff_file,
+    staff_text,
+)
 from pakn.reports.workflow import ActionRefused, WorkflowError
 
 Role = User.Role
@@ -161,6 +168,7 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         "main_actions": main,
         "mark_actions": marks,
         "may_see_personal": can_see_personal_data(user, report),
+        "text": dict(zip(("title", "content"), staff_text(user, report), strict=True)),
         # The tile server is configurable (the province may run its own, DESIGN): the portal's settings.
         "tile_url": getattr(settings, "PAKN_TILE_URL", "") or "",
         "tile_attribution": getattr(settings, "PAKN_TILE_ATTRIBUTION", "") or "",
@@ -267,9 +275,13 @@ def attachment(request: HttpRequest, pk: int, preview: bool = False) -> HttpResp
     """A private original (or its public preview) to a viewer who may see the report."""
     user = staff_user(request)
     item = get_object_or_404(Attachment, pk=pk)
-    if not report_scope(user).filter(pk=item.report_id).exists():
+    report = report_scope(user).filter(pk=item.report_id).first()
+    if report is None:
         raise Http404("Không tìm thấy tệp.")
-    use_public = preview and bool(item.public_file)
+    allowed = staff_file(user, report, item)  # no right to personal data: the stripped copy only
+    if allowed is None:
+        raise Http404("Không có bản đã lược bỏ thông tin cá nhân của tệp này.")
+    use_public = (preview and bool(item.public_file)) or allowed[0] is not item.file
     stored = item.public_file if use_public else item.file
     signed = signed_redirect(stored, content_type="image/jpeg" if use_public else item.content_type)
     if signed is not None:  # object storage: a link valid a minute, after the same permission check

@@ -40,6 +40,7 @@ from pakn.notify.models import (
 from pakn.org.models import Agency, User
 from pakn.reports import sla
 from pakn.reports.models import Event, OpinionRequest, Report, Step
+from pakn.reports.pii import mask_personal_data
 
 log = logging.getLogger(__name__)
 Role = User.Role
@@ -241,7 +242,10 @@ def report_context(report: Report, at: datetime) -> dict[str, Any]:
             "province": province.province_label(),
             "site_url": settings.SITE_URL,
             "code": report.tracking_code,
-            "title": "" if report.is_state_secret else _excerpt(report.title or report.content),
+            # The public copy, masked before it is cut: a phone number typed in the text is personal data.
+            "title": ""
+            if report.is_state_secret
+            else _excerpt(mask_personal_data(report.public_title or report.public_content)),
             "category": "" if report.is_state_secret else _name(report.category),
             "agency": report.agency.name,
             "at": moment_text(at),

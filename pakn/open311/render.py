@@ -10,6 +10,8 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 
+from pakn.reports.limits import strip_control
+
 # The element name of each list's items in the specification's XML.
 ITEM_TAGS = {
     "services": "service",
@@ -30,7 +32,8 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return iso(value) or ""
-    return str(value)
+    # Characters XML 1.0 cannot carry would make the whole feed invalid (text stored before they were refused).
+    return strip_control(str(value))
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from pakn.open311.models import ApiClient
 from pakn.org.models import Area, Category
 from pakn.reports import services
+from pakn.reports.limits import text_problem
 from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import Channel
 
@@ -215,9 +216,36 @@ def _coordinate(value: str, name: str, errors: list[tuple[str, str]]) -> Decimal
         return None
 
 
+# Each spec field checked against the core's limit of the report field it becomes (pakn.reports.limits).
+TEXT_FIELDS = {
+    "description": "content",
+    "address_string": "address_text",
+    "first_name": "reporter_name",
+    "last_name": "reporter_name",
+    "email": "reporter_email",
+    "phone": "reporter_phone",
+    "media_url": "url",
+    "address_id": "code",
+    "service_code": "code",
+}
+
+
+def _text_problems(data: RequestInput) -> list[tuple[str, str]]:
+    problems = []
+    for spec, core in TEXT_FIELDS.items():
+        problem = text_problem(core, getattr(data, spec))
+        if problem:
+            problems.append((spec, problem))
+    for name, value in data.attributes.items():
+        problem = text_problem("reporter_address", value)
+        if problem:
+            problems.append((f"attribute[{name}]", problem))
+    return problems
+
+
 def request_check(data: RequestInput) -> dict[str, Any]:
     """Validate a request against the specification; the keyword arguments for report_submit."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, str]] = _text_problems(data)
     category = (
         Category.objects.filter(code=data.service_code.strip(), is_active=True).first()
         if data.service_code

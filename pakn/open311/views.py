@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -48,6 +49,15 @@ def open311_view(view: View) -> View:
     """Common checks: jurisdiction_id, and the read limit per client address (429 with Retry-After)."""
 
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+        try:
+            return checked(request, *args, fmt=fmt, **kwargs)
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+            return errors(413, [f"Nội dung yêu cầu quá lớn (tối đa {limit} MB, không kể tệp)."], fmt)
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return errors(413, ["Yêu cầu có quá nhiều trường hoặc tệp."], fmt)
+
+    def checked(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
         if jurisdiction and jurisdiction != province.open311_jurisdiction():
             return errors(

@@ -14,10 +14,17 @@ from pakn.portal.labels import STATE_LABELS
 from pakn.portal.selectors import PERIODS, STATUS_GROUPS, categories, communes
 from pakn.reports.actions import SPECS, Input
 from pakn.reports.forms import SpecForm
+from pakn.reports.limits import (
+    ADDRESS_MAX,
+    CONTENT_MAX,
+    EMAIL_MAX,
+    ID_NUMBER_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    text_errors,
+)
 from pakn.reports.models import Report, ReporterKind
 from pakn.reports.validators import normalize_id_number, normalize_phone
-
-CONTENT_MAX = 5000
 
 
 def _limit(name: str) -> int | None:
@@ -43,10 +50,21 @@ class CommuneChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-class PlaceFieldsMixin(forms.Form):
+class TextChecked(forms.Form):
+    """Every text field checked against the core's limits and refused control characters (issue 10, item 9)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        texts = {k: v for k, v in cleaned.items() if isinstance(v, str)}
+        for name, problems in text_errors(texts).items():
+            self.add_error(name, problems)
+        return cleaned
+
+
+class PlaceFieldsMixin(TextChecked):
     address_text = forms.CharField(
         label=_("Địa điểm cụ thể"),
-        max_length=300,
+        max_length=ADDRESS_MAX,
         required=False,
         help_text=_("Số nhà, tên đường, thôn, tổ dân phố hoặc mốc dễ nhận biết."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -135,25 +153,25 @@ class ReportForm(PlaceFieldsMixin):
     )
     reporter_name = forms.CharField(
         label=_("Họ và tên (hoặc tên tổ chức)"),
-        max_length=200,
+        max_length=NAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages=_required(_("Vui lòng nhập họ và tên.")),
     )
     reporter_address = forms.CharField(
         label=_("Địa chỉ liên hệ"),
-        max_length=300,
+        max_length=ADDRESS_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         error_messages=_required(_("Vui lòng nhập địa chỉ liên hệ.")),
     )
     reporter_phone = forms.CharField(
         label=_("Số điện thoại"),
-        max_length=30,
+        max_length=PHONE_MAX,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         error_messages=_required(_("Vui lòng nhập số điện thoại.")),
     )
     reporter_id_number = forms.CharField(
         label=_("Số định danh cá nhân / CCCD"),
-        max_length=20,
+        max_length=ID_NUMBER_MAX,
         help_text=_("12 chữ số, in trên thẻ căn cước hoặc căn cước công dân."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages=_required(_("Vui lòng nhập số định danh cá nhân (12 chữ số).")),
@@ -161,7 +179,7 @@ class ReportForm(PlaceFieldsMixin):
     reporter_email = forms.EmailField(
         label=_("Thư điện tử (không bắt buộc)"),
         required=False,
-        max_length=200,
+        max_length=EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )

@@ -22,7 +22,7 @@ from pakn.org.models import Area, Category
 from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
 from pakn.reports.public import attachment_is_public, public_queryset
 from pakn.reports.search import public_search
-from pakn.reports.selectors import PublicReport, public_report, public_reports, redact_numbers
+from pakn.reports.selectors import PublicReport, public_excerpt, public_report, public_reports
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
@@ -127,8 +127,9 @@ def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT)
             "state",
             "category__name",
             "area__name",
-            "title",
-            "content",
+            "public_title",
+            "public_content",
+            "text_public",
             "created_at",
         )[: limit + 1]
     )
@@ -136,8 +137,13 @@ def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT)
     detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
     points = []
     for row in rows[:limit]:
-        text = row["title"] or row["content"]
-        summary = redact_numbers(text[:117] + "…" if len(text) > 120 else text)
+        summary = public_excerpt(
+            Report(
+                public_title=row["public_title"],
+                public_content=row["public_content"],
+                text_public=row["text_public"],
+            )
+        )
         points.append(
             {
                 "code": row["tracking_code"],
@@ -178,8 +184,7 @@ def public_photos(report: Report) -> PublicPhotos:
     attachments = (
         Attachment.objects.filter(report=report, kind=Attachment.Kind.IMAGE)
         .exclude(public_file="")
-        .select_related("event")
-        .only("pk", "report_id", "public_file", "uploaded_by_reporter", "event__action", "created_at")
+        .only("pk", "report_id", "public_file", "uploaded_by_reporter", "published_by_event", "created_at")
     )
     visible = [a for a in attachments if attachment_is_public(a, report)]
     return PublicPhotos(
@@ -191,11 +196,7 @@ def public_photos(report: Report) -> PublicPhotos:
 def public_attachment(code: str, pk: int) -> Attachment:
     """A public photo of a public report, or 404: never the private original, never a hidden report's."""
     report = public_report_by_code(code)
-    attachment = (
-        Attachment.objects.filter(pk=pk, report=report, kind=Attachment.Kind.IMAGE)
-        .select_related("event")
-        .first()
-    )
+    attachment = Attachment.objects.filter(pk=pk, report=report, kind=Attachment.Kind.IMAGE).first()
     if attachment is None or not attachment_is_public(attachment, report):
         raise Http404(_("Không tìm thấy ảnh."))
     return attachment

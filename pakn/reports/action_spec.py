@@ -18,13 +18,13 @@ from django.utils.translation import gettext_noop as _
 from pakn.org.models import Agency
 from pakn.reports import effects, sla
 from pakn.reports.actors import Actor, Rule, the_reporter
+from pakn.reports.limits import limit_for
 from pakn.reports.models import Report, State, Step
 
 Help = str | Callable[[Report], str]
 
-# Limits of free text, the same on every surface (forms, API schemas).
-TEXT_MAX = 5000  # a result, a question, an answer, a reason that must be given
-NOTE_MAX = 2000  # an optional note beside the main input
+# Limits of free text come from pakn.reports.limits (one list for every surface and for `workflow.apply`):
+# a text input's `max_length` is its name's limit there unless the spec says otherwise.
 
 
 class Kind(StrEnum):
@@ -39,6 +39,10 @@ class Kind(StrEnum):
     OFFICER = "officer"  # an official of the holding agency (console: a list; API: the user's id)
     DEPARTMENTS = "departments"  # departments to consult (console: check boxes; API: their codes)
     FILES = "files"  # photos and videos of a result (console: camera input; API: POST …/attachments)
+    UPLOADS = "uploads"  # files the effect itself stores (console: file input; API: its multipart endpoint)
+    STAFF_MEDIA = "staff_media"  # staff photos not yet public (console: check boxes; API: their ids)
+    PUBLIC_IMAGE = "public_image"  # one image of the report with a public copy (console: a list; API: its id)
+    IMAGE = "image"  # an image file (console: image input; not in the JSON API)
 
 
 class Group(StrEnum):
@@ -71,6 +75,10 @@ class Input:
     shown: Callable[[Report], bool] | None = None  # None: always
     initial: Callable[[Report], Any] | None = None
 
+    def __post_init__(self) -> None:
+        if self.kind in (Kind.TEXT, Kind.LINE) and self.max_length is None:
+            object.__setattr__(self, "max_length", limit_for(self.name))
+
     def help_text(self, report: Report) -> str:
         return _text(self.help, report)
 
@@ -79,12 +87,12 @@ class Input:
 
 
 def note_input(label: str = _("Ghi chú (không bắt buộc)")) -> Input:
-    return Input("note", Kind.TEXT, label, max_length=NOTE_MAX, rows=2)
+    return Input("note", Kind.TEXT, label, rows=2)
 
 
 def required_text(name: str, label: str, missing: str, rows: int = 3) -> Input:
     """A text that must be given (a reason, a result, an answer)."""
-    return Input(name, Kind.TEXT, label, required=True, max_length=TEXT_MAX, rows=rows, missing=missing)
+    return Input(name, Kind.TEXT, label, required=True, rows=rows, missing=missing)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,6 @@ from django.utils.translation import gettext_noop as _
 from pakn.org.models import Agency
 from pakn.reports import effects
 from pakn.reports.action_spec import (
-    NOTE_MAX,
-    TEXT_MAX,
     ActionSpec,
     Group,
     Input,
@@ -67,6 +65,7 @@ from pakn.reports.actors import (
     the_system,
 )
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
+from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
 
 Visibility = Event.Visibility
 # --- The table ----------------------------------------------------------------------------------------------
@@ -175,12 +174,12 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.REPORTER,
         effects.supplement,
         inputs=(
-            Input("note", Kind.TEXT, _("Thông tin bổ sung"), max_length=TEXT_MAX, rows=4),
-            Input("reporter_name", Kind.LINE, _("Họ và tên"), max_length=200),
-            Input("reporter_address", Kind.LINE, _("Địa chỉ liên hệ"), max_length=300),
-            Input("reporter_phone", Kind.LINE, _("Số điện thoại"), max_length=30),
-            Input("reporter_id_number", Kind.LINE, _("Số CCCD hoặc CMND"), max_length=20),
-            Input("address_text", Kind.LINE, _("Địa chỉ nơi xảy ra sự việc"), max_length=300),
+            Input("note", Kind.TEXT, _("Thông tin bổ sung"), rows=4),
+            Input("reporter_name", Kind.LINE, _("Họ và tên")),
+            Input("reporter_address", Kind.LINE, _("Địa chỉ liên hệ")),
+            Input("reporter_phone", Kind.LINE, _("Số điện thoại")),
+            Input("reporter_id_number", Kind.LINE, _("Số CCCD hoặc CMND")),
+            Input("address_text", Kind.LINE, _("Địa chỉ nơi xảy ra sự việc")),
         ),
         ready=supplement_open,
         help=within(
@@ -217,7 +216,6 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 "note",
                 Kind.TEXT,
                 _("Giải thích thêm"),
-                max_length=NOTE_MAX,
                 rows=2,
                 help=_("Bắt buộc khi chọn «Lý do khác»."),
             ),
@@ -269,7 +267,6 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 Kind.TEXT,
                 _("Lý do chuyển cấp trên"),
                 required=True,
-                max_length=TEXT_MAX,
                 missing=_("Vui lòng nêu lý do chuyển cấp trên."),
             ),
             Input(
@@ -316,7 +313,6 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 "result_text",
                 Kind.TEXT,
                 _("Kết quả xử lý (có thể chỉnh sửa trước khi duyệt)"),
-                max_length=TEXT_MAX,
                 rows=5,
                 initial=lambda r: r.result_text,
             ),
@@ -486,6 +482,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         submit=_("Gửi đánh giá"),
         group=Group.REPORTER,
     ),
+    *MEDIA_SPECS,  # staff media (issue 10, item 6): pakn.reports.moderation
     # Marks (R-15, R-7.4b complex, R-9.2 state secret)
     _mark(
         "mark_valuable",
@@ -538,6 +535,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (theo Điều 15 Quy chế)",
         api_path="bar-reporter",
     ),
+    *MODERATION_SPECS,  # redaction (issue 10, item 4): pakn.reports.moderation
     # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
     ActionSpec(
         "anonymise",

@@ -64,6 +64,10 @@ SEALED_FIELDS = (
     "rating",
     "rated_at",
     "created_at",
+    # Issue 11: which deadlines count as late in the figures.
+    "step_statutory",
+    "escalate_statutory",
+    "overdue_at",
 )
 
 
@@ -163,7 +167,20 @@ def _content(e: Event) -> list[Any]:
         e.visibility,
         e.data,
         e.prev_hash,
+        *_later_fields(e),
     ]
+
+
+def _later_fields(e: Event) -> list[Any]:
+    """Fields events gained after the first keyed chains (issue 11: whether a deadline was statutory, the
+    report's overdue moment): covered when set, so events sealed before they existed still verify, and a
+    value set, changed or cleared later breaks the MAC."""
+    extra = {
+        "statutory": getattr(e, "statutory", None),
+        "overdue_at": _iso(getattr(e, "overdue_at", None)),
+    }
+    present = {k: v for k, v in extra.items() if v is not None}
+    return [present] if present else []
 
 
 def legacy_hash(e: Event) -> str:

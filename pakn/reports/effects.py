@@ -23,6 +23,7 @@ from pakn.reports.actors import Actor, InvalidTransition, StaleReport
 from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
 from pakn.reports.erasure import anonymise_changes, retention_cutoff
 from pakn.reports.models import Event, OpinionRequest, Rating, Report, ReporterBan, State, Step
+from pakn.reports.staff_media import publish_after, result_media
 
 Role = User.Role
 Effect = Callable[[Report, Actor, datetime, dict[str, Any]], "Outcome"]
@@ -281,10 +282,14 @@ def approve(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> O
     text = (p.get("result_text") or "").strip() or report.result_text
     if not text:
         raise ValidationError({"result_text": "Chưa có kết quả xử lý để duyệt."})
+    # Approving the result publishes the photos sent with it (issue 10, item 6), recorded in the event.
+    photos = result_media(report)
     return Outcome(
         State.RESOLVED,
         {"result_text": text, "resolved_at": now, "escalate_by": None, **NO_STEP},
         note=p.get("note", ""),
+        data={"published_media": photos} if photos else {},
+        after=[publish_after(photos)],
     )
 
 
@@ -361,8 +366,15 @@ def give_opinion(report: Report, actor: Actor, now: datetime, p: dict[str, Any])
 
 def publish_result(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
     text = _required(p, "result_text", "Vui lòng nhập kết quả xử lý để công khai.")
+    # Photos sent with earlier results are published now; those sent with this action are stored after it
+    # and published by it (media.attachment_add(published_by_event=...)).
+    photos = result_media(report)
     return Outcome(
-        State.RESOLVED, {"result_text": text, "resolved_at": now, **NO_STEP}, note=p.get("note", "")
+        State.RESOLVED,
+        {"result_text": text, "resolved_at": now, **NO_STEP},
+        note=p.get("note", ""),
+        data={"published_media": photos} if photos else {},
+        after=[publish_after(photos)],
     )
 
 

@@ -9,12 +9,16 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from pakn.reports.actions import ActionSpec, Input, Kind
+from pakn.reports.limits import text_errors
 from pakn.reports.models import Report
 
 
 def _lazy(text: Any) -> Any:
     """A spec's msgid translated when rendered; a label that is already lazy (model choices) as it is."""
     return gettext_lazy(text) if isinstance(text, str) and text else text
+
+
+TOO_LONG = gettext_lazy("Tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
 
 
 class SpecForm(forms.Form):
@@ -45,8 +49,11 @@ class SpecForm(forms.Form):
             "required": item.required,
             "help_text": item.help_text(self.report),
         }
-        if item.missing:
-            options["error_messages"] = {"required": _lazy(item.missing)}
+        messages: dict[str, Any] = {"required": _lazy(item.missing)} if item.missing else {}
+        if item.max_length is not None:  # the words of limits.text_problem, which the workflow answers with
+            messages["max_length"] = TOO_LONG
+        if messages:
+            options["error_messages"] = messages
         return options
 
     def field_for(self, item: Input) -> forms.Field | None:
@@ -61,6 +68,15 @@ class SpecForm(forms.Form):
         if item.kind == Kind.FLAG:
             return forms.BooleanField(**{**self.common(item), "required": False})
         return None
+
+    def clean(self) -> dict[str, Any]:
+        """The core's limits and refused control characters, shown beside the field (issue 10, item 9)."""
+        cleaned = super().clean() or {}
+        texts = {k: v for k, v in cleaned.items() if isinstance(v, str) and k != "client_key"}
+        for name, problems in text_errors(texts).items():
+            if name in self.fields:
+                self.add_error(name, problems)
+        return cleaned
 
     def params(self) -> dict[str, Any]:
         """The effect's parameters from the cleaned data; an empty optional choice takes its default."""

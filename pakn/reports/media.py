@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,10 +21,23 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from pakn.org.models import User
 from pakn.reports.models import Attachment, Event, Report
 
-Image.MAX_IMAGE_PIXELS = 60_000_000  # refuse decompression bombs
 PUBLIC_IMAGE_MAX_SIDE = 1920
+
+
+def max_pixels() -> int:
+    """Pixels allowed in an image (PAKN_MAX_IMAGE_PIXELS): checked from the header, before any decoding.
+
+    A 10000×10000 PNG compresses to 97 KB but decodes to hundreds of megabytes; Pillow itself only refuses
+    twice its MAX_IMAGE_PIXELS, so the limit is enforced here, on the size the header declares."""
+    return int(settings.PAKN_MAX_IMAGE_PIXELS)
+
+
+def too_many_pixels(img: Image.Image) -> bool:
+    width, height = img.size
+    return width * height > max_pixels()
 
 
 @dataclass(frozen=True)
@@ -85,31 +99,44 @@ def check_upload(upload: UploadedFile, *, field: str = "attachments") -> Sniffed
     upload.seek(0)
     sniffed = sniff(head)
     if sniffed is None:
-        raise ValidationError(
-            {field: f"Tệp «{name}» không phải ảnh, video hoặc ghi âm được hỗ trợ."}, code="unsupported_media"
-        )
+        message = f"Tệp «{name}» không phải ảnh, video hoặc ghi âm được hỗ trợ."
+        raise ValidationError({field: ValidationError(message, code="unsupported_media")})
     limit = size_limit(sniffed.kind)
     if (upload.size or 0) > limit:
-        raise ValidationError(
-            {field: f"{KIND_LABELS[sniffed.kind]} «{name}» quá lớn: tối đa {limit // (1024 * 1024)} MB."},
-            code="file_too_large",
-        )
+        message = f"{KIND_LABELS[sniffed.kind]} «{name}» quá lớn: tối đa {limit // (1024 * 1024)} MB."
+        raise ValidationError({field: ValidationError(message, code="file_too_large")})
     if sniffed.kind == Attachment.Kind.IMAGE and sniffed.content_type != "image/heic":
-        try:
-            with Image.open(upload) as probe:
-                probe.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as e:
-            raise ValidationError(
-                {field: f"Ảnh «{name}» bị hỏng hoặc không đọc được."}, code="broken_image"
-            ) from e
-        finally:
-            upload.seek(0)
+        _check_image(upload, name, field)
     return sniffed
+
+
+def _check_image(upload: UploadedFile, name: str, field: str) -> None:
+    """The header's size within the pixel limit (nothing decoded yet), then Pillow's structural check."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as probe:
+                if too_many_pixels(probe):
+                    raise Image.DecompressionBombError(f"{probe.size}")
+                probe.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        megapixels = max_pixels() // 1_000_000
+        message = f"Ảnh «{name}» quá lớn về kích thước: tối đa {megapixels} triệu điểm ảnh."
+        raise ValidationError({field: ValidationError(message, code="image_too_large")}) from e
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        message = f"Ảnh «{name}» bị hỏng hoặc không đọc được."
+        raise ValidationError({field: ValidationError(message, code="broken_image")}) from e
+    finally:
+        upload.seek(0)
 
 
 def public_image_copy(data: bytes) -> bytes:
     """Re-encode an image as JPEG without any EXIF, GPS or other metadata, upright and bounded in size."""
     with Image.open(io.BytesIO(data)) as img:
+        if too_many_pixels(img):  # every caller checked already; never decode a bomb here either
+            raise Image.DecompressionBombError(f"{img.size}")
+        # A JPEG decodes at a reduced scale when it is much larger than the public copy (less memory).
+        img.draft("RGB", (PUBLIC_IMAGE_MAX_SIDE, PUBLIC_IMAGE_MAX_SIDE))
         upright = ImageOps.exif_transpose(img) or img
         upright = upright.convert("RGB")
         upright.thumbnail((PUBLIC_IMAGE_MAX_SIDE, PUBLIC_IMAGE_MAX_SIDE))
@@ -126,9 +153,18 @@ def attachment_add(
     upload: UploadedFile,
     by_reporter: bool,
     event: Event | None = None,
+    uploaded_by: User | None = None,
+    published_by_event: Event | None = None,
     now: datetime | None = None,
 ) -> Attachment:
-    """Store one checked file of a report (or of a result event): the original private, an image's public copy."""
+    """Store one checked file of a report (or of a result event): the original private, an image's public copy.
+
+    Every file sits on the timeline: a reporter's without an event belongs to the latest one (the submission);
+    a staff file needs its event and its uploader (issue 10, item 6) and is public only once published."""
+    if not by_reporter and (event is None or uploaded_by is None):
+        raise ValueError("a staff attachment needs the event that adds it and its uploader")
+    if event is None:
+        event = report.events.order_by("-seq").first()
     sniffed = check_upload(upload)
     count = Attachment.objects.filter(report=report).count()
     if count >= settings.PAKN_MAX_ATTACHMENTS:
@@ -147,6 +183,8 @@ def attachment_add(
         size=len(data),
         sha256=digest,
         uploaded_by_reporter=by_reporter,
+        uploaded_by=uploaded_by,
+        published_by_event=published_by_event,
         created_at=now or timezone.now(),
     )
     with transaction.atomic():

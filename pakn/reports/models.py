@@ -344,6 +344,16 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by_reporter = models.BooleanField(default=True)
+    # Who added it (staff; None for the reporter) and, for staff files, the event that made the public copy
+    # public (the approval of a result, or a "publish_media" action); a staff file is never public otherwise.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_by_event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="published_attachments"
+    )
+    # A staff redaction replaced (or removed) the public copy; the original stays for staff with the right.
+    redacted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -23,11 +23,12 @@ EMAIL = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s?@\s?[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
 )
-# Digits joined by up to three separator characters; may open with "+" or "(" and close with ")".
+# Digits joined by up to four separator characters (") - "); may open with "+" or "(" and close with ")".
 SEPARATORS = r"[ \t\r\n\u00a0.\-/()\\_]"
-RUN = re.compile(rf"(?:[+(]\s?)*\d(?:{SEPARATORS}{{0,3}}\d)*\)?")
+RUN = re.compile(rf"(?:[+(]\s?)*\d(?:{SEPARATORS}{{0,4}}\d)*\)?")
+# A date with a four-digit year (two-digit years look too much like a phone number's groups).
 DATE = re.compile(
-    r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])([/.\-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d(?!\d)"
+    r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])([/.\-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d(?!\d)"
     r"|(?<!\d)(?:19|20)\d\d([/.\-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])(?!\d)"
 )
 # A round amount of money grouped in thousands: 1.500.000, 25.000.000.000 (a CMND "123.456.789" is not round).

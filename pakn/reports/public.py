@@ -29,8 +29,6 @@ PERSONAL_FIELDS = (
 ACCEPTED_STATES = frozenset(
     {State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.COORDINATING, State.RESOLVED}
 )
-# Staff photos become public with the approved result; these are the events that carry a result.
-RESULT_ACTIONS = frozenset({"report_result", "approve", "publish_result"})
 
 
 def public_queryset() -> QuerySet[Report]:
@@ -42,18 +40,14 @@ def public_queryset() -> QuerySet[Report]:
 
 
 def attachment_is_public(attachment: Attachment, report: Report) -> bool:
-    """An image's EXIF-free copy is public when the report is public and the photo's moment has come:
-    the reporter's photos once the IOC has accepted the report (step 2), staff photos with the approved result.
-    """
+    """An image's public copy (EXIF-free, or a staff redaction) is public when the report is public and:
+    the reporter's once the IOC has accepted the report (step 2); a staff file only once an action published
+    it (the approval of the result, or "publish_media") and while the report is resolved (issue 10, item 6)."""
     if not attachment.public_file or report.is_state_secret or report.is_abusive:
         return False
     if attachment.uploaded_by_reporter:
         return report.state in ACCEPTED_STATES
-    if report.state != State.RESOLVED:
-        return False
-    return attachment.event_id is None or (
-        attachment.event is not None and attachment.event.action in RESULT_ACTIONS
-    )
+    return report.state == State.RESOLVED and attachment.published_by_event_id is not None
 
 
 def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachment]]:
@@ -65,8 +59,15 @@ def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachme
     rows = (
         Attachment.objects.filter(report_id__in=list(by_pk))
         .exclude(public_file="")
-        .select_related("event")
-        .only("pk", "report_id", "kind", "public_file", "uploaded_by_reporter", "event__action", "created_at")
+        .only(
+            "pk",
+            "report_id",
+            "kind",
+            "public_file",
+            "uploaded_by_reporter",
+            "published_by_event",
+            "created_at",
+        )
         .order_by("created_at", "pk")
     )
     for attachment in rows:

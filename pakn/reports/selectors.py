@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.models import OPEN_STATES, Event, OpinionRequest, PersonalDataAccess, Report, State
+from pakn.reports.models import (
+    OPEN_STATES,
+    Attachment,
+    Event,
+    OpinionRequest,
+    PersonalDataAccess,
+    Report,
+    State,
+)
+from pakn.reports.pii import EMAIL_MASK, PHONE_MASK, mask_personal_data
 
 Role = User.Role
 
@@ -80,6 +88,24 @@ def can_see_personal_data(viewer: User, report: Report) -> bool:
     if viewer.role == Role.LEADER and report.agency_id == viewer.agency_id:
         return True
     return viewer.role == Role.OFFICER and report.assignee_id == viewer.pk
+
+
+def staff_text(viewer: User, report: Report) -> tuple[str, str]:
+    """The title and content a staff member reads: the originals for those with the right to personal data,
+    otherwise the public copies (masked, and redacted if staff redacted them) (R-3.2, issue 10)."""
+    if can_see_personal_data(viewer, report):
+        return report.title, report.content
+    return redact_numbers(report.public_title), redact_numbers(report.public_content)
+
+
+def staff_file(viewer: User, report: Report, attachment: Attachment) -> tuple[Any, str] | None:
+    """The stored file a staff member may open and its type: the original for those with the right to
+    personal data, otherwise the stripped public copy (no EXIF, no GPS, redactions applied) or nothing."""
+    if can_see_personal_data(viewer, report):
+        return attachment.file, attachment.content_type
+    if attachment.public_file:
+        return attachment.public_file, "image/jpeg"
+    return None
 
 
 @dataclass(frozen=True)
@@ -161,12 +187,19 @@ def agency_staff(agency: Agency) -> list[Any]:
 # --- The public view: a different type, with no personal-data field at all (DESIGN rule 6) ------------
 
 
-_NUMBER = re.compile(r"(?<![\w])(?:\+\s?)?\d(?:[\s.\-]?\d){8,11}(?![\w])")
-
-
 def redact_numbers(text: str) -> str:
-    """Mask runs of 9 to 12 digits (phone numbers, CMND/CCCD) a reporter may have typed into public text."""
-    return _NUMBER.sub(_("[số đã ẩn]"), text or "")
+    """Public text with phone numbers, ID numbers and e-mail addresses masked (pakn.reports.pii, R-3.2)."""
+    masked = mask_personal_data(text or "")
+    return masked.replace(PHONE_MASK, _("[số đã ẩn]")).replace(EMAIL_MASK, _("[email đã ẩn]"))
+
+
+def public_excerpt(report: Report, length: int = 120) -> str:
+    """A short public text of a report for lists and map markers: masked before it is cut (a cut number
+    would escape the mask), empty until the IOC has triaged the report."""
+    if not report.text_public:
+        return ""
+    text = redact_numbers(report.public_title or report.public_content)
+    return text if len(text) <= length else text[: length - 3] + "…"
 
 
 # Internal steps whose occurrence (not their note) is part of the public process (R-9.2): the officer
@@ -217,11 +250,13 @@ def public_reports() -> QuerySet[Report]:
 def public_report(report: Report, *, now: datetime | None = None) -> PublicReport:
     if report.is_state_secret or report.is_abusive:
         raise Http404("Không tìm thấy phản ánh.")
+    # Until the IOC has triaged it, the public sees the category, the place and the state only (R-3.2).
+    shown = report.text_public
     return PublicReport(
         tracking_code=report.tracking_code,
         category=report.category.name,
-        title=redact_numbers(report.title),
-        content=redact_numbers(report.content),
+        title=redact_numbers(report.public_title) if shown else "",
+        content=redact_numbers(report.public_content) if shown else "",
         address_text=redact_numbers(report.address_text),
         area=report.area.name if report.area_id else "",  # type: ignore[union-attr]
         latitude=report.latitude,

@@ -24,6 +24,7 @@ from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import workflow
 from pakn.reports.actions import SPECS
 from pakn.reports.checks import coordinate, is_barred, place_errors, reporter_identity_changes
+from pakn.reports.limits import text_errors
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
 from pakn.reports.pii import mask_personal_data
 from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
@@ -94,9 +95,21 @@ def report_submit(
     enters triage and the operator asks the reporter for what is missing (R-7.2b).
     """
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
+    # Lengths and control characters first, the same for every surface (pakn.reports.limits).
+    errors: dict[str, list[str]] = text_errors(
+        {
+            "title": title,
+            "content": content,
+            "address_text": address_text,
+            "reporter_name": reporter_name,
+            "reporter_address": reporter_address,
+            "reporter_phone": reporter_phone,
+            "reporter_id_number": reporter_id_number,
+            "reporter_email": reporter_email,
+        }
+    )
     content = (content or "").strip()
-    if not content:
+    if not content and "content" not in errors:
         errors["content"] = ["Vui lòng nhập nội dung phản ánh."]
     if category is None or not category.is_active:
         errors["category"] = ["Vui lòng chọn lĩnh vực."]
@@ -329,6 +342,50 @@ def report_mark(
     if mark not in ("valuable", "abusive", "complex", "state_secret"):
         raise ValidationError({"mark": "Loại đánh dấu không hợp lệ."})
     return workflow.apply(report, f"mark_{mark}", actor=actor, now=now, value=value, note=note)
+
+
+def report_attach_media(
+    *, report: Report, actor: Actor, uploads: list[Any], note: str = "", now: datetime | None = None
+) -> Event:
+    """Staff add files to a case: recorded with who added them; public only once published (issue 10)."""
+    return workflow.apply(report, "attach_media", actor=actor, now=now, uploads=uploads, note=note)
+
+
+def report_publish_media(
+    *, report: Report, actor: Actor, attachments: list[int], note: str = "", now: datetime | None = None
+) -> Event:
+    """R-9.2: make chosen staff photos of a resolved case public."""
+    return workflow.apply(report, "publish_media", actor=actor, now=now, attachments=attachments, note=note)
+
+
+def report_redact_text(
+    *, report: Report, actor: Actor, content: str, title: str = "", note: str, now: datetime | None = None
+) -> Event:
+    """R-3.2: replace the public copy of the text; the original stays for staff with the right."""
+    return workflow.apply(
+        report, "redact_text", actor=actor, now=now, content=content, title=title, note=note
+    )
+
+
+def report_redact_photo(
+    *,
+    report: Report,
+    actor: Actor,
+    attachment: int,
+    note: str,
+    replacement: Any = None,
+    now: datetime | None = None,
+) -> Event:
+    """R-3.2: replace (or withdraw) the public copy of one photo; the original stays."""
+    return workflow.apply(
+        report,
+        "redact_photo",
+        actor=actor,
+        now=now,
+        attachment=attachment,
+        replacement=replacement,
+        note=note,
+    )
 
 
 def reporter_bar(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:

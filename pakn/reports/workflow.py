@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pakn.org.models import User
-from pakn.reports import chain
+from pakn.reports import chain, limits
 from pakn.reports.actions import SPECS, ActionSpec, allowed_actions, check
 from pakn.reports.actors import (
     SYSTEM,
@@ -68,6 +68,7 @@ def apply(report: Report, action: str, *, actor: Actor, now: datetime | None = N
     """Take one action on a report: check, change state (compare-and-swap), append the event, follow up."""
     now = now or timezone.now()
     spec = check(report, action, actor)
+    limits.check_text(params)  # lengths and control characters, whatever the surface (issue 10, item 9)
     outcome = spec.effect(report, actor, now, params)
     with transaction.atomic():
         return _record(report, spec.action, spec.visibility, outcome, actor, now)

@@ -315,6 +315,7 @@ def test_assign_then_the_officer_reports_from_a_phone_with_a_photo_then_approval
     officer.click(f"text={report.tracking_code}")
     file_input = officer.locator("#id_report_result-photos")
     assert file_input.get_attribute("capture") == "environment"  # the phone opens its camera
+    open_panel(officer, "report_result")  # staff media actions sit beside it now
     officer.fill("#id_report_result-result_text", "Đã thu dọn rác, phun khử mùi.")
     file_input.set_input_files(
         [{"name": "sau-khi-don.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
@@ -346,6 +347,7 @@ def test_a_result_written_offline_is_kept_and_sent_once_when_the_connection_retu
     services.report_assign(report=report, actor=org.commune_leader, officer=org.officer)
     officer = staff(browser, live_server, org.officer, phone=True)
     open_case(officer, report.tracking_code)
+    open_panel(officer, "report_result")  # staff media actions sit beside it now
     officer.fill("#id_report_result-result_text", "Đã xử lý xong, viết khi mất sóng.")
     officer.locator("#id_report_result-photos").set_input_files(
         [{"name": "hien-truong.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]

@@ -142,6 +142,7 @@ class Reports:
                 upload=SimpleUploadedFile("ket-qua.jpg", result_photo, content_type="image/jpeg"),
                 by_reporter=False,
                 event=event,
+                uploaded_by=self.org.officer,
             )
         services.report_approve(report=report, actor=org.commune_leader, now=start + timedelta(hours=7))
         report.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 
 from pakn.portal.models import PortalSubmission
 from pakn.reports.models import Report
-from tests.conftest import VALID
+from tests.conftest import VALID, wait_until
 from tests.portal.conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def install_service_worker(page) -> None:
     page.goto("/gui-phan-anh/")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 def fill(page, org, content: str) -> None:
@@ -130,7 +130,7 @@ def test_a_report_the_server_refuses_can_be_fixed_and_sent(phone_page, org):
     page.wait_for_selector("[data-outbox=error]")
     assert "Số điện thoại không hợp lệ" in page.inner_text("[data-outbox=error]")
     page.click("[data-outbox=error] a.btn")
-    page.wait_for_function("document.getElementById('id_reporter_phone').value === '0000'")
+    wait_until(page, "document.getElementById('id_reporter_phone').value === '0000'")
     assert page.input_value("#id_content") == "Số điện thoại sai."
     page.fill("#id_reporter_phone", VALID["reporter_phone"])
     page.click("#submit-button")

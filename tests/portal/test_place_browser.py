@@ -9,6 +9,7 @@ import pytest
 
 from pakn.org.boundaries import boundaries_import
 from pakn.org.models import Area
+from tests.conftest import wait_until
 from tests.console.test_browser import no_tiles
 from tests.support_boundaries import IN_DONG_KINH, IN_LUONG_VAN_TRI, boundary_file, jpeg_with_gps
 
@@ -35,7 +36,7 @@ def test_the_commune_follows_the_pin_until_the_citizen_chooses(phone_page, org):
         "#id_attachments",
         files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps(*IN_LUONG_VAN_TRI)}],
     )
-    phone_page.wait_for_function("document.getElementById('id_area').value !== ''")
+    wait_until(phone_page, "document.getElementById('id_area').value !== ''")
     assert selected_commune(phone_page) == "Phường Lương Văn Tri"
     assert "thuộc Phường Lương Văn Tri" in hint.inner_text()
     lat = float(phone_page.input_value("#id_latitude"))
@@ -43,16 +44,16 @@ def test_the_commune_follows_the_pin_until_the_citizen_chooses(phone_page, org):
 
     # Moving the pin moves the commune, although the list has a value.
     locate_at(phone_page, IN_DONG_KINH)
-    phone_page.wait_for_function(
-        "document.getElementById('id_area').selectedOptions[0].text === 'Phường Đông Kinh'"
+    wait_until(
+        phone_page, "document.getElementById('id_area').selectedOptions[0].text === 'Phường Đông Kinh'"
     )
     assert hint.inner_text() == "Theo ranh giới hành chính, vị trí đã ghim thuộc Phường Đông Kinh."
 
     # Once the citizen chooses, the choice stays; the hint asks to check it, it never pretends to agree.
     phone_page.select_option("#id_area", label="Phường Tam Thanh")
     locate_at(phone_page, IN_LUONG_VAN_TRI)
-    phone_page.wait_for_function(
-        "document.getElementById('area-suggestion').textContent.indexOf('Lương Văn Tri') >= 0"
+    wait_until(
+        phone_page, "document.getElementById('area-suggestion').textContent.indexOf('Lương Văn Tri') >= 0"
     )
     assert selected_commune(phone_page) == "Phường Tam Thanh"
     assert "Vui lòng kiểm tra lại xã, phường bạn chọn" in hint.inner_text()
@@ -63,7 +64,7 @@ def test_without_boundaries_nothing_is_preselected(phone_page, org, reports):
     no_tiles(phone_page)
     phone_page.goto("/gui-phan-anh/")
     locate_at(phone_page, IN_DONG_KINH)
-    phone_page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    wait_until(phone_page, "document.getElementById('id_latitude').value !== ''")
     phone_page.wait_for_load_state("networkidle")
     assert phone_page.input_value("#id_area") == ""
     assert phone_page.inner_text("#area-suggestion").strip() == ""

@@ -15,7 +15,6 @@ from django.urls import reverse
 from PIL import Image
 
 from pakn.reports import services
-from pakn.reports.media import attachment_add
 from pakn.reports.workflow import ReporterActor
 from tests.conftest import at
 from tests.portal.conftest import add_photo, jpeg_bytes
@@ -90,8 +89,13 @@ def plant(org, reports) -> None:
         note=INTERNAL_NOTE + " (lý do)",
         now=at("2026-03-05 09:10"),
     )
-    # An attachment on the result event, and one of a staff member outside any event.
-    attachment_add(report=d, upload=SimpleUploadedFile("x.jpg", photo, "image/jpeg"), by_reporter=False)
+    # An attachment on the result event, and one a staff member added after the result (never published).
+    services.report_attach_media(
+        report=d,
+        actor=org.commune_leader,
+        uploads=[SimpleUploadedFile("x.jpg", photo, "image/jpeg")],
+        now=at("2026-03-05 10:00"),
+    )
 
 
 @pytest.fixture(autouse=True)

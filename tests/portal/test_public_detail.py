@@ -94,7 +94,7 @@ def test_an_unknown_code_is_a_friendly_404(client, db):
 
 
 def test_numbers_that_look_like_phones_or_ids_are_masked_in_public_text(client, reports):
-    report, _ = reports.received(content="Gọi tôi 0987 654 321 hoặc CCCD 020123456789, nhà số 25.")
+    report, _ = reports.routed(content="Gọi tôi 0987 654 321 hoặc CCCD 020123456789, nhà số 25.")
     html = page(client, report).content.decode()
     assert "0987 654 321" not in html and "020123456789" not in html
     assert html.count("[số đã ẩn]") == 2 and "nhà số 25" in html
@@ -119,7 +119,13 @@ def test_result_photos_are_public_only_with_the_approved_result(client, org, rep
     event = services.report_submit_result(
         report=report, actor=org.officer, result_text="Đã xử lý xong.", now=at("2026-03-02 14:00")
     )
-    photo = attachment_add(report=report, upload=jpeg_upload("ket-qua.jpg"), by_reporter=False, event=event)
+    photo = attachment_add(
+        report=report,
+        upload=jpeg_upload("ket-qua.jpg"),
+        by_reporter=False,
+        event=event,
+        uploaded_by=org.officer,
+    )
     photo_url = reverse("portal:public_media", args=[report.tracking_code, photo.pk])
     assert client.get(photo_url).status_code == 404  # awaiting the leader's approval
     services.report_approve(report=report, actor=org.commune_leader, now=at("2026-03-02 15:00"))

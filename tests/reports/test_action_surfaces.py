@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from pakn.reports import services
 from pakn.reports.actions import allowed_actions
@@ -123,8 +123,9 @@ def _api_offers(client: Client, report: Report, headers: dict[str, str]) -> set[
         return None
     assert response.status_code == 200
     offered = response.json()["allowed_actions"]
-    for link in offered:  # each link leads to the endpoint of that action
+    for link in offered:  # each link leads to a registered endpoint of that case (JSON or multipart)
         assert link["path"].startswith(f"{API}/staff/cases/{report.pk}/")
+        assert resolve(link["path"]).kwargs == {"case_id": str(report.pk)}
     return {a["action"] for a in offered}
 
 

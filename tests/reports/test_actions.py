@@ -7,15 +7,17 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from pakn.api.actions import input_schema, staff_action_paths
+from pakn.api.actions import input_schema, staff_action_paths, takes_json
 from pakn.console.forms import ActionForm
 from pakn.portal.forms import ReporterActionForm, SupplementForm
-from pakn.reports import effects
+from pakn.reports import effects, services
 from pakn.reports.actions import SPECS, SPECS_IN_ORDER, Group, Kind, allowed_actions
+from pakn.reports.limits import limit_for
 from pakn.reports.models import DeadlinePolicy, Report, Step
 from pakn.reports.workflow import SYSTEM, ReporterActor
 from pakn.workdays.calendar import Unit
@@ -26,12 +28,14 @@ from tests.console.conftest import signed_in
 
 def test_each_action_has_one_spec_with_an_effect_and_its_surfaces():
     """R-4.2: one spec per action; staff actions have an endpoint, the reporter's and the sweep's none."""
-    assert len(SPECS) == len(SPECS_IN_ORDER) == 25
+    assert len(SPECS) == len(SPECS_IN_ORDER) == 29
     for spec in SPECS_IN_ORDER:
         assert callable(spec.effect)
         assert spec.for_reporter == (spec.group == Group.REPORTER), spec.action
         assert bool(spec.api_path) == (spec.group in (Group.PROCEDURE, Group.MARK)), spec.action
     assert {s.action for s in SPECS_IN_ORDER if s.for_reporter} == {"supplement", "reply", "rate"}
+    # Staff media files are multipart (their own endpoint, POST …/attachments); every other one is JSON.
+    assert [s.action for s in SPECS_IN_ORDER if s.api_path and not takes_json(s)] == ["attach_media"]
     assert sorted(staff_action_paths()["marks"], key=lambda s: s.api_key) == [
         SPECS["mark_abusive"],
         SPECS["mark_complex"],
@@ -91,8 +95,10 @@ def test_every_text_input_has_the_same_limit_on_every_surface(org, journey):
         texts = [i for i in spec.inputs if i.kind in (Kind.TEXT, Kind.LINE)]
         for item in texts:
             assert item.max_length is not None, (spec.action, item.name)
-            if spec.api_path:
+            assert item.max_length == limit_for(item.name), (spec.action, item.name)  # one list: limits.py
+            if takes_json(spec):
                 assert _api_limits(spec.api_path, item.name) == (item.max_length, item.required)
+            if spec.api_path:
                 form = ActionForm(report=report, user=org.commune_leader, action=spec.action)
                 field = form.fields[item.name]
                 assert (field.max_length, field.required) == (item.max_length, item.required)  # type: ignore[attr-defined]
@@ -106,7 +112,7 @@ def test_every_text_input_has_the_same_limit_on_every_surface(org, journey):
         limit = SPECS["supplement"].input(name).max_length
         assert SupplementForm().fields[name].max_length == limit  # type: ignore[attr-defined]
         assert schemas.SupplementIn.model_fields[name].metadata[-1].max_length == limit
-    assert compared >= 15
+    assert compared >= 20
 
 
 def test_a_too_long_note_is_refused_by_the_console_and_the_api_alike(org, journey):
@@ -123,6 +129,20 @@ def test_a_too_long_note_is_refused_by_the_console_and_the_api_alike(org, journe
         **bearer(org.operator),
     )
     assert api.status_code == 422
+    assert Report.objects.get(pk=report.pk).state == "received"
+
+
+def test_a_control_character_is_refused_beside_the_field_and_by_the_workflow(org, journey):
+    """Issue 10, item 9: the spec's forms show the core's refusal (limits.py); `apply` refuses it anyway."""
+    report = journey.received()
+    form = ActionForm(
+        {"request_info-note": "Số nhà\u202e?"}, report=report, user=org.operator, action="request_info"
+    )
+    assert not form.is_valid()
+    assert form.errors["note"] == ["Có ký tự điều khiển không hợp lệ (mã U+202E); vui lòng xóa ký tự đó."]
+    with pytest.raises(ValidationError) as refused:
+        services.report_act(report=report, action="request_info", actor=org.operator, note="a\x1bb")
+    assert list(refused.value.error_dict) == ["note"]
     assert Report.objects.get(pk=report.pk).state == "received"
 
 

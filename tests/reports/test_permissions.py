@@ -169,8 +169,14 @@ def test_a_refused_action_is_refused_before_its_input_is_checked(org, journey):
     )
 
 
-MARKS = {"mark_valuable", "mark_abusive", "mark_state_secret", "mark_complex", "bar_reporter"}
+# Redaction is open to whoever may mark (issue 10, item 4).
+MARKS = {"mark_valuable", "mark_abusive", "mark_state_secret", "mark_complex", "bar_reporter"} | {
+    "redact_text",
+    "redact_photo",
+}
 CLOSED_MARKS = MARKS - {"mark_complex"}
+ATTACH = {"attach_media"}  # the holding agency's staff and the assignee (issue 10, item 6)
+PUBLISH = {"publish_media"}
 
 # For a few states: what each role may do (allowed_actions), exactly.
 ALLOWED = {
@@ -186,27 +192,27 @@ ALLOWED = {
     "routed": {
         "operator": MARKS,  # the IOC may mark any report
         "supervisor": {"take_over"} | MARKS,
-        "commune_leader": {"reject", "assign", "escalate"} | MARKS,
+        "commune_leader": {"reject", "assign", "escalate"} | MARKS | ATTACH,
         "other_leader": set(),
         "officer": set(),
         "reporter": set(),
         "system": {"note_overdue"},
     },
     "in_progress": {
-        "commune_leader": {"reassign", "escalate", "report_result"} | MARKS,
-        "officer": {"report_result"},
+        "commune_leader": {"reassign", "escalate", "report_result"} | MARKS | ATTACH,
+        "officer": {"report_result"} | ATTACH,
         "officer2": set(),
         "supervisor": {"take_over"} | MARKS,
         "reporter": set(),
     },
     "awaiting_approval": {
-        "commune_leader": {"reassign", "escalate", "approve", "return_result"} | MARKS,
-        "officer": set(),
+        "commune_leader": {"reassign", "escalate", "approve", "return_result"} | MARKS | ATTACH,
+        "officer": ATTACH,
         "supervisor": {"take_over"} | MARKS,
     },
     "coordinating": {
-        "operator": {"request_opinions", "publish_result"} | MARKS,
-        "ioc_leader": {"request_opinions", "publish_result"} | MARKS,
+        "operator": {"request_opinions", "publish_result"} | MARKS | ATTACH,
+        "ioc_leader": {"request_opinions", "publish_result"} | MARKS | ATTACH,
         "supervisor": {"take_over"} | MARKS,
         "commune_leader": set(),
         "specialist": set(),
@@ -216,10 +222,10 @@ ALLOWED = {
         "reporter": {"reply", "rate"},
         "other_reporter": set(),
         # clarify is offered only once the reporter asked for clarification (the spec's `ready`)
-        "commune_leader": CLOSED_MARKS,
-        "officer": set(),
-        "supervisor": {"take_over"} | CLOSED_MARKS,
-        "operator": CLOSED_MARKS,
+        "commune_leader": CLOSED_MARKS | ATTACH | PUBLISH,
+        "officer": ATTACH,
+        "supervisor": {"take_over"} | CLOSED_MARKS | PUBLISH,
+        "operator": CLOSED_MARKS | PUBLISH,
         "system": set(),
     },
 }
