@@ -45,9 +45,21 @@ FORM = {
 STAFF = """
 from pakn.org.models import Agency, User
 from pakn.org.services import user_create
-user_create(actor=None, username="vanhanh", password="{password}", full_name="Cán bộ Vận Hành",
-            agency=Agency.objects.get(kind=Agency.Kind.IOC), role=User.Role.OPERATOR)
+from django_otp.plugins.otp_totp.models import TOTPDevice
+user = user_create(actor=None, username="vanhanh", password="{password}", full_name="Cán bộ Vận Hành",
+                   agency=Agency.objects.get(kind=Agency.Kind.IOC), role=User.Role.OPERATOR)
+TOTPDevice.objects.create(user=user, name="điện thoại", key="{totp_key}", confirmed=True)
 """
+# Production requires the staff's second factor: the account has an authenticator with this key.
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def totp_code() -> str:
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(unhexlify(TOTP_KEY)).token():06d}"
 
 
 def _reachable() -> None:
@@ -83,7 +95,9 @@ def site(tmp_path) -> Iterator[tuple[testenv.Site, Gateway]]:
         with testenv.two_node_site(
             tmp_path, dbname=f"pakn_two_nodes_{os.getpid()}", redis_url=REDIS, settings=settings
         ) as site:
-            testenv.run_pakn(site.env, "shell", "-c", STAFF.format(password=STAFF_PASSWORD))
+            testenv.run_pakn(
+                site.env, "shell", "-c", STAFF.format(password=STAFF_PASSWORD, totp_key=TOTP_KEY)
+            )
             try:
                 yield site, gateway
             except BaseException:
@@ -190,6 +204,22 @@ def login(node: str) -> dict[str, str]:
         timeout=10,
     )
     assert done.status_code == 302 and "dang-nhap" not in done.headers["Location"], done.text[:500]
+    _cookies(done, jar)
+    held = requests.get(f"{node}/console/", cookies=jar, allow_redirects=False, timeout=10)
+    assert held.status_code == 302 and "/console/xac-thuc/" in held.headers["Location"]  # the password alone
+    # The second factor, on the same node: its code page, then the code.
+    page = requests.get(f"{node}/console/xac-thuc/", cookies=jar, timeout=10)
+    _cookies(page, jar)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, page.text[:500]
+    done = requests.post(
+        f"{node}/console/xac-thuc/",
+        data={"token": totp_code(), "csrfmiddlewaretoken": token.group(1), "next": "/console/"},
+        cookies=jar,
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert done.status_code == 302 and "xac-thuc" not in done.headers["Location"], done.text[:500]
     return _cookies(done, jar)
 
 
