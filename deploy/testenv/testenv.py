@@ -327,7 +327,12 @@ def pakn(*args: str) -> list[str]:
 
 def pakn_env(overrides: dict[str, str]) -> dict[str, str]:
     """The environment of a pakn process: the caller's without any PAKN_* setting, plus `overrides`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAKN_", "PROMETHEUS_"))}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the test process's own (Playwright); `check --deploy` refuses it.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PAKN_", "PROMETHEUS_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "pakn.settings", **overrides})
     return env
 

@@ -5,7 +5,6 @@ on SQLite, and on PostgreSQL in databases this test creates and drops."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 
 from pakn.core.backup import key_fingerprint
+from tests.support_process import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {
@@ -35,7 +35,7 @@ class Installation:
     def __init__(self, data_dir: Path, database_url: str, **extra: str):
         self.data_dir = data_dir
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PAKN_")},
+            **child_env(),
             **KEYS,
             "PAKN_TESTING": "true",
             "PAKN_DATA_DIR": str(data_dir),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -10,6 +9,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from tests.support_process import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ def free_port() -> int:
 
 
 def test_serve_runs_gunicorn_and_the_worker_and_stops_cleanly(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    env = child_env()
     env.update({"PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings"})
     pakn = [sys.executable, "-m", "pakn.cli"]
     subprocess.run([*pakn, "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=180)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support_process import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    clean = child_env()
     clean.update({"PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings", **env})
     code = "import django; django.setup(); from django.conf import settings; print(settings.PAKN_ENV, settings.DEBUG)"
     return subprocess.run(

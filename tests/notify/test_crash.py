@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from tests.notify.gateway import Gateway
+from tests.support_process import child_env
 
 N = 40
 CRASH_AT = 12  # the 12th SMS accepted by the gateway
@@ -88,7 +89,7 @@ def _flush_redis() -> None:
 
 
 def _env(data_dir: Path, database: str, gateway_url: str = "http://127.0.0.1:9/sms") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    env = child_env()
     env.update(
         {
             "PAKN_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import secrets
 import subprocess
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.test import Client
+
+from tests.support_process import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "pakn.env.example"
@@ -40,7 +41,7 @@ def _production(**extra: str) -> dict[str, str]:
 
 
 def _settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    clean = child_env()
     clean.update({"PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings", **env})
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
@@ -194,7 +195,7 @@ def _documented_production_environment(tmp_path: Path) -> dict[str, str]:
 
 
 def test_pakn_check_deploy_with_the_documented_production_settings_prints_no_warning(tmp_path):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    clean = child_env()
     clean.update({"DJANGO_SETTINGS_MODULE": "pakn.settings", **_documented_production_environment(tmp_path)})
     done = subprocess.run(
         [sys.executable, "-m", "pakn.cli", "check", "--deploy", "--fail-level", "WARNING"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
 import subprocess
@@ -15,6 +14,7 @@ from django.test import Client
 
 from tests.conftest import PASSWORD, make_user
 from tests.security.conftest import api_login
+from tests.support_process import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 HITS = (
@@ -38,7 +38,7 @@ def test_rate_limit_counted_by_two_worker_processes_is_not_doubled(tmp_path, sto
     hitting the same limit at the same time together get exactly the limit."""
     if store == "redis" and not _redis_available():
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    env = child_env()
     env.update(
         {"PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings", "PAKN_DEBUG": "false"}
     )

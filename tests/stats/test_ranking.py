@@ -9,6 +9,7 @@ from pakn.stats.periods import month
 from pakn.stats.ranking import Ranked, Weights, assign_ranks, ranking, score
 from pakn.stats.scope import PROVINCE
 from tests.stats.conftest import NOW
+from tests.support_process import child_env
 
 APRIL = month(2026, 4)
 DEFAULT = Weights(on_time=40, resolution=30, satisfaction=30, overdue=1)
@@ -74,11 +75,7 @@ def test_bad_weights_are_refused_at_start(monkeypatch):
 
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.INSTALLED_APPS"],
-        env={
-            **__import__("os").environ,
-            "DJANGO_SETTINGS_MODULE": "pakn.settings",
-            "PAKN_RANK_WEIGHTS": "on_time=40,speed=3",
-        },
+        env=child_env(DJANGO_SETTINGS_MODULE="pakn.settings", PAKN_RANK_WEIGHTS="on_time=40,speed=3"),
         capture_output=True,
         text=True,
     )
