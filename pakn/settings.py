@@ -397,6 +397,15 @@ PAKN_PORTAL_LOOKUPS_PER_ADDRESS = env_int("PAKN_PORTAL_LOOKUPS_PER_ADDRESS", 30)
 # Public report pages per address per 10 minutes; a page asked for a code that does not exist counts as a
 # look-up too (so /phan-anh/<code>/ cannot be used to try codes past the look-up limit).
 PAKN_PORTAL_DETAILS_PER_ADDRESS = env_int("PAKN_PORTAL_DETAILS_PER_ADDRESS", 300)
+# "Phản ánh của tôi" (issue 14, item 8): sign-in by a one-time code sent by SMS. Codes per phone number per
+# hour and per client address per hour, the code's lifetime and wrong guesses allowed per code, code checks
+# per address per hour, and the citizen's session (its own cookie, never a staff session).
+PAKN_CITIZEN_CODES_PER_PHONE_HOUR = env_int("PAKN_CITIZEN_CODES_PER_PHONE_HOUR", 3)
+PAKN_CITIZEN_CODES_PER_ADDRESS_HOUR = env_int("PAKN_CITIZEN_CODES_PER_ADDRESS_HOUR", 10)
+PAKN_CITIZEN_CODE_SECONDS = env_int("PAKN_CITIZEN_CODE_SECONDS", 300)
+PAKN_CITIZEN_CODE_ATTEMPTS = env_int("PAKN_CITIZEN_CODE_ATTEMPTS", 5)
+PAKN_CITIZEN_CHECKS_PER_ADDRESS_HOUR = env_int("PAKN_CITIZEN_CHECKS_PER_ADDRESS_HOUR", 30)
+PAKN_CITIZEN_SESSION_SECONDS = env_int("PAKN_CITIZEN_SESSION_SECONDS", 30 * 60)
 
 # --- notify (issue 7) ----------------------------------------------------------------------------------
 # Notifications: outbox delivered by the huey worker. See docs/notifications.md.

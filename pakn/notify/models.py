@@ -43,6 +43,8 @@ class Kind(models.TextChoices):
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     OVERDUE = "overdue", _("Quá hạn")
     DAILY_DIGEST = "daily_digest", _("Tổng hợp quá hạn hằng ngày")
+    # To a citizen signing in to "Phản ánh của tôi" (issue 14, item 8): SMS only, about no report.
+    SIGN_IN_CODE = "sign_in_code", _("Mã đăng nhập Phản ánh của tôi (người dân)")
 
 
 REPORTER_KINDS = frozenset(
@@ -55,7 +57,9 @@ REPORTER_KINDS = frozenset(
         Kind.CLARIFIED,
     }
 )
-STAFF_KINDS = tuple(k for k in Kind if k not in REPORTER_KINDS)
+# Messages to a phone number rather than about a report: the sign-in code (its text has only {{ code }}).
+CITIZEN_KINDS = frozenset({Kind.SIGN_IN_CODE})
+STAFF_KINDS = tuple(k for k in Kind if k not in REPORTER_KINDS and k not in CITIZEN_KINDS)
 # What a deadline of the regulation hangs on: a member of staff cannot switch these off entirely; the
 # console notification always stays on (docs/notifications.md).
 REQUIRED_KINDS = frozenset(

@@ -33,6 +33,7 @@ VARIABLES: dict[str, str] = {
     "from_agency": "cơ quan chuyển",
     "officer": "cán bộ liên quan",
     "department": "sở, ngành",
+    "minutes": "mã đăng nhập: số phút còn dùng được (mã nằm trong biến code)",
     "date, count, items, more": "bản tổng hợp: ngày, số phản ánh quá hạn, danh sách (code, agency, step, "
     "due_at, late), số phản ánh không liệt kê",
 }
@@ -197,9 +198,19 @@ STAFF: dict[str, StaffText] = {
 }
 
 
+# Texts to a phone number, SMS only. The code is private: in the outbox's encrypted part, never in a log.
+CITIZEN_SMS: dict[str, str] = {
+    Kind.SIGN_IN_CODE: "{{ site_name }}: Mã đăng nhập {{ code }}, dùng trong {{ minutes }} phút."
+    " Không đưa mã cho ai, kể cả cán bộ.",
+}
+
+
 def default_templates() -> list[dict[str, Any]]:
     """Every (kind, channel) text as MessageTemplate field values."""
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = [
+        {"kind": kind, "channel": Channel.SMS, "subject": "", "body": body}
+        for kind, body in CITIZEN_SMS.items()
+    ]
     for kind, r in REPORTER.items():
         rows += [
             {"kind": kind, "channel": Channel.SMS, "subject": "", "body": r.sms},

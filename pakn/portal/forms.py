@@ -378,3 +378,30 @@ class PublicFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["linh_vuc"].queryset = categories()  # type: ignore[attr-defined]
         self.fields["xa"].queryset = communes()  # type: ignore[attr-defined]
+
+
+class PhoneSignInForm(forms.Form):
+    """ "Phản ánh của tôi": the phone number the reports were sent from."""
+
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=30,
+        help_text=_("Số điện thoại bạn đã ghi khi gửi phản ánh, ví dụ 0912 345 678."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+        error_messages=_required(_("Vui lòng nhập số điện thoại.")),
+    )
+
+    def clean_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["phone"].strip())
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác nhận"),
+        max_length=12,
+        help_text=_("Mã gồm 6 chữ số trong tin nhắn vừa gửi đến điện thoại của bạn."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages=_required(_("Vui lòng nhập mã xác nhận.")),
+    )

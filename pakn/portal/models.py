@@ -57,3 +57,47 @@ class StashedUpload(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignInChallenge(models.Model):
+    """A one-time code sent by SMS to sign in to "Phản ánh của tôi" (issue 14, item 8).
+
+    The browser holds a random key (a cookie), stored here only as its SHA-256. The code is kept only as an
+    HMAC under the look-up key with the challenge's key, so a copy of the database does not give it away even
+    though six digits are few. The phone number is kept only as its keyed look-up hash (the one on reports).
+    A challenge is made whether or not the number has reports (the same answer either way); it dies when it
+    is used, expires, has been guessed wrong too often, or a newer code is asked for the same number.
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đăng nhập Phản ánh của tôi")
+        verbose_name_plural = _("mã đăng nhập Phản ánh của tôi")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class CitizenSession(models.Model):
+    """A citizen signed in to "Phản ánh của tôi": his own cookie (`pakn_citizen`), never Django's session,
+    so it can never carry a staff login. Short-lived from sign-in (not extended), ended by signing out."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên Phản ánh của tôi")
+        verbose_name_plural = _("phiên Phản ánh của tôi")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
 
-from pakn.portal import views
+from pakn.portal import mine, views
 
 app_name = "portal"
 
@@ -26,6 +26,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("theo-doi/<str:secret>/lam-ro/", views.follow_up_reply, "follow_up_reply"),
     page("theo-doi/<str:secret>/danh-gia/", views.follow_up_rate, "follow_up_rate"),
     page("theo-doi/<str:secret>/anh/<int:pk>.jpg", views.follow_up_photo, "follow_up_photo"),
+    page("phan-anh-cua-toi/", mine.mine, "mine"),
+    page("phan-anh-cua-toi/dang-nhap/", mine.sign_in, "mine_sign_in"),
+    page("phan-anh-cua-toi/nhap-ma/", mine.code, "mine_code"),
+    page("phan-anh-cua-toi/dang-xuat/", mine.sign_out, "mine_sign_out"),
+    page("phan-anh-cua-toi/<str:tracking_code>/duong-dan-moi/", mine.recover, "mine_recover"),
+    page("phan-anh-cua-toi/thong-bao-day/dang-ky/", mine.push_subscribe, "mine_push_subscribe"),
+    page("phan-anh-cua-toi/thong-bao-day/huy/", mine.push_unsubscribe, "mine_push_unsubscribe"),
     page("phan-anh/", views.public_list, "list"),
     page("phan-anh/<str:code>/", views.public_detail, "detail"),
     page("phan-anh/<str:code>/anh/<int:pk>.jpg", views.public_photo, "public_media"),

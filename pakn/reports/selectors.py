@@ -297,3 +297,44 @@ def public_events(report: Report) -> list[PublicEvent]:
         )
         for e in events
     ]
+
+
+# --- "Phản ánh của tôi" (issue 14, item 8) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnReport:
+    """One line of a citizen's own list: what he needs to recognise it, nothing of its text or people."""
+
+    tracking_code: str
+    category: str
+    state: str
+    created_at: datetime
+
+
+def reports_of_phone(phone_hash: str) -> list[OwnReport]:
+    """Every report sent from this phone number (its keyed look-up hash, R-3.2), newest first.
+
+    Only exact matches of a non-empty hash: a report without a phone, or whose reporter's data was erased
+    (R-13.2 empties the hash), belongs to nobody's list.
+    """
+    if not phone_hash:
+        return []
+    rows = (
+        Report.objects.filter(phone_hash=phone_hash)
+        .select_related("category")
+        .only("tracking_code", "state", "created_at", "category__name")
+        .order_by("-created_at", "-pk")
+    )
+    return [OwnReport(r.tracking_code, r.category.name, r.state, r.created_at) for r in rows]
+
+
+def phone_has_reports(phone_hash: str) -> bool:
+    return bool(phone_hash) and Report.objects.filter(phone_hash=phone_hash).exists()
+
+
+def report_objects_of_phone(phone_hash: str) -> list[Report]:
+    """The reports themselves (for the services that act on each, such as subscribing a browser to them)."""
+    if not phone_hash:
+        return []
+    return list(Report.objects.filter(phone_hash=phone_hash).order_by("pk"))

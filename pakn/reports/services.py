@@ -193,6 +193,23 @@ def report_submit(
     raise AssertionError("unreachable")
 
 
+def report_followup_renew(*, tracking_code: str, phone_hash: str) -> tuple[Report, str] | None:
+    """A new follow-up secret for a report sent from this phone (issue 14, item 8: the reporter lost his
+    private link and proved he holds the number). Only the hash is stored, so the old link cannot be shown
+    again: it stops working and the new one is returned, to be shown once. None when the report is not his.
+    """
+    if not phone_hash or not tracking_code:
+        return None
+    report = Report.objects.filter(tracking_code=tracking_code, phone_hash=phone_hash).first()
+    if report is None:
+        return None
+    secret = secrets.token_urlsafe(24)
+    Report.objects.filter(pk=report.pk, phone_hash=phone_hash).update(secret_hash=secret_hash(secret))
+    report.secret_hash = secret_hash(secret)
+    log.info("follow-up link of report %s renewed by its reporter", report.pk)
+    return report, secret
+
+
 def report_for_secret(secret: str) -> Report | None:
     """The report whose follow-up secret this is (the reporter's private link)."""
     if not secret:

@@ -38,6 +38,7 @@ def test_the_portal_menu_shows_every_item_on_a_phone(phone_page, org):
         "Tra cứu",
         "Phản ánh công khai",
         "Bản đồ",
+        "Phản ánh của tôi",
     ]
     assert out_of_sight(phone_page, ".primary-nav a") == []
     assert phone_page.get_by_role("link", name="Bản đồ").is_visible()
