@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pakn.portal.models import PortalSubmission, StashedUpload
+from pakn.portal.models import CitizenSession, PortalSubmission, SignInChallenge, StashedUpload
 from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import Attachment, Channel, Report
 from pakn.reports.services import report_submit
@@ -169,10 +169,12 @@ def stash_discard(*, form_key: uuid.UUID, ids: Iterable[int]) -> int:
 class CleanupResult:
     stashed_files: int = 0
     secrets_wiped: int = 0
+    sign_ins_deleted: int = 0
 
 
 def portal_cleanup(*, now: datetime | None = None) -> CleanupResult:
-    """Delete stashed files older than a day and wipe follow-up secrets kept for retries after a day."""
+    """Delete stashed files older than a day and wipe follow-up secrets kept for retries after a day; forget
+    sign-in codes and citizen sessions of "Phản ánh của tôi" a day after they expired."""
     now = now or timezone.now()
     result = CleanupResult()
     for item in StashedUpload.objects.filter(created_at__lt=now - STASH_KEPT):
@@ -182,4 +184,6 @@ def portal_cleanup(*, now: datetime | None = None) -> CleanupResult:
     result.secrets_wiped = (
         PortalSubmission.objects.filter(created_at__lt=now - SECRET_KEPT).exclude(secret="").update(secret="")
     )
+    for model in (SignInChallenge, CitizenSession):
+        result.sign_ins_deleted += model.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()[0]
     return result

@@ -262,3 +262,17 @@ def test_web_push_subscribes_the_browser_to_each_own_report_with_the_ssrf_check(
     # Later messages about his reports reach the browser (a delivery per subscription).
     assert citizen.push_subscribe_all(session, endpoint="https://push.example/abc", **keys) == 2
     assert PushSubscription.objects.count() == 2
+
+
+def test_the_hourly_cleanup_forgets_codes_and_sessions_a_day_after_they_expired(
+    submit, delivered, sms_outbox
+):
+    from pakn.portal.services import portal_cleanup
+
+    submit(reporter_phone=PHONE)
+    signed_in(delivered, sms_outbox)
+    request_code(delivered, STRANGER)
+    assert portal_cleanup().sign_ins_deleted == 0
+    later = timezone.now() + timedelta(days=1, hours=1)
+    assert portal_cleanup(now=later).sign_ins_deleted == 3
+    assert not SignInChallenge.objects.exists() and not CitizenSession.objects.exists()

@@ -1,4 +1,6 @@
-/* Web push for a member of staff (pakn.notify): subscribe this browser with the server's VAPID key. */
+/* Web push (pakn.notify): subscribe this browser with the server's VAPID key. Used by the console's
+   preferences and by the portal's "Phản ánh của tôi"; a page may give its own (translated) texts as
+   data-msg-* attributes of the box, else the Vietnamese ones below are shown. */
 "use strict";
 
 (function () {
@@ -13,8 +15,12 @@
     if (status) status.textContent = text;
   }
 
+  function msg(name, vietnamese) {
+    return box.dataset["msg" + name] || vietnamese;
+  }
+
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    say("Trình duyệt này không hỗ trợ thông báo đẩy.");
+    say(msg("Unsupported", "Trình duyệt này không hỗ trợ thông báo đẩy."));
     return;
   }
 
@@ -41,17 +47,17 @@
     enable.hidden = subscribed;
     disable.hidden = !subscribed;
     if (Notification.permission === "denied") {
-      say("Bạn đã chặn thông báo của trang này; hãy cho phép lại trong cài đặt trình duyệt.");
+      say(msg("Blocked", "Bạn đã chặn thông báo của trang này; hãy cho phép lại trong cài đặt trình duyệt."));
       enable.hidden = true;
     } else {
-      say(subscribed ? "Thiết bị này đang nhận thông báo đẩy." : "Thiết bị này chưa nhận thông báo đẩy.");
+      say(subscribed ? msg("On", "Thiết bị này đang nhận thông báo đẩy.") : msg("Off", "Thiết bị này chưa nhận thông báo đẩy."));
     }
   }
 
   registration()
     .then((reg) => reg.pushManager.getSubscription())
     .then((sub) => show(Boolean(sub)))
-    .catch(() => say("Không khởi tạo được thông báo đẩy trên trình duyệt này."));
+    .catch(() => say(msg("Broken", "Không khởi tạo được thông báo đẩy trên trình duyệt này.")));
 
   enable.addEventListener("click", () => {
     enable.disabled = true;
@@ -69,7 +75,7 @@
         show(true);
       })
       .catch((e) => {
-        say(e.message === "denied" ? "Bạn chưa cho phép hiển thị thông báo." : "Chưa bật được thông báo đẩy. " + (e.message || ""));
+        say(e.message === "denied" ? msg("Denied", "Bạn chưa cho phép hiển thị thông báo.") : msg("Failed", "Chưa bật được thông báo đẩy.") + " " + (e.message || ""));
       })
       .finally(() => {
         enable.disabled = false;
@@ -84,6 +90,6 @@
         return post(box.dataset.unsubscribeUrl, { endpoint: sub.endpoint }).then(() => sub.unsubscribe());
       })
       .then(() => show(false))
-      .catch(() => say("Chưa tắt được thông báo đẩy."));
+      .catch(() => say(msg("OffFailed", "Chưa tắt được thông báo đẩy.")));
   });
 })();
