@@ -31,7 +31,7 @@ from pakn.core.ratelimit import rate_hit
 from pakn.notify.citizen import followup_link_replace, sign_in_code_send
 from pakn.notify.models import PushSubscription
 from pakn.notify.services import followup_link, push_subscribe, push_unsubscribe
-from pakn.portal.models import CitizenSession, SignInChallenge
+from pakn.portal.models import CitizenSession, PortalSubmission, SignInChallenge
 from pakn.reports.selectors import OwnReport, phone_has_reports, report_objects_of_phone, reports_of_phone
 from pakn.reports.services import report_followup_renew
 from pakn.reports.validators import normalize_phone
@@ -193,6 +193,8 @@ def followup_link_recover(session: CitizenSession, tracking_code: str) -> NewLin
             return None
         report, secret = renewed
         followup_link_replace(report=report, secret=secret)
+        # The "sent" page must not show the dead link again to the browser that sent it.
+        PortalSubmission.objects.filter(report=report).exclude(secret="").update(secret="")
     return NewLink(report.tracking_code, followup_link(secret))
 
 

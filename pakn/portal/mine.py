@@ -26,6 +26,7 @@ from pakn.portal import citizen
 from pakn.portal.forms import PhoneSignInForm, SignInCodeForm
 from pakn.portal.models import CitizenSession
 from pakn.portal.views import _minutes_text, _private
+from pakn.reports.services import normalize_tracking_code
 
 SESSION_COOKIE = "pakn_citizen"
 CHALLENGE_COOKIE = "pakn_signin"
@@ -150,7 +151,7 @@ def recover(request: HttpRequest, tracking_code: str) -> HttpResponse:
     session = _session(request)
     if session is None:
         return _to_sign_in()
-    new = citizen.followup_link_recover(session, tracking_code.upper()[:12])
+    new = citizen.followup_link_recover(session, normalize_tracking_code(tracking_code)[:12])
     if new is None:
         raise Http404
     return _page(request, "portal/mine_link.html", {"link": new})

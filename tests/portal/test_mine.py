@@ -276,3 +276,19 @@ def test_the_hourly_cleanup_forgets_codes_and_sessions_a_day_after_they_expired(
     later = timezone.now() + timedelta(days=1, hours=1)
     assert portal_cleanup(now=later).sign_ins_deleted == 3
     assert not SignInChallenge.objects.exists() and not CitizenSession.objects.exists()
+
+
+def test_a_new_link_is_not_shown_again_as_the_old_one_by_the_sent_page(org, delivered, sms_outbox):
+    """The portal keeps the secret a day for retries of the same submission; a renewed link wipes it."""
+    import uuid
+
+    from pakn.portal.models import PortalSubmission
+    from pakn.portal.services import portal_report_submit
+    from tests.conftest import VALID
+
+    fields = {**VALID, "category": org.category, "area": org.commune_area, "reporter_phone": PHONE}
+    sent = portal_report_submit(key=uuid.uuid4(), fields=fields, uploads=[], stashed=[])
+    assert PortalSubmission.objects.get().secret
+    session = signed_in(delivered, sms_outbox)
+    assert citizen.followup_link_recover(session, sent.report.tracking_code) is not None
+    assert PortalSubmission.objects.get().secret == ""
