@@ -36,7 +36,7 @@ def outbox(page) -> list[dict]:
     return evaluate_within(
         page,
         "async () => (await PaknOutbox.all()).map(i => ({key: i.key, status: i.status, result: i.result,"
-        " files: (i.files || []).length}))"
+        " files: (i.files || []).length}))",
     )
 
 
