@@ -66,10 +66,12 @@ def test_send_then_sign_in_with_the_phone_see_the_report_and_recover_its_link(
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390.5
     mine_link.click()
     page.get_by_role("heading", name="Phản ánh của tôi").wait_for()
+    assert axe_violations(page) == []
     page.get_by_label("Số điện thoại").fill("0912.345.678")
     page.get_by_role("button", name="Nhận mã qua SMS").click()
     page.get_by_role("heading", name="Nhập mã xác nhận").wait_for()
     assert "912" not in page.url
+    assert axe_violations(page) == []
     page.get_by_label("Mã xác nhận").fill(code_for(sms_outbox, "+84912345678"))
     page.get_by_role("button", name="Đăng nhập").click()
 
