@@ -32,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("phan-anh/<str:code>/anh/<int:pk>-<str:size>.jpg", views.public_photo, "photo_sized"),
     page("ban-do/", views.public_map, "map"),
     page("ban-do/du-lieu.json", views.map_data, "map_data"),
+    page("ban-do/gan-toi.json", views.map_near, "map_near"),
     page("chinh-sach-du-lieu/", views.privacy, "privacy"),
     page("manifest.webmanifest", views.manifest, "manifest"),
     page("sw.js", views.service_worker, "service_worker"),
