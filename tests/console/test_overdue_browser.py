@@ -38,6 +38,7 @@ def test_the_supervisor_urges_an_overdue_case_from_the_board_on_a_phone(browser,
         supervisor.get_by_role("button", name="Gửi đôn đốc").click()
         supervisor.wait_for_url(re.compile(r"/console/qua-han/"))
         assert "Đã thực hiện: Đôn đốc" in supervisor.inner_text(".c-msg--success")
+        assert supervisor.get_by_text("Đã đôn đốc lúc").is_visible()
         assert supervisor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         supervisor.context.close()
