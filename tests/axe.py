@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import evaluate_within
+
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -14,7 +16,7 @@ def axe_violations(page: Any) -> list[str]:
     """The serious and critical violations on the page as it is now, one line each (rule, impact, help,
     the first few elements)."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    result = evaluate_within(page, "() => axe.run(document, {resultTypes: ['violations']})", timeout=60)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]

@@ -194,6 +194,13 @@ def test_many_reports_on_the_map_are_clustered(phone_page, org, reports):
     phone_page.goto("/ban-do/")
     phone_page.wait_for_selector("#reports-map[data-loaded='40']")
     phone_page.wait_for_selector("#reports-map .marker-cluster")
+    # While the map zooms to fit, the clusters of the old zoom fade out beside the new ones: wait until the
+    # drawn pins and cluster counts add up to the 40 reports, once the animation has settled.
+    wait_until(
+        phone_page,
+        "[...document.querySelectorAll('#reports-map .marker-cluster')].reduce((n, c) => n + Number(c.innerText), 0)"
+        " + document.querySelectorAll('#reports-map .report-pin').length === 40",
+    )
     shown = phone_page.locator("#reports-map .report-pin").count()
     counts = [int(t) for t in phone_page.locator("#reports-map .marker-cluster").all_inner_texts()]
     assert shown + sum(counts) == 40
