@@ -774,27 +774,6 @@ def map_data(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@gzip_page
-@cache_control(public=True, max_age=60)
-def map_near(request: HttpRequest) -> HttpResponse:
-    """Public reports near a point (the home page's "Gần tôi"): the point is rounded to two decimals (about
-    a kilometre) before anything else, so the server never keeps a precise position and answers are shared."""
-    try:
-        lat = round(float(request.GET.get("lat", "")), 2)
-        lng = round(float(request.GET.get("lng", "")), 2)
-    except ValueError:
-        return JsonResponse({"error": _("Vị trí không hợp lệ.")}, status=400)
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        return JsonResponse({"error": _("Vị trí không hợp lệ.")}, status=400)
-
-    def build() -> HttpResponse:
-        data = selectors.near_points(lat, lng)
-        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-
-    return cached_public_response(request, namespace=f"portal:near:{lat:.2f},{lng:.2f}", build=build)
-
-
-@require_GET
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One report's public page: its public timeline, deadlines met or missed, the result and its photos."""
     now = timezone.now()
