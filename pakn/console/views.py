@@ -30,7 +30,7 @@ from pakn.org.models import User
 from pakn.reports import inbox as tabs
 from pakn.reports import selectors as cases
 from pakn.reports import services as report_services
-from pakn.reports.actions import SPECS_IN_ORDER, Group, allowed_actions, check, label_of
+from pakn.reports.actions import SPECS, SPECS_IN_ORDER, Group, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
 from pakn.reports.models import Attachment, Report, Step
 from pakn.reports.selectors import (
@@ -249,6 +249,8 @@ def _done(
     url = reverse("console:case", args=[report.pk])
     if not report_scope(user).filter(pk=report.pk).exists():
         url = reverse("console:inbox")
+    if request.POST.get("next") == reverse("console:overdue"):  # urged from the overdue board: back to it
+        url = reverse("console:overdue") + f"#agency-{report.agency_id}"
     messages.success(request, message)  # also shown after a script's submission, on the page it opens next
     if wants_json:
         return JsonResponse({"ok": True, "url": url, "message": message, "duplicate": duplicate})
@@ -306,14 +308,30 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     clock = Clock.start()
     rows = tabs.overdue_board(viewer=user, now=clock.now)
+    urge = SPECS["urge"]
     for row in rows:
         for case_row in row.cases:
             case_row.countdown = clock.for_report(case_row)  # type: ignore[attr-defined]
+            if (
+                case_row.state in urge.sources
+                and urge.is_ready(case_row, clock.now)
+                and urge.may(user, case_row)
+            ):
+                # "Đôn đốc" beside each case the viewer may urge; ids unique on the page.
+                case_row.urge_form = ActionForm(  # type: ignore[attr-defined]
+                    report=case_row, user=user, action="urge", auto_id=f"id_%s_{case_row.pk}"
+                )
         row.oldest = row.cases[0].countdown if row.cases else None  # type: ignore[attr-defined]
     return render(
         request,
         "console/overdue.html",
-        {"nav": "overdue", "rows": rows, "total": sum(r.count for r in rows), "now": clock.now},
+        {
+            "nav": "overdue",
+            "rows": rows,
+            "total": sum(r.count for r in rows),
+            "now": clock.now,
+            "urge_column": any(hasattr(c, "urge_form") for row in rows for c in row.cases),
+        },
     )
 
 

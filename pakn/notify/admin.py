@@ -20,7 +20,7 @@ from pakn.notify.models import (
     Preference,
     PushSubscription,
 )
-from pakn.notify.services import deliveries_retry
+from pakn.notify.retry import deliveries_retry
 from pakn.notify.texts import VARIABLES
 
 

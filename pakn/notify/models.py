@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     CLARIFICATION_REQUESTED = "clarification_requested", _("Người phản ánh đề nghị làm rõ")
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     OVERDUE = "overdue", _("Quá hạn")
+    URGED = "urged", _("Được đôn đốc xử lý")
     DAILY_DIGEST = "daily_digest", _("Tổng hợp quá hạn hằng ngày")
     # To a citizen signing in to "Phản ánh của tôi" (issue 14, item 8): SMS only, about no report.
     SIGN_IN_CODE = "sign_in_code", _("Mã đăng nhập Phản ánh của tôi (người dân)")
@@ -70,6 +71,7 @@ REQUIRED_KINDS = frozenset(
         Kind.ASSIGNED,
         Kind.OPINION_REQUESTED,
         Kind.OVERDUE,
+        Kind.URGED,
     }
 )
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -84,6 +84,10 @@ def step_holders(report: Report) -> Q:
     if step == Step.CLARIFY:
         return _person(report.assignee_id) | _desk(agency)
     return _desk(agency)
+
+
+def _urger(event: Event) -> str:
+    return _name(event.actor.agency if event.actor else None)
 
 
 def _opinion_due(at: datetime) -> str:
@@ -162,6 +166,11 @@ PLANNERS: dict[str, Planner] = {
     "reply": lambda e, r: [Planned(Kind.CLARIFICATION_REQUESTED, _person(r.assignee_id) | _desk(r.agency))],
     "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
     "note_overdue": _plan_overdue,
+    "urge": lambda e, r: [  # R-10.1: whoever must act and the holding agency's leaders
+        Planned(
+            Kind.URGED, step_holders(r) | _desk(r.agency), extra={"note": e.note, "from_agency": _urger(e)}
+        )
+    ],
 }
 
 
@@ -539,27 +548,6 @@ def push_unsubscribe(*, endpoint: str, user: User | None = None, report: Report 
     return deleted
 
 
-# --- The administrator's retry ------------------------------------------------------------------------
-
-
-def deliveries_retry(*, actor: User, deliveries: Iterable[Delivery], now: datetime | None = None) -> int:
-    """Send failed (or skipped) deliveries again from the admin; the idempotency key stays the same, so a
-    gateway that did receive the first attempt does not send twice."""
-    if not (actor.is_superuser or actor.role == Role.ADMIN):
-        raise PermissionDenied("Chỉ quản trị hệ thống mới được gửi lại thông báo.")
-    now = now or timezone.now()
-    ids = [d.pk for d in deliveries]
-    count = Delivery.objects.filter(
-        pk__in=ids, status__in=(Delivery.Status.FAILED, Delivery.Status.SKIPPED)
-    ).update(
-        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now
-    )
-    outbox_ids = sorted(set(Delivery.objects.filter(pk__in=ids).values_list("outbox_id", flat=True)))
-    if count:
-        transaction.on_commit(lambda: enqueue_delivery(outbox_ids), robust=True)
-    return count
-
-
 # Who may receive each staff kind (the preferences page shows a person only what concerns their role).
 AUDIENCE: dict[str, frozenset[str]] = {
     Kind.NEW_REPORT: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
@@ -575,6 +563,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     Kind.CLARIFICATION_REQUESTED: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.DUE_SOON: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.OVERDUE: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
+    Kind.URGED: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.DAILY_DIGEST: frozenset({Role.SUPERVISOR}),
 }
 

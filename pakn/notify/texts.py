@@ -30,7 +30,7 @@ VARIABLES: dict[str, str] = {
     "note": "ghi chú, ý kiến kèm theo",
     "reason": "lý do từ chối, hủy",
     "result": "kết quả xử lý",
-    "from_agency": "cơ quan chuyển",
+    "from_agency": "cơ quan chuyển, cơ quan đôn đốc",
     "officer": "cán bộ liên quan",
     "department": "sở, ngành",
     "minutes": "mã đăng nhập: số phút còn dùng được (mã nằm trong biến code)",
@@ -186,6 +186,13 @@ STAFF: dict[str, StaffText] = {
         body="Bước «{{ step }}» tại {{ agency }} đã quá hạn từ {{ due_at }}."
         "{% if officer %} Cán bộ xử lý: {{ officer }}.{% endif %}",
         sms="{{ site_name }}: Phản ánh {{ code }} quá hạn ({{ step }}, hạn {{ due_at }}). {{ url }}",
+    ),
+    Kind.URGED: StaffText(
+        subject="{{ from_agency }} đôn đốc xử lý phản ánh {{ code }}",
+        body="Phản ánh đã quá hạn: bước «{{ step }}» tại {{ agency }}, hạn {{ due_at }}. "
+        "Đề nghị khẩn trương xử lý, phản hồi.{% if note %} Nội dung đôn đốc: {{ note }}{% endif %}",
+        sms="{{ site_name }}: {{ from_agency }} đôn đốc xử lý phản ánh {{ code }} quá hạn ({{ step }}, "
+        "hạn {{ due_at }}). {{ url }}",
     ),
     Kind.DAILY_DIGEST: StaffText(
         subject="Tổng hợp phản ánh quá hạn ngày {{ date }}",

@@ -5,7 +5,7 @@ queryset (`pakn.reports.public`, R-9.2, R-3.2): personal-data columns are never 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Area, Category
+from pakn.reports.media import public_copy_version
 from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
-from pakn.reports.public import attachment_is_public, public_queryset
+from pakn.reports.public import attachment_is_public, list_photos, public_queryset
 from pakn.reports.search import public_search
 from pakn.reports.selectors import PublicReport, public_excerpt, public_report, public_reports
 
@@ -109,57 +110,113 @@ def filtered_reports(filters: PublicFilters, *, now: datetime) -> QuerySet[Repor
     return reports.order_by("-created_at", "-pk")
 
 
-def public_page_items(reports: list[Report], *, now: datetime) -> list[PublicReport]:
-    return [public_report(r, now=now) for r in reports]
+@dataclass(frozen=True)
+class ListedReport(PublicReport):
+    """A report as public lists show it: the public type and the address of its list photo (issue 14, item
+    12), versioned by the public copy so a browser's cached copy of a replaced photo is not reused."""
+
+    thumbnail: str = ""
+
+
+def public_page_items(reports: list[Report], *, now: datetime) -> list[ListedReport]:
+    """The public type of each report of a page, with its list photo (one query for the page)."""
+    photos = list_photos(reports)
+    items = []
+    for r in reports:
+        public = public_report(r, now=now)
+        photo = photos.get(r.pk)
+        thumbnail = ""
+        if photo is not None:
+            url = reverse("portal:photo_sized", args=[r.tracking_code, photo.pk, "mini"])
+            thumbnail = f"{url}?v={public_copy_version(photo)}"
+        items.append(
+            ListedReport(**{f.name: getattr(public, f.name) for f in fields(public)}, thumbnail=thumbnail)
+        )
+    return items
+
+
+MAP_FIELDS = (
+    "tracking_code",
+    "latitude",
+    "longitude",
+    "state",
+    "category__name",
+    "area__name",
+    "public_title",
+    "public_content",
+    "text_public",
+    "created_at",
+)
+
+
+def _map_point(row: dict[str, Any], detail_url: str) -> dict[str, Any]:
+    from pakn.portal.labels import STATE_TONES, state_label
+
+    summary = public_excerpt(
+        Report(
+            public_title=row["public_title"],
+            public_content=row["public_content"],
+            text_public=row["text_public"],
+        )
+    )
+    return {
+        "code": row["tracking_code"],
+        "lat": float(row["latitude"] or 0),  # never None: filtered by the callers
+        "lng": float(row["longitude"] or 0),
+        "state": row["state"],
+        "state_label": state_label(row["state"]),
+        "tone": STATE_TONES.get(row["state"], "new"),
+        "category": row["category__name"],
+        "area": row["area__name"] or "",
+        "summary": summary,
+        "date": timezone.localtime(row["created_at"]).strftime("%d/%m/%Y"),
+        "url": detail_url.format(row["tracking_code"]),
+    }
+
+
+def _detail_url() -> str:
+    return reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
 
 
 def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT) -> dict[str, Any]:
     """Markers of public reports with a place: no personal data, content shortened and redacted."""
-    from pakn.portal.labels import STATE_TONES, state_label
-
     rows = list(
         filtered_reports(filters, now=now)
         .filter(latitude__isnull=False, longitude__isnull=False)
-        .values(
-            "tracking_code",
-            "latitude",
-            "longitude",
-            "state",
-            "category__name",
-            "area__name",
-            "public_title",
-            "public_content",
-            "text_public",
-            "created_at",
-        )[: limit + 1]
+        .values(*MAP_FIELDS)[: limit + 1]
     )
     truncated = len(rows) > limit
-    detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
-    points = []
-    for row in rows[:limit]:
-        summary = public_excerpt(
-            Report(
-                public_title=row["public_title"],
-                public_content=row["public_content"],
-                text_public=row["text_public"],
-            )
-        )
-        points.append(
-            {
-                "code": row["tracking_code"],
-                "lat": float(row["latitude"] or 0),  # never None: filtered above
-                "lng": float(row["longitude"] or 0),
-                "state": row["state"],
-                "state_label": state_label(row["state"]),
-                "tone": STATE_TONES.get(row["state"], "new"),
-                "category": row["category__name"],
-                "area": row["area__name"] or "",
-                "summary": summary,
-                "date": timezone.localtime(row["created_at"]).strftime("%d/%m/%Y"),
-                "url": detail_url.format(row["tracking_code"]),
-            }
-        )
+    detail_url = _detail_url()
+    points = [_map_point(row, detail_url) for row in rows[:limit]]
     return {"count": len(points), "truncated": truncated, "reports": points}
+
+
+NEAR_RADIUS_KM = 2.0
+NEAR_LIMIT = 50
+
+
+def near_points(
+    latitude: float, longitude: float, *, radius_km: float = NEAR_RADIUS_KM, limit: int = NEAR_LIMIT
+) -> dict[str, Any]:
+    """Public reports within `radius_km` of a point, nearest first (the home page's "Gần tôi", issue 14 item
+    12). The point comes rounded to about a kilometre (the browser rounds it; so does the view): the exact
+    distances and the final cut are the browser's, so nobody's precise position reaches the server."""
+    candidates = list(
+        public_queryset()
+        .filter(_box(latitude, longitude, radius_km + 1.0), latitude__isnull=False, longitude__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values(*MAP_FIELDS)[:1000]
+    )
+    detail_url = _detail_url()
+    ranked = sorted(
+        (
+            (distance_km(latitude, longitude, float(r["latitude"]), float(r["longitude"])), r)
+            for r in candidates
+        ),
+        key=lambda pair: pair[0],
+    )
+    points = [_map_point(row, detail_url) for d, row in ranked if d <= radius_km + 1.0][:limit]
+    return {"count": len(points), "radius_km": radius_km, "reports": points}
 
 
 # --- One public report -------------------------------------------------------------------------------------

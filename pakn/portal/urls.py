@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
 
-from pakn.portal import mine, views
+from pakn.portal import mine, near_views, views
 
 app_name = "portal"
 
@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("phan-anh/<str:code>/anh/<int:pk>-<str:size>.jpg", views.public_photo, "photo_sized"),
     page("ban-do/", views.public_map, "map"),
     page("ban-do/du-lieu.json", views.map_data, "map_data"),
+    page("ban-do/gan-toi.json", near_views.map_near, "map_near"),
     page("chinh-sach-du-lieu/", views.privacy, "privacy"),
     page("manifest.webmanifest", views.manifest, "manifest"),
     page("sw.js", views.service_worker, "service_worker"),

@@ -69,7 +69,7 @@ from pakn.portal.services import (
 from pakn.reports import services as report_services
 from pakn.reports.actions import allowed_actions
 from pakn.reports.freshness import cached_public_response
-from pakn.reports.media import attachment_add, check_upload, size_limit
+from pakn.reports.media import THUMBNAIL_SIDES, attachment_add, check_upload, size_limit, thumbnail_name
 from pakn.reports.models import Attachment, Event, Report
 from pakn.reports.public import public_queryset
 from pakn.reports.selectors import events_for_reporter, public_events, public_report
@@ -80,7 +80,8 @@ from pakn.reports.workflow import ReporterActor, WorkflowError
 SENT_SESSION_KEY = "portal_sent"
 SENDER_COOKIE = "pakn_sender"
 R = TypeVar("R", bound=HttpResponseBase)
-THUMB_SIDE = 480
+THUMB_SIDES = {"nho": 480, "mini": 160}  # the size in the photo's address → the longest side (pixels)
+assert set(THUMB_SIDES.values()) == set(THUMBNAIL_SIDES), "redact_photo deletes every size"
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------
@@ -702,7 +703,7 @@ def follow_up_photo(request: HttpRequest, secret: str, pk: int) -> HttpResponseB
     attachment = Attachment.objects.filter(pk=pk, report=report, uploaded_by_reporter=True).first()
     if attachment is None or not attachment.public_file:
         raise Http404(_("Không tìm thấy ảnh."))
-    return _private(_image_response(_thumbnail_name(attachment), attachment, public_cache=False))
+    return _private(_image_response(attachment, THUMB_SIDES["nho"], public_cache=False))
 
 
 # --- Public transparency (R-9.2) -----------------------------------------------------------------------------
@@ -819,23 +820,21 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _thumbnail_name(attachment: Attachment) -> str:
-    return f"portal-thumbs/{attachment.pk}-{attachment.sha256[:12]}.jpg"
-
-
-def _image_response(
-    thumb_name: str | None, attachment: Attachment, *, public_cache: bool = True
-) -> FileResponse:
-    """An EXIF-free image: the public copy, or a smaller copy of it made on first request."""
+def _image_response(attachment: Attachment, side: int | None, *, public_cache: bool = True) -> FileResponse:
+    """An EXIF-free image: the public copy, or a smaller copy of it made once, on first request, and kept
+    (named after the public copy, so a moderator's replacement gets new thumbnails)."""
     name = attachment.public_file.name
-    if thumb_name is not None:
+    if side is not None:
+        thumb_name = thumbnail_name(attachment, side)
         if not default_storage.exists(thumb_name):
             with attachment.public_file.open("rb") as f, Image.open(f) as img:
                 small = img.convert("RGB")
-                small.thumbnail((THUMB_SIDE, THUMB_SIDE))
+                small.thumbnail((side, side))
                 out = io.BytesIO()
                 small.save(out, format="JPEG", quality=80, optimize=True)
-            default_storage.save(thumb_name, ContentFile(out.getvalue()))
+            saved = default_storage.save(thumb_name, ContentFile(out.getvalue()))
+            if saved != thumb_name:  # made at the same moment by another request: keep one copy
+                default_storage.delete(saved)
         name = thumb_name
     response = FileResponse(default_storage.open(str(name), "rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400" if public_cache else "private, no-store"
@@ -848,10 +847,10 @@ def _image_response(
 @require_GET
 def public_photo(request: HttpRequest, code: str, pk: int, size: str = "") -> FileResponse:
     """A public photo (EXIF-free copy) of a public report; never the original, never MEDIA_ROOT directly."""
-    if size not in ("", "nho"):
+    if size and size not in THUMB_SIDES:
         raise Http404(_("Không tìm thấy ảnh."))
     attachment = selectors.public_attachment(code, pk)
-    return _image_response(_thumbnail_name(attachment) if size == "nho" else None, attachment)
+    return _image_response(attachment, THUMB_SIDES[size] if size else None)
 
 
 # --- As an app (R-6.2) ---------------------------------------------------------------------------------------

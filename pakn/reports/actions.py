@@ -4,16 +4,15 @@ One `ActionSpec` per action gives its label, the states it starts from, who may 
 pakn.reports.actors), the state it leads to, who reads its timeline entry, its effect (pakn.reports.effects),
 when it is ready at a given `now`, its inputs (kind, limit, help text) and its help text. Deadline amounts in
 help texts come from the DeadlinePolicy rows through `sla.duration_text`, never from a number written here.
-The console's forms, the API's schemas and endpoints (pakn.api.actions), the portal's reporter actions and
-the labels derive from these; `allowed_actions(report, actor, now=…)` answers "which actions may be taken".
+Every surface derives from these; `allowed_actions(report, actor, now=…)` answers "which actions may be taken".
 
 How to add an action (see docs/architecture.md for a worked example):
 1. write its effect in pakn/reports/effects.py: `def my_action(report, actor, now, params) -> Outcome`;
 2. add one `ActionSpec(...)` to SPECS below: label, sources, who, target, visibility, effect, inputs (each
    with its kind and limit), help text, `group` (procedure, mark, reporter or system) and, for staff actions,
    `api_path` (the endpoint under /api/v1/staff/cases/{id}/);
-3. add its English label and help texts to pakn/locale/en/LC_MESSAGES/django.po.
-Forms, endpoint, schema, buttons and portal follow; notification texts (pakn/notify/texts.py) are per event.
+3. add its English label and help texts to pakn/locale/en/LC_MESSAGES/django.po. Forms, endpoint, schema,
+buttons and portal follow; notification texts (pakn/notify/texts.py) are per event.
 """
 
 from __future__ import annotations
@@ -66,6 +65,7 @@ from pakn.reports.actors import (
 )
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
+from pakn.reports.urging import URGE_SPECS
 
 Visibility = Event.Visibility
 # --- The table ----------------------------------------------------------------------------------------------
@@ -428,6 +428,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         summary="Văn phòng UBND tỉnh chủ trì xử lý (theo Điều 4 Quy chế)",
         api_path="take-over",
     ),
+    *URGE_SPECS,  # urging overdue cases (issue 14, item 12): pakn.reports.urging
     # Article 8: clarification and rating
     ActionSpec(
         "reply",

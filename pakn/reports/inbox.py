@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Min, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -525,7 +525,18 @@ def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[O
     ranked = _plain(overdue.filter(agency_id__in=list(rows))).annotate(
         rank=Window(RowNumber(), partition_by=[F("agency_id")], order_by=[F("due_at").asc(), F("pk").asc()])
     )
-    for report in with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank"))):
+    shown = with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank")))
+    urged = dict(
+        Event.objects.filter(report__in=shown, action="urge")
+        .values("report_id")
+        .annotate(last=Max("at"))
+        .values_list("report_id", "last")
+    )
+    for report in shown:
+        # Urged during this step already ("Đôn đốc", pakn.reports.urging)? The board says when.
+        last = urged.get(report.pk)
+        started = report.step_started_at
+        report.last_urged = last if last and started and last >= started else None  # type: ignore[attr-defined]
         rows[report.agency_id].cases.append(report)
     return list(rows.values())
 

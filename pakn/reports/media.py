@@ -193,3 +193,20 @@ def attachment_add(
             attachment.public_file.save(f"{stem}.jpg", ContentFile(public_image_copy(data)), save=False)
         attachment.save()
     return attachment
+
+
+# --- Thumbnails of public copies (made by the portal on first request) -----------------------------------
+
+
+def public_copy_version(attachment: Attachment) -> str:
+    """Changes whenever the public copy is replaced (a moderator's edit): thumbnails and addresses use it."""
+    return hashlib.sha256((attachment.public_file.name or "").encode()).hexdigest()[:12]
+
+
+def thumbnail_name(attachment: Attachment, side: int) -> str:
+    """Where the smaller copy of an attachment's public copy is kept: named after that public copy, so a
+    replaced or withdrawn copy's thumbnail is never served again (and `redact_photo` deletes it)."""
+    return f"portal-thumbs/{attachment.pk}-{public_copy_version(attachment)}-{side}.jpg"
+
+
+THUMBNAIL_SIDES = (160, 480)  # the lists' square-ish thumbnail; a report page's photo

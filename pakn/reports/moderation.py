@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_noop as _
@@ -32,6 +33,7 @@ from pakn.reports import media
 from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, note_input, required_text
 from pakn.reports.actors import FLAGGERS, Actor, assignee, staff_at_current_agency
 from pakn.reports.effects import Outcome, _required
+from pakn.reports.media import THUMBNAIL_SIDES, thumbnail_name
 from pakn.reports.models import Attachment, Event, Report, State
 from pakn.reports.staff_media import publish_after, unpublished_staff_media
 
@@ -116,6 +118,7 @@ def _redact_photo(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
 
     def replace(event: Event) -> None:
         old = attachment.public_file.name if attachment.public_file else ""
+        thumbs = [thumbnail_name(attachment, side) for side in THUMBNAIL_SIDES] if old else []
         if copy:
             name = f"{report.tracking_code}-{hashlib.sha256(copy).hexdigest()[:12]}-r.jpg"
             attachment.public_file.save(name, ContentFile(copy), save=False)
@@ -123,9 +126,15 @@ def _redact_photo(report: Report, actor: Actor, now: datetime, p: dict[str, Any]
             attachment.public_file = ""  # type: ignore[assignment]
         attachment.redacted = True
         attachment.save(update_fields=["public_file", "redacted"])
-        if old:  # the replaced public copy (the original stays); only once the change is committed
+        if old:  # the replaced public copy and its thumbnails (the original stays), once committed
             storage = attachment.public_file.storage
-            transaction.on_commit(lambda: storage.delete(old))
+
+            def delete_copies() -> None:
+                storage.delete(old)
+                for name in thumbs:
+                    default_storage.delete(name)
+
+            transaction.on_commit(delete_copies)
 
     data = {
         "attachment": attachment.pk,

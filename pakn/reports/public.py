@@ -77,6 +77,28 @@ def public_media_by_report(reports: Iterable[Report]) -> dict[int, list[Attachme
     return found
 
 
+def list_photos(reports: Iterable[Report]) -> dict[int, Attachment]:
+    """The photo each report shows in public lists (issue 14, item 12): its first public image, never one a
+    moderator edited or withdrew (`redacted`: the list shows none rather than a replacement), never before the
+    IOC accepted the report; one query for the page."""
+    by_pk = {r.pk: r for r in reports}
+    found: dict[int, Attachment] = {}
+    if not by_pk:
+        return found
+    rows = (
+        Attachment.objects.filter(report_id__in=list(by_pk), kind=Attachment.Kind.IMAGE, redacted=False)
+        .exclude(public_file="")
+        .only("pk", "report_id", "kind", "public_file", "uploaded_by_reporter", "published_by_event")
+        .order_by("-uploaded_by_reporter", "created_at", "pk")
+    )
+    for attachment in rows:
+        if attachment.report_id not in found and attachment_is_public(
+            attachment, by_pk[attachment.report_id]
+        ):
+            found[attachment.report_id] = attachment
+    return found
+
+
 def public_media_path(attachment: Attachment, tracking_code: str) -> str:
     """The URL of an attachment's public copy (the portal serves and guards it; reversed by name, so the
     core depends on no surface)."""

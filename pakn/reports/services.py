@@ -331,6 +331,12 @@ def report_take_over(*, report: Report, actor: Actor, note: str, now: datetime |
     return workflow.apply(report, "take_over", actor=actor, now=now, note=note)
 
 
+def report_urge(*, report: Report, actor: Actor, note: str = "", now: datetime | None = None) -> Event:
+    """R-10.1: the supervisor (or the leader of an agency above) urges the agency holding an overdue case;
+    recorded on the internal timeline, its leaders are notified (pakn.reports.urging)."""
+    return workflow.apply(report, "urge", actor=actor, now=now, note=note)
+
+
 def report_reply(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
     """R-8.1: the reporter asks for clarification of the result."""
     return workflow.apply(report, "reply", actor=actor, now=now, note=note)

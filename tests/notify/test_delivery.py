@@ -15,7 +15,7 @@ from pakn.notify import delivery as worker
 from pakn.notify import tasks
 from pakn.notify.channels import HttpSms, Result
 from pakn.notify.models import Delivery, Kind, MessageTemplate, OutboxMessage
-from pakn.notify.services import deliveries_retry
+from pakn.notify.retry import deliveries_retry
 from pakn.org.models import User
 from pakn.reports import services
 from tests.conftest import at, make_user

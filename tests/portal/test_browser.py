@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,12 +12,11 @@ from django.utils import timezone
 from pakn.org.models import Category
 from pakn.portal.models import PortalSubmission
 from pakn.reports.models import Report, State
-from tests.conftest import VALID, evaluate_within, wait_until
+from tests.axe import axe_violations
+from tests.conftest import VALID, wait_until
 from tests.portal.conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def fill_reporter(page) -> None:
@@ -207,17 +205,6 @@ def test_many_reports_on_the_map_are_clustered(phone_page, org, reports):
     counts = [int(t) for t in phone_page.locator("#reports-map .marker-cluster").all_inner_texts()]
     assert shown + sum(counts) == 40
     assert shown < 40 and max(counts) > 1
-
-
-def axe_violations(page) -> list[str]:
-    # Through the debugging protocol: the site's CSP refuses an injected inline script.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = evaluate_within(page, "() => axe.run(document, {resultTypes: ['violations']})", timeout=60)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_main_pages_have_no_serious_accessibility_violations(phone_page, org, reports, client):

@@ -103,6 +103,17 @@ def js_messages() -> dict[str, Any]:
         "map_truncated": _("Chỉ hiển thị %(n)s phản ánh mới nhất; hãy lọc để xem cụ thể hơn."),
         "map_none": _("Không có phản ánh nào có vị trí phù hợp với bộ lọc."),
         "view": _("Xem chi tiết"),
+        "near_count": _("Có %(n)s phản ánh công khai trong bán kính %(km)s km quanh bạn."),
+        "near_none": _("Chưa có phản ánh công khai nào trong bán kính %(km)s km quanh bạn."),
+        "near_denied": _(
+            "Chưa có quyền dùng vị trí của bạn. Hãy cho phép trang web dùng vị trí trong cài đặt của trình duyệt "
+            "rồi bấm lại «Gần tôi», hoặc xem bản đồ tất cả phản ánh."
+        ),
+        "near_unknown": _("Không xác định được vị trí của bạn lúc này. Vui lòng thử lại sau."),
+        "near_failed": _("Không tải được các phản ánh gần bạn. Vui lòng thử lại sau."),
+        "near_you": _("Vị trí của bạn"),
+        "near_m": _("cách %(n)s m"),
+        "near_km": _("cách %(n)s km"),
     }
 
 

@@ -89,6 +89,98 @@
     });
   }
 
+  /* The home page's "Gần tôi": the browser's position (asked only on the button), rounded to about a
+     kilometre for the request; exact distances are computed here and never leave the phone. */
+  var nearBtn = document.getElementById("near-me");
+  if (nearBtn) {
+    var nearMap = document.getElementById("near-map");
+    var nearStatus = document.getElementById("near-status");
+    var nearList = document.getElementById("near-list");
+    var near = null;
+    var km = function (a, b, c, d) {
+      var r = Math.PI / 180;
+      var x = Math.sin((c - a) * r / 2), y = Math.sin((d - b) * r / 2);
+      var h = x * x + Math.cos(a * r) * Math.cos(c * r) * y * y;
+      return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+    };
+    var distanceText = function (d) {
+      return d < 1 ? fmt(T.near_m, { n: Math.max(10, Math.round(d * 100) * 10) }) : fmt(T.near_km, { n: d.toFixed(1).replace(".", ",") });
+    };
+    var listNear = function (reports) {
+      nearList.textContent = "";
+      reports.slice(0, 10).forEach(function (p) {
+        var li = document.createElement("li");
+        li.className = "report-item";
+        var a = text("a", p.summary || p.category);
+        a.href = p.url;
+        var h = document.createElement("h3");
+        h.appendChild(a);
+        li.appendChild(text("span", p.code, "code small"));
+        li.appendChild(h);
+        li.appendChild(text("div", distanceText(p.km) + " · " + p.category + " · " + p.state_label, "meta"));
+        nearList.appendChild(li);
+      });
+      nearList.hidden = !reports.length;
+    };
+    var drawNear = function (lat, lng, reports) {
+      nearMap.hidden = false;
+      window.PaknLeaflet(nearMap).then(function (L) {
+        return clusters(nearMap).then(function (clustered) {
+          if (!near) {
+            var m = L.map(nearMap, { scrollWheelZoom: false });
+            window.PaknTiles(L, m, nearMap, function () {});
+            near = { map: m, layer: null, me: null };
+          }
+          if (near.layer) { near.map.removeLayer(near.layer); near.map.removeLayer(near.me); }
+          near.layer = clustered
+            ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
+            : L.layerGroup();
+          reports.forEach(function (p) {
+            var popup = document.createElement("div");
+            popup.appendChild(text("strong", p.code, "code"));
+            popup.appendChild(text("div", p.category + " · " + distanceText(p.km)));
+            popup.appendChild(text("p", p.summary));
+            var a = text("a", T.view);
+            a.href = p.url;
+            popup.appendChild(a);
+            pin(L, p).bindPopup(popup).addTo(near.layer);
+          });
+          near.me = L.circleMarker([lat, lng], { radius: 9, color: "#fff", weight: 3, fillColor: "#c62828", fillOpacity: 1 })
+            .bindTooltip(T.near_you);
+          near.layer.addTo(near.map);
+          near.me.addTo(near.map);
+          near.map.setView([lat, lng], 14);
+          nearMap.setAttribute("data-loaded", String(reports.length));
+        });
+      }).catch(function () {});
+    };
+    var showNear = function (lat, lng) {
+      var url = nearBtn.getAttribute("data-near") + "?lat=" + lat.toFixed(2) + "&lng=" + lng.toFixed(2);
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+        .then(function (data) {
+          var reports = data.reports.map(function (p) { p.km = km(lat, lng, p.lat, p.lng); return p; })
+            .filter(function (p) { return p.km <= data.radius_km; })
+            .sort(function (a, b) { return a.km - b.km; });
+          nearStatus.textContent = reports.length
+            ? fmt(T.near_count, { n: reports.length, km: String(data.radius_km).replace(".", ",") })
+            : fmt(T.near_none, { km: String(data.radius_km).replace(".", ",") });
+          listNear(reports);
+          drawNear(lat, lng, reports);
+        })
+        .catch(function () { nearStatus.textContent = T.near_failed; });
+    };
+    nearBtn.addEventListener("click", function () {
+      if (!navigator.geolocation) { nearStatus.textContent = T.near_denied; return; }
+      nearStatus.textContent = T.locating;
+      navigator.geolocation.getCurrentPosition(
+        function (pos) { showNear(pos.coords.latitude, pos.coords.longitude); },
+        function (err) { nearStatus.textContent = err && err.code === 1 ? T.near_denied : T.near_unknown; },
+        { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 }
+      );
+    });
+  }
+
   var detailMap = document.getElementById("detail-map");
   if (detailMap) {
     start(detailMap, function (L, map) {
