@@ -197,6 +197,15 @@ class MessageIn(Schema):
 
 class RatingIn(Schema):
     rating: RatingCode
+    comment: str = Field(
+        "",
+        max_length=_limit("rate", "note"),
+        description="Why (required with `unsatisfied`); read by the handling agency, never published",
+        examples=["Ổ gà mới vá đã bong lại."],
+    )
+    ask_clarification: bool = Field(
+        False, description="Also ask the agency to clarify its result (theo Điều 8 Quy chế), with `comment`"
+    )
 
 
 # --- Staff: tokens ---------------------------------------------------------------------------------------
@@ -334,6 +343,9 @@ class StaffEventOut(Schema):
     on_time: bool | None
     due_at: datetime | None
     note: str
+    note_readers: Literal["staff", "reporter", "agency", "departments", "public", "approval"] = Field(
+        description="Who reads the note: staff only, the reporter, the public (a staff note only if published)"
+    )
     visibility: Literal["public", "reporter", "internal"]
 
 
