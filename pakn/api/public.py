@@ -443,7 +443,7 @@ def my_rating(request: HttpRequest, payload: s.RatingIn) -> Any:
         report=report,
         actor=ReporterActor(report.pk),
         rating=payload.rating,
-        note=payload.comment.strip(),
+        note=payload.note.strip(),
         ask_clarification=payload.ask_clarification,
     )
     return 200, s.MyReportOut(**_my_report(request, report))

@@ -52,10 +52,18 @@ def still_open(notification: Any, report: Report) -> bool:
     return True
 
 
-def close_done(report: Report, at: datetime) -> int:
-    """Mark done every open notification about this report whose step is done; how many."""
+def close_done(report: Report, at: datetime, *, answered_by: int | None = None) -> int:
+    """Mark done every open notification about this report whose step is done; how many.
+
+    `answered_by`: the department whose opinion the event records (its answer is stored just after the
+    event, so its requests are closed by name)."""
     pending = Notification.objects.filter(report_id=report.pk, done_at__isnull=True).exclude(step="")
-    done = [n.pk for n in pending.select_related("user") if not still_open(n, report)]
+    done = [
+        n.pk
+        for n in pending.select_related("user")
+        if not still_open(n, report)
+        or (n.kind == Kind.OPINION_REQUESTED and answered_by and n.user.agency_id == answered_by)
+    ]
     if not done:
         return 0
     return Notification.objects.filter(pk__in=done, done_at__isnull=True).update(done_at=at)

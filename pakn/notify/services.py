@@ -179,7 +179,7 @@ def notifications_for_event(
     outbox (R-3.2).
     """
     # Notifications whose step this event finished are done (issue 14, item 7), before new ones are asked.
-    close_done(report, event.at)
+    close_done(report, event.at, answered_by=event.agency_id if event.action == "give_opinion" else None)
     planner = PLANNERS.get(event.action)
     if planner is None:
         return []
