@@ -137,7 +137,7 @@ def test_the_console_badge_and_tab_count_what_needs_action(client, flow: Flow, p
     notification_mark_read(user=leader, notification_id=_one(leader, Kind.ROUTED).pk)
     client.force_login(leader)
     html = client.get("/console/notifications/?loc=can-xu-ly").content.decode()
-    assert 'data-needs-action="1"' in html and 'data-open-total>1<' in html and "Cần xử lý" in html
+    assert 'data-needs-action="1"' in html and "data-open-total>1<" in html and "Cần xử lý" in html
     with commit():
         services.report_assign(report=report, actor=leader, officer=people["officer"], now=flow.next(report))
     html = client.get("/console/notifications/?loc=can-xu-ly").content.decode()

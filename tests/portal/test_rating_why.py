@@ -91,7 +91,7 @@ def test_other_ratings_need_no_reason(client, reports):
 
 
 def test_the_api_takes_the_reason_and_the_request_for_clarification(client, reports):
-    report, secret = reports.resolved()
+    _report, secret = reports.resolved()
     headers = {"HTTP_X_REPORT_SECRET": secret}
 
     def rate(**body: object) -> object:
