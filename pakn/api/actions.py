@@ -18,6 +18,7 @@ from pydantic import Field, create_model
 from pakn.api.common import idempotent, staff_of, staff_scope
 from pakn.org.models import Agency, User
 from pakn.reports import services
+from pakn.reports.action_spec import READER_TEXTS
 from pakn.reports.actions import SPECS_IN_ORDER, ActionSpec, Input, Kind
 from pakn.reports.models import Report
 from pakn.reports.selectors import report_get_for
@@ -61,7 +62,9 @@ RESOLVE: dict[Kind, Callable[[Any], Any]] = {
 
 def _schema_field(item: Input) -> tuple[Any, Any] | None:
     """The pydantic field of one input: the same limits as the console's form field."""
-    about = item.help if isinstance(item.help, str) and item.help else None
+    # Who reads a text (issue 14, item 2) is part of its description, as on the console's form.
+    texts = (item.help if isinstance(item.help, str) else "", READER_TEXTS.get(item.readers, ""))
+    about = " ".join(t for t in texts if t) or None
     if item.kind in (Kind.TEXT, Kind.LINE):
         if item.required:
             return str, Field(min_length=1, max_length=item.max_length, description=about)

@@ -15,7 +15,7 @@ from pakn.api import schemas as s
 from pakn.api.common import decode_cursor, encode_cursor, staff_auth, staff_of
 from pakn.core.links import absolute
 from pakn.notify.models import Notification
-from pakn.notify.selectors import notifications_for, unread_count
+from pakn.notify.selectors import needs_action_count, notifications_for, unread_count
 from pakn.notify.services import notification_mark_read, notifications_mark_all_read
 
 router = Router(tags=["Cán bộ: thông báo"], auth=staff_auth)
@@ -23,6 +23,7 @@ router = Router(tags=["Cán bộ: thông báo"], auth=staff_auth)
 
 class NotificationFilters(Schema):
     unread: bool = Field(False, description="Only the notifications not read yet")
+    open: bool = Field(False, description="Only the notifications not done (that still need action)")
     cursor: str | None = Field(None, description="`next_cursor` of the previous page")
     limit: int = Field(30, ge=1, le=100)
 
@@ -39,18 +40,20 @@ def _out(request: HttpRequest, n: Notification) -> dict[str, Any]:
         "case_id": n.report_id,
         "tracking_code": n.report.tracking_code if n.report else None,
         "read_at": n.read_at,
+        "asks_action": n.asks_action,
+        "done_at": n.done_at,
     }
 
 
 @router.get("", response=s.NotificationPage, summary="Thông báo của tôi (như chuông trên bảng điều khiển)")
 def notification_list(request: HttpRequest, filters: Query[NotificationFilters]) -> Any:
-    """Newest first; `unread` counts every unread notification (the bell's badge)."""
+    """Newest first; `needs_action` counts those not done (the bell's badge), `unread` those not read."""
     user = staff_of(request)
     try:
         cursor = decode_cursor(filters.cursor)
     except ValueError as e:
         raise ValidationError({"cursor": "Con trỏ phân trang không hợp lệ."}) from e
-    qs = notifications_for(user, unread_only=filters.unread)
+    qs = notifications_for(user, unread_only=filters.unread, open_only=filters.open)
     if cursor:
         moment, pk = cursor
         qs = qs.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
@@ -60,6 +63,7 @@ def notification_list(request: HttpRequest, filters: Query[NotificationFilters])
         "items": [_out(request, n) for n in page],
         "next_cursor": encode_cursor(page[-1].created_at, page[-1].pk) if more else None,
         "unread": unread_count(user),
+        "needs_action": needs_action_count(user),
     }
 
 

@@ -37,7 +37,13 @@ from pakn.reports.media import attachment_add, check_upload
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Attachment, Event, Report, State
 from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
 from pakn.reports.search import public_search
-from pakn.reports.selectors import REPORTER_ACTIONS, events_for_reporter, public_events, public_report
+from pakn.reports.selectors import (
+    REPORTER_ACTIONS,
+    events_for_reporter,
+    public_events,
+    public_report,
+    reporter_note,
+)
 from pakn.reports.workflow import ReporterActor
 
 router = Router(tags=["Người dân"], throttle=[AddressRate("read")])
@@ -317,7 +323,7 @@ def _my_report(request: HttpRequest, report: Report) -> dict[str, Any]:
                 "agency": e.agency.name if e.agency else "",
                 "target_agency": e.target_agency.name if e.target_agency else "",
                 "to_state": e.to_state,
-                "note": e.note,
+                "note": reporter_note(e),
                 "step": e.step,
                 "step_due_at": e.step_due_at,
                 "on_time": e.on_time,
@@ -397,7 +403,8 @@ def my_messages(request: HttpRequest) -> Any:
             "agency": e.agency.name if e.agency else "",
             "action": e.action,
             "label": label_of(e.action),
-            "text": e.note or (report.result_text if e.action in ("approve", "publish_result") else ""),
+            "text": reporter_note(e)
+            or (report.result_text if e.action in ("approve", "publish_result") else ""),
         }
         for e in events
     ]
@@ -432,5 +439,11 @@ def my_message(request: HttpRequest, payload: s.MessageIn) -> Any:
 @idempotent(reporter_scope)
 def my_rating(request: HttpRequest, payload: s.RatingIn) -> Any:
     report = reporter_report(request)
-    services.report_rate(report=report, actor=ReporterActor(report.pk), rating=payload.rating)
+    services.report_rate(
+        report=report,
+        actor=ReporterActor(report.pk),
+        rating=payload.rating,
+        note=payload.note.strip(),
+        ask_clarification=payload.ask_clarification,
+    )
     return 200, s.MyReportOut(**_my_report(request, report))

@@ -197,6 +197,15 @@ class MessageIn(Schema):
 
 class RatingIn(Schema):
     rating: RatingCode
+    note: str = Field(
+        "",
+        max_length=_limit("rate", "note"),
+        description="Why (required with `unsatisfied`); read by the handling agency, never published",
+        examples=["Ổ gà mới vá đã bong lại."],
+    )
+    ask_clarification: bool = Field(
+        False, description="Also ask the agency to clarify its result (theo Điều 8 Quy chế), with `note`"
+    )
 
 
 # --- Staff: tokens ---------------------------------------------------------------------------------------
@@ -334,6 +343,9 @@ class StaffEventOut(Schema):
     on_time: bool | None
     due_at: datetime | None
     note: str
+    note_readers: Literal["staff", "reporter", "agency", "departments", "public", "approval"] = Field(
+        description="Who reads the note: staff only, the reporter, the public (a staff note only if published)"
+    )
     visibility: Literal["public", "reporter", "internal"]
 
 
@@ -416,12 +428,18 @@ class NotificationOut(Schema):
     case_id: int | None
     tracking_code: str | None
     read_at: datetime | None
+    asks_action: bool = Field(description="Whether it asks for a step of the case (else it only informs)")
+    done_at: datetime | None = Field(
+        description="When it was done: its step done by anyone, or the case gone from that step; information "
+        "once read"
+    )
 
 
 class NotificationPage(Schema):
     items: list[NotificationOut]
     next_cursor: str | None
-    unread: int = Field(description="How many of my notifications are unread (the console's badge)")
+    unread: int = Field(description="How many of my notifications are unread")
+    needs_action: int = Field(description="How many of my notifications are not done (the console's badge)")
 
 
 class NotificationsRead(Schema):

@@ -44,6 +44,7 @@ from pakn.reports.selectors import (
     can_see_personal_data,
     case_events,
     case_opinions,
+    note_readers,
     redact_numbers,
     report_get_for,
     report_personal_data,
@@ -340,6 +341,7 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
                 "on_time": e.on_time,
                 "due_at": e.due_at,
                 "note": e.note,
+                "note_readers": note_readers(e),
                 "visibility": e.visibility,
             }
             for e in case_events(report)

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pakn.console.access import refuse, require_roles, staff_user
@@ -30,6 +31,7 @@ from pakn.org.models import User
 from pakn.reports import inbox as tabs
 from pakn.reports import selectors as cases
 from pakn.reports import services as report_services
+from pakn.reports.action_spec import READER_TEXTS
 from pakn.reports.actions import SPECS, SPECS_IN_ORDER, Group, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
 from pakn.reports.models import Attachment, Report, Step
@@ -151,6 +153,8 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         e.label = label_of(e.action)  # type: ignore[attr-defined]
         e.officer = officers.get(e.data.get("officer"))  # type: ignore[attr-defined]
         e.step_label = Step(e.step).label if e.step in Step.values else ""  # type: ignore[attr-defined]
+        # Who reads the note (issue 14, item 2): staff see which notes the public or the reporter reads.
+        e.readers = gettext(READER_TEXTS[cases.note_readers(e)]) if e.note else ""  # type: ignore[attr-defined]
     attachments = list(Attachment.objects.filter(report=report).order_by("created_at", "pk"))
     main, marks = _action_forms(report, user, clock.now, extra.pop("failed", None))
     return {

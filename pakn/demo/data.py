@@ -393,7 +393,9 @@ class Demo:
         if r.random() < 0.65:
             t = self.step(self.later(t, 30, 60 * 48))
             rating = r.choices(["satisfied", "acceptable", "unsatisfied"], weights=[60, 25, 15])[0]
-            services.report_rate(report=report, actor=reporter, rating=rating, now=t)
+            # «Không hài lòng» says why (issue 14, item 10).
+            why = "Kết quả chưa khắc phục triệt để, sự việc tái diễn." if rating == "unsatisfied" else ""
+            services.report_rate(report=report, actor=reporter, rating=rating, note=why, now=t)
         if r.random() < 0.05:
             services.report_mark(
                 report=report,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from pakn.notify.done import still_open
 from pakn.notify.models import Channel, Delivery, Kind, Notification
 
 if TYPE_CHECKING:
@@ -69,9 +70,18 @@ class ConsoleChannel:
     def send(self, delivery: Delivery, message: Rendered) -> Result:
         if delivery.user_id is None:
             return Result.skip("Thông báo trên hệ thống chỉ dành cho cán bộ.")
+        outbox = delivery.outbox
+        # Delivered after the step it asks for was done (a busy queue): created done (issue 14, item 7).
+        report = outbox.report if outbox.step else None
+        row = Notification(user_id=delivery.user_id, kind=outbox.kind, step=outbox.step)
+        row.step_started_at = outbox.step_started_at
+        done = report is not None and not still_open(row, report)
         notification, _ = Notification.objects.get_or_create(
             delivery=delivery,
             defaults={
+                "step": outbox.step,
+                "step_started_at": outbox.step_started_at,
+                "done_at": timezone.now() if done else None,
                 "user_id": delivery.user_id,
                 "kind": delivery.outbox.kind,
                 "title": message.subject[:200],

@@ -198,7 +198,13 @@ class Delivery(models.Model):
 
 
 class Notification(models.Model):
-    """One message shown in the console to one member of staff, until they mark it read."""
+    """One message shown in the console to one member of staff.
+
+    A notification that asks for a step of a case (`step`, started at `step_started_at`) is done
+    (`done_at`) once that step is done, whoever did it, or once the case left that step (issue 14, item 7):
+    forwarded, assigned, escalated, resolved. One that asks for nothing (`step` empty) is done once read.
+    The console's count is of the notifications not done (`needs_action`).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -223,6 +229,9 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    step = models.CharField(_("bước cần làm"), max_length=20, blank=True)
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("đã xong lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo trên hệ thống")
@@ -231,6 +240,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_user_unread"),
             models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+            models.Index(fields=["user", "done_at"], name="notification_user_open"),
+            models.Index(fields=["report", "done_at"], name="notification_report_open"),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +250,15 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def asks_action(self) -> bool:
+        """Whether it asks for a step of a case (else it only informs)."""
+        return bool(self.step)
 
     @property
     def kind_label(self) -> str:

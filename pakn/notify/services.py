@@ -25,6 +25,11 @@ from django.utils import timezone, translation
 
 from pakn.core import province
 from pakn.notify import queue
+from pakn.notify.done import asked_step, close_done
+
+# Reading notifications is done's business; the surfaces call these through this module.
+from pakn.notify.done import notification_mark_read as notification_mark_read
+from pakn.notify.done import notifications_mark_all_read as notifications_mark_all_read
 from pakn.notify.endpoints import push_endpoint_problem
 from pakn.notify.models import (
     REQUIRED_KINDS,
@@ -32,7 +37,6 @@ from pakn.notify.models import (
     Channel,
     Delivery,
     Kind,
-    Notification,
     OutboxMessage,
     Preference,
     PushSubscription,
@@ -183,6 +187,8 @@ def notifications_for_event(
     "secret" (only on a report's creation) becomes the reporter's follow-up link, kept encrypted in the
     outbox (R-3.2).
     """
+    # Notifications whose step this event finished are done (issue 14, item 7), before new ones are asked.
+    close_done(report, event.at, answered_by=event.agency_id if event.action == "give_opinion" else None)
     planner = PLANNERS.get(event.action)
     if planner is None:
         return []
@@ -298,13 +304,15 @@ def outbox_write(
         if plan.reporter and report is not None:
             private["link"] = link if link is not None else _stored_link(report)
             private["recipient"] = report.reporter_name
+        # The step the message asks for (issue 14, item 7): given (due-soon), else the case's current one.
+        asked, asked_since = (step, step_started_at) if step else asked_step(plan.kind, report)
         message = OutboxMessage.objects.create(
             kind=plan.kind,
             report=report,
             event=event,
             dedupe_key=f"{dedupe}:{plan.kind}",
-            step=step,
-            step_started_at=step_started_at,
+            step=asked,
+            step_started_at=asked_since,
             context={**base, **plan.extra},
             private_context=json.dumps(private, ensure_ascii=False) if private else "",
             created_at=at,
@@ -473,26 +481,6 @@ def preferences_set(*, user: User, choices: dict[str, set[str]]) -> None:
             if kind in REQUIRED_KINDS:
                 values[Channel.CONSOLE] = True
             Preference.objects.update_or_create(user=user, kind=kind, defaults=values)
-
-
-# --- Reading notifications ------------------------------------------------------------------------------
-
-
-def notification_mark_read(*, user: User, notification_id: int, now: datetime | None = None) -> Notification:
-    """Mark one of this person's notifications read (someone else's: not found)."""
-    notification = Notification.objects.filter(pk=notification_id, user=user).first()
-    if notification is None:
-        raise Notification.DoesNotExist
-    if notification.read_at is None:
-        notification.read_at = now or timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
-        )
-    return notification
-
-
-def notifications_mark_all_read(*, user: User, now: datetime | None = None) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
 
 
 # --- Web push subscriptions ---------------------------------------------------------------------------

@@ -37,10 +37,10 @@ def _back(request: HttpRequest) -> str:
 @staff_login
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    unread_only = request.GET.get("loc") == "chua-doc"
-    page = Paginator(selectors.notifications_for(request.user, unread_only=unread_only), PER_PAGE).get_page(
-        request.GET.get("trang")
-    )
+    show = request.GET.get("loc", "")
+    unread_only, open_only = show == "chua-doc", show == "can-xu-ly"
+    notifications = selectors.notifications_for(request.user, unread_only=unread_only, open_only=open_only)
+    page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("trang"))
     return render(
         request,
         "notify/list.html",
@@ -48,7 +48,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "nav": "notifications",
             "page": page,
             "unread_only": unread_only,
+            "open_only": open_only,
+            "filter_query": f"loc={show}&" if show in ("chua-doc", "can-xu-ly") else "",
             "unread_total": selectors.unread_count(request.user),
+            "open_total": selectors.needs_action_count(request.user),
         },
     )
 

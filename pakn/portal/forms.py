@@ -315,6 +315,8 @@ class ReporterActionForm(SpecForm):
     """A reporter's action on the private page (R-8.1 reply, R-8.3 rating), derived from its spec."""
 
     def __init__(self, *args: Any, action: str, report: Report, **kwargs: Any):
+        # The reply and the rating share the page and both have a «note»: ids of their own (not names).
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
         super().__init__(*args, spec=SPECS[action], report=report, **kwargs)
 
     def field_for(self, item: Input) -> forms.Field | None:

@@ -72,7 +72,7 @@ from pakn.reports.freshness import cached_public_response
 from pakn.reports.media import THUMBNAIL_SIDES, attachment_add, check_upload, size_limit, thumbnail_name
 from pakn.reports.models import Attachment, Event, Report
 from pakn.reports.public import public_queryset
-from pakn.reports.selectors import events_for_reporter, public_events, public_report
+from pakn.reports.selectors import events_for_reporter, public_events, public_report, reporter_note
 from pakn.reports.services import normalize_tracking_code, report_for_secret
 from pakn.reports.validators import normalize_phone
 from pakn.reports.workflow import ReporterActor, WorkflowError
@@ -531,7 +531,8 @@ def _timeline(events: list[Any]) -> list[dict[str, Any]]:
                 if isinstance(e.target_agency, str)
                 else (e.target_agency.name if e.target_agency else ""),
                 "to_state": e.to_state,
-                "note": e.note,
+                # The reporter's view reads each note as the reporter may (never a staff note, issue 14).
+                "note": reporter_note(e) if isinstance(e, Event) else e.note,
                 "step": STEP_LABELS.get(e.step, "") if e.step and statutory else "",
                 "step_due_at": e.step_due_at if statutory else None,
                 "on_time": e.on_time if statutory else None,

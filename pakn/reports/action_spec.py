@@ -19,7 +19,7 @@ from pakn.org.models import Agency
 from pakn.reports import effects, sla
 from pakn.reports.actors import Actor, Rule, the_reporter
 from pakn.reports.limits import limit_for
-from pakn.reports.models import Report, State, Step
+from pakn.reports.models import Event, Report, State, Step
 
 Help = str | Callable[[Report], str]
 
@@ -43,6 +43,30 @@ class Kind(StrEnum):
     STAFF_MEDIA = "staff_media"  # staff photos not yet public (console: check boxes; API: their ids)
     PUBLIC_IMAGE = "public_image"  # one image of the report with a public copy (console: a list; API: its id)
     IMAGE = "image"  # an image file (console: image input; not in the JSON API)
+
+
+class Readers(StrEnum):
+    """Who reads what is typed into a text input (issue 14, item 2): every text field says so."""
+
+    STAFF = "staff"  # staff only (internal notes, marks, directions)
+    OPT_IN = "opt_in"  # staff only, unless the author ticks «Công khai ghi chú này» (NOTE_PUBLIC)
+    REPORTER = "reporter"  # sent to the reporter (and staff); never on the public page
+    AGENCY = "agency"  # the reporter writes it: the agency's staff read it; never on the public page
+    DEPARTMENTS = "departments"  # the departments asked for an opinion (and staff); not public
+    PUBLIC = "public"  # published on the portal (phone and ID numbers masked)
+    APPROVAL = "approval"  # a result the leader approves before it is published
+
+
+# What each text field's help says about its readers (Vietnamese msgids, translated when shown).
+READER_TEXTS: dict[str, str] = {
+    Readers.STAFF: _("Chỉ cán bộ xem, không công khai."),
+    Readers.OPT_IN: _("Chỉ cán bộ xem, trừ khi chọn «Công khai ghi chú này»."),
+    Readers.REPORTER: _("Gửi cho người phản ánh; không công khai trên cổng."),
+    Readers.AGENCY: _("Chỉ cơ quan xử lý xem, không công khai."),
+    Readers.DEPARTMENTS: _("Sở, ngành được xin ý kiến và cán bộ xem; không công khai."),
+    Readers.PUBLIC: _("Công khai trên cổng (số điện thoại, số định danh được che)."),
+    Readers.APPROVAL: _("Công khai trên cổng sau khi lãnh đạo duyệt."),
+}
 
 
 class Group(StrEnum):
@@ -74,25 +98,52 @@ class Input:
     rows: int = 3
     shown: Callable[[Report], bool] | None = None  # None: always
     initial: Callable[[Report], Any] | None = None
+    readers: str = ""  # text inputs: who reads what is typed (Readers); said in the help text
 
     def __post_init__(self) -> None:
         if self.kind in (Kind.TEXT, Kind.LINE) and self.max_length is None:
             object.__setattr__(self, "max_length", limit_for(self.name))
 
     def help_text(self, report: Report) -> str:
-        return _text(self.help, report)
+        return " ".join(x for x in (_text(self.help, report), self.readers_text()) if x)
+
+    def readers_text(self) -> str:
+        """Who reads this field, in words (empty for inputs that are not text)."""
+        return gettext(READER_TEXTS[self.readers]) if self.readers else ""
 
     def is_shown(self, report: Report) -> bool:
         return self.shown is None or self.shown(report)
 
 
-def note_input(label: str = _("Ghi chú (không bắt buộc)")) -> Input:
-    return Input("note", Kind.TEXT, label, rows=2)
+def note_input(label: str = _("Ghi chú (không bắt buộc)"), *, readers: str = Readers.STAFF) -> Input:
+    return Input("note", Kind.TEXT, label, rows=2, readers=readers)
 
 
-def required_text(name: str, label: str, missing: str, rows: int = 3) -> Input:
+# The opt-in that publishes a staff note (issue 14, item 2): off unless the author ticks it.
+NOTE_PUBLIC = Input(
+    "note_public",
+    Kind.FLAG,
+    _("Công khai ghi chú này"),
+    default=False,
+    help=_("Ghi chú hiện trên trang công khai của phản ánh (số điện thoại, số định danh được che)."),
+)
+
+
+def public_note_inputs(
+    label: str = _("Ghi chú (không bắt buộc)"), *, required: str = ""
+) -> tuple[Input, ...]:
+    """A staff note that stays internal unless its author publishes it; `required`: the missing message."""
+    note = Input(
+        "note", Kind.TEXT, label, required=bool(required), rows=2, missing=required, readers=Readers.OPT_IN
+    )
+    return note, NOTE_PUBLIC
+
+
+def required_text(
+    name: str, label: str, missing: str, rows: int = 3, *, readers: str = Readers.STAFF
+) -> Input:
     """A text that must be given (a reason, a result, an answer)."""
-    return Input(name, Kind.TEXT, label, required=True, rows=rows, missing=missing)
+    return Input(name, Kind.TEXT, label, required=True, rows=rows, missing=missing, readers=readers)
 
 
 @dataclass(frozen=True)
@@ -148,6 +199,20 @@ class ActionSpec:
 
     def input(self, name: str) -> Input:
         return next(i for i in self.inputs if i.name == name)
+
+    @property
+    def note_readers(self) -> str:
+        """Who reads the note of this action's timeline entries (issue 14, item 2).
+
+        An internal entry's note is for staff; otherwise the note input says (an opt-in note is public only
+        when its event says so, `Event.note_public`); a note the system writes (a reason the regulation
+        gives, the departments asked) is read by whoever reads the entry."""
+        if self.visibility == Event.Visibility.INTERNAL:
+            return Readers.STAFF
+        item = next((i for i in self.inputs if i.name == "note"), None)
+        if item is not None and item.readers:
+            return item.readers
+        return Readers.PUBLIC if self.visibility == Event.Visibility.PUBLIC else Readers.REPORTER
 
 
 # --- Help texts with deadlines from the policy rows ----------------------------------------------------------

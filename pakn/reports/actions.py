@@ -34,6 +34,7 @@ from pakn.reports.action_spec import (
     Group,
     Input,
     Kind,
+    Readers,
     clarification_asked,
     complex_help,
     escalate_help,
@@ -41,6 +42,7 @@ from pakn.reports.action_spec import (
     not_coordinated_by_supervisor,
     not_rated,
     note_input,
+    public_note_inputs,
     required_text,
     retention_due,
     step_overdue_unnoted,
@@ -49,7 +51,6 @@ from pakn.reports.action_spec import (
     within,
 )
 from pakn.reports.actors import (
-    FLAGGERS,
     HOLDING_AGENCY,
     IOC_DESK,
     LEADER,
@@ -63,6 +64,7 @@ from pakn.reports.actors import (
     the_reporter,
     the_system,
 )
+from pakn.reports.marks import MARK_SPECS
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
 from pakn.reports.urging import URGE_SPECS
@@ -86,7 +88,12 @@ assert {c for c, _label in REJECT_CHOICES} == set(effects.REJECT_REASONS)
 OFFICER = Input(
     "officer", Kind.OFFICER, _("Cán bộ xử lý"), required=True, missing=_("Vui lòng chọn cán bộ xử lý.")
 )
-RESULT = required_text("result_text", _("Kết quả xử lý"), _("Vui lòng nhập kết quả xử lý."), rows=5)
+RESULT = required_text(
+    "result_text", _("Kết quả xử lý"), _("Vui lòng nhập kết quả xử lý."), rows=5, readers=Readers.APPROVAL
+)
+PUBLISHED_RESULT = required_text(
+    "result_text", _("Kết quả xử lý"), _("Vui lòng nhập kết quả xử lý."), rows=5, readers=Readers.PUBLIC
+)
 PHOTOS = Input(
     "photos",
     Kind.FILES,
@@ -94,29 +101,6 @@ PHOTOS = Input(
     help=_("Chụp trực tiếp bằng điện thoại hoặc chọn tệp."),
 )
 INTERNAL_NOTE = note_input(_("Ghi chú nội bộ (không bắt buộc)"))
-
-
-def _mark(action: str, flag: str, labels: tuple[str, str], states: Any, help: str) -> ActionSpec:
-    key = action.removeprefix("mark_")
-    return ActionSpec(
-        action,
-        labels[0],
-        frozenset(states),
-        FLAGGERS,
-        None,
-        Visibility.INTERNAL,
-        effects.flag(flag),
-        inputs=(Input("value", Kind.TOGGLE, _("Đánh dấu"), default=True), note_input()),
-        help=help,
-        submit=_("Lưu đánh dấu"),
-        danger=action == "mark_abusive",
-        group=Group.MARK,
-        summary="Đánh dấu: có giá trị, sai sự thật, phức tạp, bí mật nhà nước (theo Điều 15, Điều 7, Điều 9 Quy chế)",
-        api_path="marks",
-        api_key=key,
-        flag=flag,
-        unset_label=labels[1],
-    )
 
 
 SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
@@ -136,7 +120,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 _("Cơ quan xử lý"),
                 help=_("Để trống: UBND xã, phường nơi xảy ra sự việc."),
             ),
-            note_input(),
+            *public_note_inputs(),
         ),
         help=within(
             Step.TRIAGE,
@@ -155,7 +139,14 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.AWAITING_INFO,
         Visibility.REPORTER,
         effects.request_info,
-        inputs=(required_text("note", _("Thông tin cần bổ sung"), _("Vui lòng nêu thông tin cần bổ sung.")),),
+        inputs=(
+            required_text(
+                "note",
+                _("Thông tin cần bổ sung"),
+                _("Vui lòng nêu thông tin cần bổ sung."),
+                readers=Readers.REPORTER,
+            ),
+        ),
         help=within(
             Step.SUPPLEMENT,
             _("Người phản ánh có {duration} để bổ sung; quá hạn phản ánh sẽ bị hủy (theo Điều 7 Quy chế)."),
@@ -174,7 +165,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.REPORTER,
         effects.supplement,
         inputs=(
-            Input("note", Kind.TEXT, _("Thông tin bổ sung"), rows=4),
+            Input("note", Kind.TEXT, _("Thông tin bổ sung"), rows=4, readers=Readers.AGENCY),
             Input("reporter_name", Kind.LINE, _("Họ và tên")),
             Input("reporter_address", Kind.LINE, _("Địa chỉ liên hệ")),
             Input("reporter_phone", Kind.LINE, _("Số điện thoại")),
@@ -218,6 +209,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 _("Giải thích thêm"),
                 rows=2,
                 help=_("Bắt buộc khi chọn «Lý do khác»."),
+                readers=Readers.REPORTER,
             ),
         ),
         help=_("Lý do từ chối được gửi cho người phản ánh."),
@@ -234,7 +226,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.IN_PROGRESS,
         Visibility.PUBLIC,
         effects.assign,
-        inputs=(OFFICER, note_input(_("Chỉ đạo (không bắt buộc)"))),
+        inputs=(OFFICER, *public_note_inputs(_("Chỉ đạo (không bắt buộc)"))),
         help=within(Step.ASSIGN, _("Phân công trong {duration} (theo Điều 7 Quy chế).")),
         submit=_("Phân công"),
         summary="Phân công cán bộ xử lý (theo Điều 7 Quy chế)",
@@ -262,12 +254,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         Visibility.PUBLIC,
         effects.escalate,
         inputs=(
-            Input(
-                "note",
-                Kind.TEXT,
-                _("Lý do chuyển cấp trên"),
-                required=True,
-                missing=_("Vui lòng nêu lý do chuyển cấp trên."),
+            *public_note_inputs(
+                _("Lý do chuyển cấp trên"), required=_("Vui lòng nêu lý do chuyển cấp trên.")
             ),
             Input(
                 "is_complex",
@@ -315,6 +303,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 _("Kết quả xử lý (có thể chỉnh sửa trước khi duyệt)"),
                 rows=5,
                 initial=lambda r: r.result_text,
+                readers=Readers.PUBLIC,
             ),
             INTERNAL_NOTE,
         ),
@@ -357,7 +346,12 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 missing=_("Vui lòng chọn ít nhất một sở, ngành."),
                 initial=lambda r: [r.category.department_id] if r.category.department_id else [],
             ),
-            required_text("question", _("Nội dung xin ý kiến"), _("Vui lòng nêu nội dung xin ý kiến.")),
+            required_text(
+                "question",
+                _("Nội dung xin ý kiến"),
+                _("Vui lòng nêu nội dung xin ý kiến."),
+                readers=Readers.DEPARTMENTS,
+            ),
         ),
         help=within(
             Step.OPINION,
@@ -397,7 +391,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.RESOLVED,
         Visibility.PUBLIC,
         effects.publish_result,
-        inputs=(RESULT, INTERNAL_NOTE, PHOTOS),
+        inputs=(PUBLISHED_RESULT, INTERNAL_NOTE, PHOTOS),
         help=within(
             Step.COORDINATE,
             _("Tổng hợp ý kiến các sở, ngành và công khai kết quả trong {duration} (theo Điều 7 Quy chế)."),
@@ -414,12 +408,9 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         State.COORDINATING,
         Visibility.PUBLIC,
         effects.take_over,
-        inputs=(
-            required_text(
-                "note",
-                _("Lý do"),
-                _("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (theo Điều 4 Quy chế)."),
-            ),
+        inputs=public_note_inputs(
+            _("Lý do"),
+            required=_("Vui lòng nêu lý do Văn phòng UBND tỉnh chủ trì xử lý (theo Điều 4 Quy chế)."),
         ),
         ready=not_coordinated_by_supervisor,
         help=_(
@@ -438,7 +429,14 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.REPORTER,
         effects.reply,
-        inputs=(required_text("note", _("Nội dung cần làm rõ"), _("Vui lòng nhập nội dung cần làm rõ.")),),
+        inputs=(
+            required_text(
+                "note",
+                _("Nội dung cần làm rõ"),
+                _("Vui lòng nhập nội dung cần làm rõ."),
+                readers=Readers.AGENCY,
+            ),
+        ),
         submit=_("Gửi đề nghị làm rõ"),
         group=Group.REPORTER,
     ),
@@ -450,7 +448,15 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         None,
         Visibility.REPORTER,
         effects.clarify,
-        inputs=(required_text("note", _("Nội dung trả lời"), _("Vui lòng nhập nội dung trả lời."), rows=4),),
+        inputs=(
+            required_text(
+                "note",
+                _("Nội dung trả lời"),
+                _("Vui lòng nhập nội dung trả lời."),
+                rows=4,
+                readers=Readers.REPORTER,
+            ),
+        ),
         ready=clarification_asked,
         help=within(
             Step.CLARIFY,
@@ -478,64 +484,29 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 choices=tuple(Rating.choices),
                 missing=_("Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng."),
             ),
+            # Issue 14, item 10: «Không hài lòng» asks why, and offers to ask for clarification.
+            Input(
+                "note",
+                Kind.TEXT,
+                _("Vì sao bạn không hài lòng?"),
+                rows=3,
+                help=_("Bắt buộc khi chọn «Không hài lòng»."),
+                readers=Readers.AGENCY,
+            ),
+            Input(
+                "ask_clarification",
+                Kind.FLAG,
+                _("Đề nghị cơ quan xử lý làm rõ kết quả"),
+                default=False,
+                help=_("Cơ quan xử lý sẽ trả lời tại trang này (theo Điều 8 Quy chế)."),
+            ),
         ),
         ready=not_rated,
         submit=_("Gửi đánh giá"),
         group=Group.REPORTER,
     ),
     *MEDIA_SPECS,  # staff media (issue 10, item 6): pakn.reports.moderation
-    # Marks (R-15, R-7.4b complex, R-9.2 state secret)
-    _mark(
-        "mark_valuable",
-        "is_valuable",
-        (_("Đánh dấu có giá trị"), _("Bỏ đánh dấu có giá trị")),
-        ALL_STATES,
-        _("Phản ánh có giá trị được ghi nhận trong thống kê (theo Điều 15 Quy chế)."),
-    ),
-    _mark(
-        "mark_abusive",
-        "is_abusive",
-        (_("Đánh dấu sai sự thật, lợi dụng"), _("Bỏ đánh dấu sai sự thật")),
-        ALL_STATES,
-        _(
-            "Phản ánh bị đánh dấu không hiển thị công khai; nhiều lần có thể dẫn đến hạn chế người gửi (theo Điều 15 Quy chế)."
-        ),
-    ),
-    _mark(
-        "mark_state_secret",
-        "is_state_secret",
-        (_("Đánh dấu bí mật nhà nước"), _("Bỏ đánh dấu bí mật nhà nước")),
-        ALL_STATES,
-        _("Phản ánh chứa bí mật nhà nước không được công khai (theo Điều 9 Quy chế)."),
-    ),
-    _mark(
-        "mark_complex",
-        "is_complex",
-        (_("Đánh dấu vụ việc phức tạp"), _("Bỏ đánh dấu vụ việc phức tạp")),
-        OPEN_STATES,
-        _("Vụ việc phức tạp ở cấp huyện có thêm thời gian để chuyển cấp trên (theo Điều 7 Quy chế)."),
-    ),
-    ActionSpec(
-        "bar_reporter",
-        _("Hạn chế người gửi"),
-        ALL_STATES,
-        FLAGGERS,
-        None,
-        Visibility.INTERNAL,
-        effects.bar_reporter,
-        inputs=(
-            required_text(
-                "note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (theo Điều 15 Quy chế).")
-            ),
-        ),
-        help=_(
-            "Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (theo Điều 15 Quy chế)."
-        ),
-        danger=True,
-        group=Group.MARK,
-        summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (theo Điều 15 Quy chế)",
-        api_path="bar-reporter",
-    ),
+    *MARK_SPECS,  # marks and bans (R-15, R-7.4b complex, R-9.2 state secret): pakn.reports.marks
     *MODERATION_SPECS,  # redaction (issue 10, item 4): pakn.reports.moderation
     # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
     ActionSpec(

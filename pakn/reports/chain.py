@@ -194,6 +194,10 @@ def _later(e: Event) -> dict[str, Any] | None:
     under the MAC when set, so events sealed before them still verify."""
     # getattr: migration 0004 seals with a historical model that predates these fields.
     later = {"statutory": getattr(e, "statutory", None), "overdue_at": _iso(getattr(e, "overdue_at", None))}
+    if getattr(
+        e, "note_public", False
+    ):  # issue 14: a published note is sealed; unset, events verify as before
+        later["note_public"] = True
     return later if any(v is not None for v in later.values()) else None
 
 

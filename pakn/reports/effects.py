@@ -416,7 +416,16 @@ def rate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outc
         raise ValidationError({"rating": "Vui lòng chọn: hài lòng, chấp nhận được hoặc không hài lòng."})
     if report.rating:
         raise InvalidTransition("Phản ánh này đã được đánh giá.")
-    return Outcome(report.state, {"rating": rating, "rated_at": now}, data={"rating": rating})
+    # Issue 14, item 10: «Không hài lòng» says why; asking for clarification needs a text too, and the
+    # service takes the `reply` with it in the same transaction (services.report_rate).
+    note = (p.get("note") or "").strip()
+    if rating == Rating.UNSATISFIED and not note:
+        raise ValidationError({"note": "Vui lòng cho biết vì sao bạn không hài lòng."})
+    asked = bool(p.get("ask_clarification"))
+    if asked and not note:
+        raise ValidationError({"note": "Vui lòng nhập nội dung cần làm rõ."})
+    data: dict[str, Any] = {"rating": rating, **({"clarification": True} if asked else {})}
+    return Outcome(report.state, {"rating": rating, "rated_at": now}, note=note, data=data)
 
 
 def flag(field_name: str) -> Effect:

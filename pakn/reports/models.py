@@ -299,6 +299,9 @@ class Event(models.Model):
     # The report's `overdue_at` after this event: read by the figures "overdue at the end of a period".
     overdue_at = models.DateTimeField(_("quá hạn theo Quy chế từ"), null=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Whether staff chose to publish the note (issue 14, item 2): a staff note is internal unless its author
+    # ticked «Công khai ghi chú này»; who reads each action's note is its spec's `note_readers`.
+    note_public = models.BooleanField(_("công khai ghi chú"), default=False)
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)

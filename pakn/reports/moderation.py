@@ -30,7 +30,16 @@ from django.utils.translation import gettext_noop as _
 
 from pakn.org.models import User
 from pakn.reports import media
-from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, note_input, required_text
+from pakn.reports.action_spec import (
+    ActionSpec,
+    Group,
+    Input,
+    Kind,
+    Readers,
+    note_input,
+    public_note_inputs,
+    required_text,
+)
 from pakn.reports.actors import FLAGGERS, Actor, assignee, staff_at_current_agency
 from pakn.reports.effects import Outcome, _required
 from pakn.reports.media import THUMBNAIL_SIDES, thumbnail_name
@@ -190,7 +199,7 @@ MEDIA_SPECS: tuple[ActionSpec, ...] = (
                 required=True,
                 missing=_("Vui lòng chọn ảnh cần công khai."),
             ),
-            note_input(),
+            *public_note_inputs(),
         ),
         help=_(
             "Ảnh của cán bộ chỉ hiện trên cổng thông tin khi được công khai tại đây (bản đã xóa EXIF, GPS)."
@@ -220,6 +229,7 @@ MODERATION_SPECS: tuple[ActionSpec, ...] = (
                 rows=6,
                 missing=_("Vui lòng nhập nội dung công khai sau khi biên tập."),
                 initial=lambda r: r.public_content,
+                readers=Readers.PUBLIC,
             ),
             required_text(
                 "note",

@@ -133,6 +133,43 @@ def report_personal_data(*, viewer: User, report: Report, purpose: str = "") -> 
     )
 
 
+# --- Who reads an entry's note (issue 14, item 2) ------------------------------------------------------
+
+
+def note_readers(event: Event) -> str:
+    """Who reads this timeline entry's note (a `Readers` value): its action's spec says, and an opt-in note
+    is public only when its author published it. The creation has no spec: its note follows its entry."""
+    from pakn.reports.action_spec import Readers
+    from pakn.reports.actions import SPECS
+
+    spec = SPECS.get(event.action)
+    if spec is not None:
+        readers = spec.note_readers
+    elif event.visibility == Event.Visibility.INTERNAL:
+        readers = Readers.STAFF
+    else:
+        readers = Readers.PUBLIC if event.visibility == Event.Visibility.PUBLIC else Readers.REPORTER
+    if readers == Readers.OPT_IN:
+        return Readers.PUBLIC if event.note_public else Readers.STAFF
+    return str(readers)
+
+
+def public_note(event: Event) -> str:
+    """The note as the public reads it: only a public one, phone- and ID-like numbers masked."""
+    from pakn.reports.action_spec import Readers
+
+    return redact_numbers(event.note) if event.note and note_readers(event) == Readers.PUBLIC else ""
+
+
+def reporter_note(event: Event) -> str:
+    """The note as the reporter reads it through the private link: public notes, those addressed to him and
+    his own; never a staff note."""
+    from pakn.reports.action_spec import Readers
+
+    seen = (Readers.PUBLIC, Readers.REPORTER, Readers.AGENCY)
+    return event.note if event.visibility != Event.Visibility.INTERNAL and note_readers(event) in seen else ""
+
+
 def events_for_reporter(report: Report) -> QuerySet[Event]:
     """The timeline the reporter sees through the private link: public and addressed-to-him entries."""
     return report.events.exclude(visibility=Event.Visibility.INTERNAL).select_related(
@@ -274,8 +311,8 @@ def public_report(report: Report, *, now: datetime | None = None) -> PublicRepor
 
 
 def public_events(report: Report) -> list[PublicEvent]:
-    """The public timeline (R-9.2): every step that is not internal, and the public milestones; notes only
-    of public entries, with phone- or ID-like numbers masked."""
+    """The public timeline (R-9.2): every step that is not internal, and the public milestones; only the
+    notes the public may read (`public_note`: staff notes only when published), numbers masked."""
     from pakn.reports.actions import label_of
 
     events = report.events.filter(
@@ -289,7 +326,7 @@ def public_events(report: Report) -> list[PublicEvent]:
             agency=e.agency.name if e.agency_id else "",  # type: ignore[union-attr]
             target_agency=e.target_agency.name if e.target_agency_id else "",  # type: ignore[union-attr]
             to_state=e.to_state,
-            note=redact_numbers(e.note) if e.visibility == Event.Visibility.PUBLIC else "",
+            note=public_note(e),
             # Only a deadline Decision 826 sets is part of the public record; an internal target is not.
             step=e.step if e.statutory else "",
             step_due_at=e.step_due_at if e.statutory else None,

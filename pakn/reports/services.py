@@ -226,6 +226,8 @@ def report_act(
     """Take any action of the spec table (pakn.reports.actions) with its inputs: the one write the surfaces'
     action forms and endpoints call. An action whose spec says `retry_stale` is retried after a lost race
     (its effect re-reads the report, so a concurrent change cannot be overwritten)."""
+    if action == "rate":  # rating may ask for clarification in the same flow (issue 14, item 10)
+        return report_rate(report=report, actor=actor, now=now, **params)
     spec = SPECS.get(action)
     attempts = 3 if spec is not None and spec.retry_stale else 1
     for attempt in range(attempts):
@@ -347,9 +349,30 @@ def report_clarify(*, report: Report, actor: Actor, note: str, now: datetime | N
     return workflow.apply(report, "clarify", actor=actor, now=now, note=note)
 
 
-def report_rate(*, report: Report, actor: Actor, rating: str, now: datetime | None = None) -> Event:
-    """R-8.3: satisfied, acceptable or unsatisfied."""
-    return workflow.apply(report, "rate", actor=actor, now=now, rating=rating)
+def report_rate(
+    *,
+    report: Report,
+    actor: Actor,
+    rating: str,
+    note: str = "",
+    ask_clarification: bool = False,
+    now: datetime | None = None,
+) -> Event:
+    """R-8.3: the reporter rates the result. «Không hài lòng» says why (issue 14, item 10); asking for
+    clarification with it (R-8.1) also takes the `reply` action with that text, in the same transaction."""
+    with transaction.atomic():
+        event = workflow.apply(
+            report,
+            "rate",
+            actor=actor,
+            now=now,
+            rating=rating,
+            note=note,
+            ask_clarification=ask_clarification,
+        )
+        if ask_clarification:
+            workflow.apply(report, "reply", actor=actor, now=event.at, note=note)
+    return event
 
 
 def report_mark(

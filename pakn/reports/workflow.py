@@ -16,11 +16,13 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from pakn.org.models import User
 from pakn.reports import chain, limits
+from pakn.reports.action_spec import Readers
 from pakn.reports.actions import SPECS, ActionSpec, allowed_actions, check
 from pakn.reports.actors import (
     SYSTEM,
@@ -69,9 +71,20 @@ def apply(report: Report, action: str, *, actor: Actor, now: datetime | None = N
     now = now or timezone.now()
     spec = check(report, action, actor)
     limits.check_text(params)  # lengths and control characters, whatever the surface (issue 10, item 9)
+    note_public = _note_public(spec, params)
     outcome = spec.effect(report, actor, now, params)
     with transaction.atomic():
-        return _record(report, spec.action, spec.visibility, outcome, actor, now)
+        return _record(report, spec.action, spec.visibility, outcome, actor, now, note_public=note_public)
+
+
+def _note_public(spec: ActionSpec, params: dict[str, Any]) -> bool:
+    """Whether the author chose to publish the note (issue 14, item 2): only an action whose note is
+    opt-in may publish it, and only a note that was written."""
+    if not params.pop("note_public", False):
+        return False
+    if spec.note_readers != Readers.OPT_IN:
+        raise ValidationError({"note_public": "Ghi chú của hành động này không được công khai."})
+    return bool(str(params.get("note") or "").strip())
 
 
 def _record(
@@ -82,6 +95,8 @@ def _record(
     actor: Actor,
     now: datetime,
     context: dict[str, Any] | None = None,
+    *,
+    note_public: bool = False,
 ) -> Event:
     from_state = report.state
     closes = outcome.closes
@@ -106,6 +121,7 @@ def _record(
         due_at=outcome.changes.get("due_at", report.due_at),
         overdue_at=outcome.changes.get("overdue_at", report.overdue_at),
         note=outcome.note or "",
+        note_public=note_public and bool(outcome.note),
         visibility=visibility,
         data=_jsonable(outcome.data),
         prev_hash=report.head_hash,

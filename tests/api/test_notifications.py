@@ -52,6 +52,7 @@ def test_reading_through_the_api_is_reading_in_the_console(
         "items": [],
         "next_cursor": None,
         "unread": 0,
+        "needs_action": 1,  # read, but the officer still has the case to handle (issue 14, item 7)
     }
 
 

@@ -319,9 +319,9 @@ def test_the_header_shows_the_unread_badge(org, cases: Cases):
     n = unread_count(org.commune_leader)
     response = signed_in(org.commune_leader).get("/console/")
     if n:
-        assert f'data-unread="{n}"' in response.content.decode()
+        assert f'data-needs-action="{n}"' in response.content.decode()
     else:
-        assert "data-unread" not in response.content.decode()
+        assert "data-needs-action" not in response.content.decode()
 
 
 def test_the_console_speaks_english_when_asked(org, cases: Cases):

@@ -103,7 +103,11 @@ def test_the_public_summary_counts_this_month_this_year_on_time_and_satisfaction
     )
     services.report_approve(report=late, actor=org.commune_leader, now=at("2026-03-03 15:00"))
     services.report_rate(
-        report=late, actor=ReporterActor(late.pk), rating="unsatisfied", now=at("2026-03-03 16:00")
+        report=late,
+        actor=ReporterActor(late.pk),
+        rating="unsatisfied",
+        note="Chưa xong.",
+        now=at("2026-03-03 16:00"),
     )
     reports.received(now=at("2026-02-10 08:00"))  # this year, not this month
     reports.received(now=at("2025-12-10 08:00"))  # last year

@@ -174,7 +174,9 @@ def test_only_the_agencys_leader_hands_over(org, journey, departing):
 def test_the_supervisor_takes_over_a_resolved_case_the_reporter_is_unsatisfied_with(org, journey):
     """R-4.4: a case not fully resolved is reopened and coordinated by the supervisor."""
     report = journey.resolved()
-    services.report_rate(report=report, actor=ReporterActor(report.pk), rating="unsatisfied", now=NOW)
+    services.report_rate(
+        report=report, actor=ReporterActor(report.pk), rating="unsatisfied", note="Chưa xử lý xong.", now=NOW
+    )
     services.report_take_over(report=report, actor=org.supervisor, note="Người dân chưa hài lòng.", now=NOW)
     assert report.state == State.COORDINATING and report.agency == org.supervisor_agency
     assert report.step == Step.COORDINATE and report.due_at == at("2026-03-06 09:00")  # 3 working days
@@ -207,7 +209,9 @@ def test_the_reporter_can_rate_the_result_published_after_a_take_over(org, journ
     """R-8.3: the supervisor's new result is rated like the first one."""
     report = journey.resolved()
     reporter = ReporterActor(report.pk)
-    services.report_rate(report=report, actor=reporter, rating="unsatisfied", now=NOW)
+    services.report_rate(
+        report=report, actor=reporter, rating="unsatisfied", note="Chưa xử lý xong.", now=NOW
+    )
     services.report_take_over(report=report, actor=org.supervisor, note="Chưa hài lòng.", now=NOW)
     services.report_publish_result(
         report=report, actor=org.supervisor, result_text="Đã xong.", now=at("2026-03-04 09:00")

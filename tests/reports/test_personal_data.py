@@ -235,7 +235,8 @@ def test_public_events_never_include_internal_entries_or_non_public_notes(org, j
         "approve",
     ]
     assert not any("GHI-CHU" in e.note for e in events)
-    assert {e.action: e.note for e in events}["forward"] == "Chuyển UBND phường."
+    # A staff note is public only when its author publishes it (issue 14, item 2).
+    assert {e.action: e.note for e in events}["forward"] == ""
     assert public_report(report).result_text == "Đã vá ổ gà."
 
 

@@ -93,7 +93,9 @@ def params_strategy(action: str, org: Org, people: dict[str, Any]) -> st.SearchS
         "take_over": st.fixed_dictionaries({"note": NOTES}),
         "reply": st.fixed_dictionaries({"note": NOTES}),
         "clarify": st.fixed_dictionaries({"note": NOTES}),
-        "rate": st.fixed_dictionaries({"rating": st.sampled_from([*Rating.values, "excellent"])}),
+        "rate": st.fixed_dictionaries(
+            {"rating": st.sampled_from([*Rating.values, "excellent"]), "note": NOTES}
+        ),
         "bar_reporter": st.fixed_dictionaries({"note": NOTES}),
     }
     for mark in ("valuable", "abusive", "state_secret", "complex"):

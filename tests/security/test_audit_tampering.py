@@ -58,7 +58,11 @@ def test_truncated_timeline_with_head_rolled_back(journey, org):
     cut = report.event_count
     services.report_approve(report=report, actor=org.commune_leader, now=at("2026-03-02 10:00"))
     services.report_rate(
-        report=report, actor=ReporterActor(report.pk), rating="unsatisfied", now=at("2026-03-02 11:00")
+        report=report,
+        actor=ReporterActor(report.pk),
+        rating="unsatisfied",
+        note="Chưa xong.",
+        now=at("2026-03-02 11:00"),
     )
     checkpoint_create(now=at("2026-03-02 17:05"))
     verify_passes()

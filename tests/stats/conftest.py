@@ -97,7 +97,8 @@ class Builder:
         services.report_approve(report=r, actor=leader, now=at(when))
 
     def rate(self, r: Report, when: str, rating: str) -> None:
-        services.report_rate(report=r, actor=ReporterActor(r.pk), rating=rating, now=at(when))
+        why = "Chưa khắc phục triệt để." if rating == "unsatisfied" else ""  # required for «unsatisfied»
+        services.report_rate(report=r, actor=ReporterActor(r.pk), rating=rating, note=why, now=at(when))
 
     def handle(self, r: Report, times: tuple[str, str, str, str], *, c2: bool = False) -> None:
         """Forward, assign, report the result and approve, at these four moments."""

@@ -74,7 +74,11 @@ def july(org: Org, r: dict[str, Report]) -> None:
         report=a, actor=org.supervisor, result_text="Đã chỉ đạo xử lý dứt điểm.", now=at("2026-07-02 09:00")
     )
     services.report_rate(
-        report=a, actor=ReporterActor(a.pk), rating="unsatisfied", now=at("2026-07-03 09:00")
+        report=a,
+        actor=ReporterActor(a.pk),
+        rating="unsatisfied",
+        note="Chưa xong.",
+        now=at("2026-07-03 09:00"),
     )
     services.report_rate(report=b, actor=ReporterActor(b.pk), rating="acceptable", now=at("2026-07-03 10:00"))
     c.refresh_from_db()
@@ -142,7 +146,11 @@ def test_a_case_reopened_and_rated_again_in_the_same_month_counts_both_ratings(o
         report=a, actor=org.supervisor, result_text="Xong.", now=at("2026-06-08 15:00")
     )
     services.report_rate(
-        report=a, actor=ReporterActor(a.pk), rating="unsatisfied", now=at("2026-06-09 09:00")
+        report=a,
+        actor=ReporterActor(a.pk),
+        rating="unsatisfied",
+        note="Chưa xong.",
+        now=at("2026-06-09 09:00"),
     )
     s = F.satisfaction(PROVINCE, JUNE)
     assert (s.satisfied, s.acceptable, s.unsatisfied, s.rated) == (1, 0, 1, 2)

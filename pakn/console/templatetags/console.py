@@ -1,4 +1,4 @@
-"""Template helpers of the staff console: the unread-notification badge (pakn.notify) and state labels."""
+"""Template helpers of the staff console: the notification badge (pakn.notify) and state labels."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ from typing import Any
 
 from django import template
 
-from pakn.notify.selectors import unread_count
+from pakn.notify.selectors import needs_action_count
 from pakn.org.access import may_see_statistics
 
 register = template.Library()
 
 
 @register.simple_tag
-def unread_notifications(user: Any) -> int:
-    """`{% unread_notifications request.user as n %}` — 0 for anonymous users."""
+def open_notifications(user: Any) -> int:
+    """`{% open_notifications request.user as n %}`: the notifications not done (a step still to do, or
+    information not read; issue 14, item 7) — 0 for anonymous users."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return unread_count(user)
+    return needs_action_count(user)
 
 
 @register.simple_tag
