@@ -26,12 +26,14 @@ from pakn.console.forms import ActionForm, HandoverForm, InboxFilterForm, consol
 from pakn.console.models import ClientSubmission
 from pakn.console.services import action_once
 from pakn.core.storage import signed_redirect
+from pakn.notify.follow import follower_count
 from pakn.org.models import User
 from pakn.reports import inbox as tabs
 from pakn.reports import selectors as cases
 from pakn.reports import services as report_services
 from pakn.reports.actions import SPECS_IN_ORDER, Group, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
+from pakn.reports.duplicates import me_too_count
 from pakn.reports.models import Attachment, Report, Step
 from pakn.reports.selectors import (
     can_see_personal_data,
@@ -168,6 +170,8 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         "main_actions": main,
         "mark_actions": marks,
         "may_see_personal": can_see_personal_data(user, report),
+        "me_too_count": me_too_count(report),  # «Tôi cũng gặp» and followers (issue 14, item 9)
+        "follower_count": follower_count(report),
         "text": dict(zip(("title", "content"), staff_text(user, report), strict=True)),
         # The tile server is configurable (the province may run its own, DESIGN): the portal's settings.
         "tile_url": getattr(settings, "PAKN_TILE_URL", "") or "",

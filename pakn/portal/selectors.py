@@ -309,7 +309,7 @@ class Nearby:
     distance_km: float | None
 
 
-def nearby_open_reports(
+def nearby_similar_reports(
     *,
     category: Category,
     area: Area | None,
@@ -320,8 +320,9 @@ def nearby_open_reports(
     days: int = 30,
     limit: int = 5,
 ) -> list[Nearby]:
-    """Open reports of the same category from the last 30 days, within `radius_km` of the pin or in the same
-    commune ("is it one of these?"), nearest first."""
+    """Reports of the same category within `radius_km` of the pin or in the same commune ("is it one of
+    these?"), nearest first: open ones sent in the last `days` days, and those resolved in the last `days`
+    days (issue 14, item 9: a problem fixed last week may be the same one; the list marks them resolved)."""
     condition = Q(pk__in=[])
     if area is not None:
         condition |= Q(area=area)
@@ -332,8 +333,10 @@ def nearby_open_reports(
         return []
     candidates = list(
         public_queryset()
+        .filter(condition, category=category)
         .filter(
-            condition, category=category, state__in=OPEN_STATES, created_at__gte=now - timedelta(days=days)
+            Q(state__in=OPEN_STATES, created_at__gte=now - timedelta(days=days))
+            | Q(state=State.RESOLVED, resolved_at__gte=now - timedelta(days=days))
         )
         .order_by("-created_at")[:100]
     )
