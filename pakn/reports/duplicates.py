@@ -69,8 +69,13 @@ def link_duplicate(report: Report, actor: Actor, now: datetime, p: dict[str, Any
     return Outcome(
         State.REJECTED,
         {"closed_reason": reason, "escalate_by": None, **NO_STEP},
-        note=" ".join(x for x in (reason, note) if x),
-        data={"reason_code": "duplicate", "original": original.pk, "original_code": original.tracking_code},
+        note=reason,  # public: the staff's own note stays internal (issue 14, item 2)
+        data={
+            "reason_code": "duplicate",
+            "original": original.pk,
+            "original_code": original.tracking_code,
+            **({"internal_note": note} if note else {}),
+        },
         linked=[(original, "duplicate_linked", on_original)],
     )
 
@@ -100,7 +105,7 @@ DUPLICATE_SPECS: tuple[ActionSpec, ...] = (
                     "Phản ánh này được đóng là trùng; người phản ánh được báo mã phản ánh gốc và theo dõi nó."
                 ),
             ),
-            note_input(),
+            note_input(_("Ghi chú nội bộ (không bắt buộc)")),
         ),
         help=_(
             "Dùng khi sự việc đã được phản ánh trước đó. Cả hai phản ánh ghi nhận việc gộp trên dòng thời gian "
