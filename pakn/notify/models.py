@@ -199,7 +199,7 @@ class Delivery(models.Model):
         if self.to_reporter:
             return str(_("Người phản ánh"))
         if self.follower_id:
-            return str(_("Người theo dõi"))
+            return str(_("Người theo dõi phản ánh"))
         return str(self.user) if self.user_id else "—"
 
 

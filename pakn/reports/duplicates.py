@@ -25,6 +25,7 @@ from pakn.core.crypto import lookup_hash
 from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, note_input
 from pakn.reports.actors import IOC_DESK, Actor, InvalidTransition, ioc_desk_anywhere
 from pakn.reports.effects import NO_STEP, Outcome
+from pakn.reports.limits import limit_for
 from pakn.reports.models import Event, MeToo, Report, State
 
 Visibility = Event.Visibility
@@ -33,7 +34,7 @@ Visibility = Event.Visibility
 LINKABLE = frozenset({State.RECEIVED, State.ROUTED})
 # An original must still stand: a rejected or cancelled report cannot absorb others.
 ORIGINAL_STATES = frozenset(State.values) - {State.REJECTED, State.CANCELLED}
-MAX_CODE = 20
+MAX_CODE = limit_for("original")
 
 
 def _original_of(report: Report, raw: Any) -> Report:
@@ -99,7 +100,6 @@ DUPLICATE_SPECS: tuple[ActionSpec, ...] = (
                 Kind.LINE,
                 _("Mã tra cứu của phản ánh gốc"),
                 required=True,
-                max_length=MAX_CODE,
                 missing=_("Vui lòng nhập mã tra cứu của phản ánh gốc."),
                 help=_(
                     "Phản ánh này được đóng là trùng; người phản ánh được báo mã phản ánh gốc và theo dõi nó."

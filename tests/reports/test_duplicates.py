@@ -69,7 +69,7 @@ def test_linking_closes_the_duplicate_with_its_reason_and_records_both_timelines
 )
 def test_an_original_must_exist_and_still_stand(org, pair, submit, code, message):
     """R-5.3: the original is given by its tracking code; not itself, not a rejected or cancelled report."""
-    original, duplicate = pair
+    _original, duplicate = pair
     if code == "self":
         code = duplicate.tracking_code
     elif code == "rejected":
