@@ -225,3 +225,19 @@ def test_follower_phones_never_reach_a_log_line_nor_the_clear_outbox(flow, commi
         stored = [row[0] for row in cursor.fetchall()]
     assert stored and all("987654321" not in value for value in stored)
     assert Delivery.objects.filter(follower__report=report).exists()
+
+
+def test_unconfirmed_phones_are_forgotten_after_a_day(flow, commit):
+    """R-13.2, R-3.2: a phone that never confirmed its code is deleted by the retention job a day later;
+    a confirmed follower stays."""
+    from pakn.notify.retention import delivered_purge
+
+    report = flow.received()
+    _follow(report, commit)
+    with commit():
+        following.follow_by_sms(report=report, phone="0912 444 555", client="10.0.0.3", now=START)
+    assert Follower.objects.filter(report=report).count() == 2
+    delivered_purge(now=START + timedelta(hours=2))
+    assert Follower.objects.filter(report=report).count() == 2
+    delivered_purge(now=START + timedelta(days=2))
+    assert list(Follower.objects.filter(report=report).values_list("phone", flat=True)) == [E164]
