@@ -85,6 +85,7 @@ def js_messages() -> dict[str, Any]:
         "push_following": _("Thiết bị này sẽ nhận thông báo khi phản ánh có cập nhật."),
         "push_denied": _("Bạn chưa cho phép hiển thị thông báo."),
         "push_failed": _("Chưa bật được thông báo đẩy."),
+        "push_stop": _("Ngừng theo dõi"),
         "discard": _("Xóa bản lưu"),
         "locating": _("Đang xác định vị trí…"),
         "located": _("Đã lấy vị trí của bạn. Bạn có thể chạm vào bản đồ để chỉnh lại."),

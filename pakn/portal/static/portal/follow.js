@@ -36,7 +36,13 @@
       .then((r) => r.json())
       .then((data) => {
         if (!data.ok) throw new Error(data.error || "");
-        status.textContent = words.push_following || "";
+        status.textContent = (words.push_following || "") + " ";
+        if (data.unsubscribe) {
+          const stop = document.createElement("a");
+          stop.href = data.unsubscribe;
+          stop.textContent = words.push_stop || "";
+          status.appendChild(stop);
+        }
       })
       .catch((e) => {
         status.textContent = e.message || words.push_failed || "";
