@@ -38,11 +38,14 @@ MAX_CODE = limit_for("original")
 
 
 def _original_of(report: Report, raw: Any) -> Report:
-    code = str(raw or "").strip().upper()
+    typed = str(raw or "").strip().upper()
+    if len(typed) > MAX_CODE:
+        raise ValidationError({"original": "Mã tra cứu không hợp lệ."})
+    # As people type it (services.normalize_tracking_code, which this module cannot import): a missing dash.
+    letters = "".join(ch for ch in typed if ch.isalnum())
+    code = f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else typed
     if not code:
         raise ValidationError({"original": "Vui lòng nhập mã tra cứu của phản ánh gốc."})
-    if len(code) > MAX_CODE:
-        raise ValidationError({"original": "Mã tra cứu không hợp lệ."})
     original = Report.objects.select_related("agency").filter(tracking_code=code).first()
     if original is None:
         raise ValidationError({"original": f"Không tìm thấy phản ánh có mã {code}."})
