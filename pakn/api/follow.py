@@ -14,6 +14,7 @@ from ninja.errors import Throttled
 from pydantic import Field
 
 from pakn.api.common import AddressRate
+from pakn.api.problems import Problem
 from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.notify import follow as following
 from pakn.reports import services
@@ -135,7 +136,11 @@ class UnfollowOut(Schema):
     tracking_code: str
 
 
-@router.post("/followers/unsubscribe", response=UnfollowOut, summary="Ngừng theo dõi phản ánh")
+@router.post(
+    "/followers/unsubscribe",
+    response={200: UnfollowOut, 404: Problem},
+    summary="Ngừng theo dõi phản ánh (404: mã không hợp lệ hoặc đã ngừng)",
+)
 def unfollow(request: HttpRequest, payload: UnfollowIn) -> Any:
     report = following.unfollow(token=payload.token)
     if report is None:
