@@ -116,6 +116,10 @@ def test_staff_link_a_duplicate_through_its_endpoint(api, org, journey):
     duplicate.refresh_from_db()
     assert duplicate.state == State.REJECTED
     assert Event.objects.filter(report=original, action="duplicate_linked").exists()
+    # The original's case shows those who have the same problem and who follow it.
+    post_json(api, f"/reports/{original.tracking_code}/me-too", {"device": "device-aaaa-1"})
+    seen = api.get(f"{API}/staff/cases/{original.pk}", **bearer(org.operator)).json()
+    assert (seen["me_too_count"], seen["follower_count"]) == (1, 1)  # the duplicate's reporter follows it
     # Not offered to a commune that does not hold it, and refused if tried.
     refused = post_json(
         api,
