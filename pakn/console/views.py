@@ -35,6 +35,7 @@ from pakn.reports.actions import SPECS_IN_ORDER, Group, allowed_actions, check, 
 from pakn.reports.countdown import Clock
 from pakn.reports.duplicates import me_too_count
 from pakn.reports.models import Attachment, Report, Step
+from pakn.reports.nearby import Nearby, nearby_similar_reports
 from pakn.reports.selectors import (
     can_see_personal_data,
     report_get_for,
@@ -140,6 +141,20 @@ def _action_forms(
     return main, marks
 
 
+def _similar(report: Report, user: User, now: datetime) -> list[Nearby]:
+    """Reports like this one nearby (open, or resolved in the last 30 days), when it may be linked to one."""
+    if not any(spec.action == "link_duplicate" for spec in allowed_actions(report, user, now=now)):
+        return []
+    return nearby_similar_reports(
+        category=report.category,
+        area=report.area,
+        latitude=float(report.latitude) if report.latitude is not None else None,
+        longitude=float(report.longitude) if report.longitude is not None else None,
+        now=now,
+        exclude=report.pk,
+    )
+
+
 def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any) -> dict[str, Any]:
     clock = Clock.start()
     events = cases.case_events(report)
@@ -170,6 +185,7 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         "main_actions": main,
         "mark_actions": marks,
         "may_see_personal": can_see_personal_data(user, report),
+        "similar": _similar(report, user, clock.now),  # candidates for the original of a duplicate
         "me_too_count": me_too_count(report),  # «Tôi cũng gặp» and followers (issue 14, item 9)
         "follower_count": follower_count(report),
         "text": dict(zip(("title", "content"), staff_text(user, report), strict=True)),
