@@ -393,6 +393,11 @@ PAKN_MAP_ZOOM = env_int("PAKN_MAP_ZOOM", 13)
 # and per phone number per day; look-ups by tracking code per address per 10 minutes.
 PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR = env_int("PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR", 20)
 PAKN_PORTAL_SUBMITS_PER_PHONE_DAY = env_int("PAKN_PORTAL_SUBMITS_PER_PHONE_DAY", 10)
+# Following a public report by SMS (issue 14, item 9): one-time codes sent per client address and per phone
+# per hour (confirmations and push follows: four times the first); «Tôi cũng gặp» clicks per address per hour.
+PAKN_FOLLOW_CODES_PER_ADDRESS_HOUR = env_int("PAKN_FOLLOW_CODES_PER_ADDRESS_HOUR", 10)
+PAKN_FOLLOW_CODES_PER_PHONE_HOUR = env_int("PAKN_FOLLOW_CODES_PER_PHONE_HOUR", 3)
+PAKN_ME_TOO_PER_ADDRESS_HOUR = env_int("PAKN_ME_TOO_PER_ADDRESS_HOUR", 30)
 PAKN_PORTAL_LOOKUPS_PER_ADDRESS = env_int("PAKN_PORTAL_LOOKUPS_PER_ADDRESS", 30)
 # Public report pages per address per 10 minutes; a page asked for a code that does not exist counts as a
 # look-up too (so /phan-anh/<code>/ cannot be used to try codes past the look-up limit).

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
 from pakn.api import problems
+from pakn.api.follow import router as follow_router
 from pakn.api.notifications import router as notifications_router
 from pakn.api.public import reporter_router
 from pakn.api.public import router as public_router
@@ -109,6 +110,7 @@ api = PaknAPI(
 )
 problems.install(api)
 api.add_router("/", public_router)
+api.add_router("/", follow_router)
 api.add_router("/my", reporter_router)
 api.add_router("/auth", auth_router)
 api.add_router("/staff", staff_router)

@@ -390,6 +390,8 @@ class CaseOut(CaseSummaryOut):
     reporter_kind: Literal["person", "organisation"]
     can_see_personal_data: bool = Field(description="GET …/reporter returns the reporter's data (recorded)")
     suggested_agency: AgencyRef | None = Field(description="Where `forward` sends the case by default")
+    me_too_count: int = Field(0, description="Citizens who said «Tôi cũng gặp» (I have this too)")
+    follower_count: int = Field(0, description="Confirmed followers of the public report (SMS or push)")
     allowed_actions: list[ActionOut]
     timeline: list[StaffEventOut]
     attachments: list[StaffMediaOut]

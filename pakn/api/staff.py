@@ -30,6 +30,7 @@ from pakn.api.models import ApiToken
 from pakn.api.problems import Problem, problem
 from pakn.api.tokens import LoginFailed, token_issue, token_refusal, token_revoke
 from pakn.core.links import absolute
+from pakn.notify.follow import follower_count
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.selectors import forward_targets
 from pakn.org.services import suggested_commune_agency
@@ -37,6 +38,7 @@ from pakn.reports import inbox as tabs
 from pakn.reports import services
 from pakn.reports.actions import SPECS, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
+from pakn.reports.duplicates import me_too_count
 from pakn.reports.models import Attachment, Report, State
 from pakn.reports.public import attachment_is_public, public_media_path
 from pakn.reports.selectors import (
@@ -323,6 +325,8 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         "reporter_kind": report.reporter_kind,
         "can_see_personal_data": can_see_personal_data(user, report),
         "suggested_agency": suggested,
+        "me_too_count": me_too_count(report),  # issue 14, item 9
+        "follower_count": follower_count(report),
         "allowed_actions": actions,
         "timeline": [
             {

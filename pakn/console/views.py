@@ -27,6 +27,7 @@ from pakn.console.forms import ActionForm, HandoverForm, InboxFilterForm, consol
 from pakn.console.models import ClientSubmission
 from pakn.console.services import action_once
 from pakn.core.storage import signed_redirect
+from pakn.notify.follow import follower_count
 from pakn.org.models import User
 from pakn.reports import inbox as tabs
 from pakn.reports import selectors as cases
@@ -34,7 +35,9 @@ from pakn.reports import services as report_services
 from pakn.reports.action_spec import READER_TEXTS
 from pakn.reports.actions import SPECS, SPECS_IN_ORDER, Group, allowed_actions, check, label_of
 from pakn.reports.countdown import Clock
+from pakn.reports.duplicates import me_too_count
 from pakn.reports.models import Attachment, Report, Step
+from pakn.reports.nearby import Nearby, nearby_similar_reports
 from pakn.reports.selectors import (
     can_see_personal_data,
     report_get_for,
@@ -140,6 +143,20 @@ def _action_forms(
     return main, marks
 
 
+def _similar(report: Report, user: User, now: datetime) -> list[Nearby]:
+    """Reports like this one nearby (open, or resolved in the last 30 days), when it may be linked to one."""
+    if not any(spec.action == "link_duplicate" for spec in allowed_actions(report, user, now=now)):
+        return []
+    return nearby_similar_reports(
+        category=report.category,
+        area=report.area,
+        latitude=float(report.latitude) if report.latitude is not None else None,
+        longitude=float(report.longitude) if report.longitude is not None else None,
+        now=now,
+        exclude=report.pk,
+    )
+
+
 def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any) -> dict[str, Any]:
     clock = Clock.start()
     events = cases.case_events(report)
@@ -172,6 +189,9 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         "main_actions": main,
         "mark_actions": marks,
         "may_see_personal": can_see_personal_data(user, report),
+        "similar": _similar(report, user, clock.now),  # candidates for the original of a duplicate
+        "me_too_count": me_too_count(report),  # «Tôi cũng gặp» and followers (issue 14, item 9)
+        "follower_count": follower_count(report),
         "text": dict(zip(("title", "content"), staff_text(user, report), strict=True)),
         # The tile server is configurable (the province may run its own, DESIGN): the portal's settings.
         "tile_url": getattr(settings, "PAKN_TILE_URL", "") or "",

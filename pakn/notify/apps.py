@@ -12,6 +12,7 @@ class NotifyConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self) -> None:
+        from pakn.notify.follow import followers_for_event
         from pakn.notify.services import notifications_for_event
         from pakn.notify.tasks import connect_queue
         from pakn.reports.listeners import add_event_listener
@@ -19,6 +20,7 @@ class NotifyConfig(AppConfig):
         checks.register(check_settings)
         # The outbox follows every workflow change, in its transaction (docs/architecture.md).
         add_event_listener(notifications_for_event)
+        add_event_listener(followers_for_event)  # followers of public reports (issue 14, item 9)
         connect_queue()
 
 

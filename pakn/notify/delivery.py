@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from pakn.notify import queue
 from pakn.notify.channels import Result, backend_for
+from pakn.notify.follow import unsubscribe_url
 from pakn.notify.models import Delivery, MessageTemplate
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,9 @@ def render(delivery: Delivery, template: MessageTemplate | None = _UNSET) -> Ren
             context["url"] = context["link"]
         else:
             context["url"] = context.get("site_url", "")
+    elif delivery.follower_id is not None and delivery.follower is not None:
+        context["url"] = context.get("public_url") or context.get("site_url", "")
+        context["unsubscribe"] = unsubscribe_url(delivery.follower)
     elif delivery.user is not None:
         context["recipient"] = str(delivery.user)
         context["recipient_agency"] = delivery.user.agency.name if delivery.user.agency else ""

@@ -28,6 +28,10 @@ class Kind(models.TextChoices):
     REJECTED = "rejected", _("Từ chối tiếp nhận (người phản ánh)")
     RESULT_PUBLISHED = "result_published", _("Có kết quả xử lý (người phản ánh)")
     CLARIFIED = "clarified", _("Cơ quan đã trả lời làm rõ (người phản ánh)")
+    DUPLICATE_LINKED = "duplicate_linked", _("Phản ánh trùng được gộp vào phản ánh đã có (người phản ánh)")
+    # To followers of a public report (issue 14, item 9; R-9.2)
+    FOLLOW_CODE = "follow_code", _("Mã xác nhận theo dõi phản ánh (người theo dõi)")
+    FOLLOWED_UPDATE = "followed_update", _("Phản ánh đang theo dõi có cập nhật (người theo dõi)")
     # To staff (R-7.2 to R-7.5, R-8.2, R-10.1)
     NEW_REPORT = "new_report", _("Phản ánh mới chờ tiếp nhận")
     SUPPLEMENTED = "supplemented", _("Người phản ánh đã bổ sung thông tin")
@@ -56,11 +60,15 @@ REPORTER_KINDS = frozenset(
         Kind.REJECTED,
         Kind.RESULT_PUBLISHED,
         Kind.CLARIFIED,
+        Kind.DUPLICATE_LINKED,
     }
 )
 # Messages to a phone number rather than about a report: the sign-in code (its text has only {{ code }}).
 CITIZEN_KINDS = frozenset({Kind.SIGN_IN_CODE})
-STAFF_KINDS = tuple(k for k in Kind if k not in REPORTER_KINDS and k not in CITIZEN_KINDS)
+FOLLOWER_KINDS = frozenset({Kind.FOLLOW_CODE, Kind.FOLLOWED_UPDATE})
+STAFF_KINDS = tuple(
+    k for k in Kind if k not in REPORTER_KINDS and k not in CITIZEN_KINDS and k not in FOLLOWER_KINDS
+)
 # What a deadline of the regulation hangs on: a member of staff cannot switch these off entirely; the
 # console notification always stays on (docs/notifications.md).
 REQUIRED_KINDS = frozenset(
@@ -165,6 +173,10 @@ class Delivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A follower of a public report (issue 14, item 9): their texts carry the public page and an unsubscribe link.
+    follower = models.ForeignKey(
+        "Follower", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Phone number or e-mail address, encrypted at rest (R-3.2).
     address = EncryptedTextField(_("địa chỉ nhận"), blank=True)
     idempotency_key = models.CharField(_("khóa chống gửi trùng"), max_length=100, unique=True)
@@ -194,6 +206,8 @@ class Delivery(models.Model):
     def recipient_label(self) -> str:
         if self.to_reporter:
             return str(_("Người phản ánh"))
+        if self.follower_id:
+            return str(_("Người theo dõi phản ánh"))
         return str(self.user) if self.user_id else "—"
 
 
@@ -328,6 +342,8 @@ class PushSubscription(models.Model):
     report = models.ForeignKey(
         "reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A follower's browser (issue 14, item 9): told of the report's public updates, not the reporter's messages.
+    follows = models.BooleanField(default=False)
     # The push service's URL identifies the browser: personal data, encrypted; looked up by its hash.
     endpoint = EncryptedTextField()
     endpoint_hash = models.CharField(max_length=64, db_index=True)
@@ -356,3 +372,45 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or self.report} · {self.user_agent[:40]}"
+
+
+class Follower(models.Model):
+    """Someone who follows a public report (issue 14, item 9; R-9.2): by SMS to a phone confirmed with a
+    one-time code, or by web push from one browser. The phone is personal data: encrypted, looked up by its
+    keyed hash, never shown publicly nor logged. The reporter of a duplicate follows its original too."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Tin nhắn SMS")
+        PUSH = "push", _("Thông báo đẩy")
+
+    class Origin(models.TextChoices):
+        PUBLIC = "public", _("Tự đăng ký theo dõi")
+        DUPLICATE = "duplicate", _("Người gửi phản ánh trùng")
+
+    report = models.ForeignKey(
+        "reports.Report", verbose_name=_("phản ánh"), on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    origin = models.CharField(_("nguồn"), max_length=10, choices=Origin.choices, default=Origin.PUBLIC)
+    phone = EncryptedTextField(_("số điện thoại"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    subscription = models.OneToOneField(
+        PushSubscription, null=True, blank=True, on_delete=models.CASCADE, related_name="follower"
+    )
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("đăng ký lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("người theo dõi phản ánh")
+        verbose_name_plural = _("người theo dõi phản ánh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "phone_hash"], condition=~Q(phone_hash=""), name="follower_once_per_phone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.get_channel_display()}"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from pakn.notify.models import Delivery, OutboxMessage
+from pakn.notify.models import Delivery, Follower, OutboxMessage, PushSubscription
 from pakn.reports.models import Event
 
 BATCH = 1000
@@ -48,6 +48,13 @@ def delivered_purge(*, now: datetime | None = None) -> PurgeResult:
         .delete()[1]
         .get(Delivery._meta.label, 0)
     )
+    # Followers (issue 14, item 9): of a report whose data was erased (nothing more will happen to it), and
+    # phones never confirmed a day after their code; their browsers' subscriptions go with them.
+    stale = Follower.objects.filter(
+        Q(report_id__in=erased) | Q(confirmed_at__isnull=True, created_at__lt=now - timedelta(days=1))
+    )
+    PushSubscription.objects.filter(follower__in=stale).delete()
+    stale.delete()
     for message in OutboxMessage.objects.filter(report_id__in=erased).only("pk", "private_context"):
         if message.private_context:  # encrypted: compared once decrypted (few rows: most are purged above)
             OutboxMessage.objects.filter(pk=message.pk).update(private_context="")

@@ -404,7 +404,7 @@ def reporter_deliveries(message: OutboxMessage, report: Report) -> list[Delivery
                 )
             )
     if Channel.PUSH in wanted and push_enabled():
-        for s in PushSubscription.objects.filter(report=report).only("pk"):
+        for s in PushSubscription.objects.filter(report=report, follows=False).only("pk"):
             rows.append(
                 Delivery(
                     outbox=message,

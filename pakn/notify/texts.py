@@ -34,6 +34,9 @@ VARIABLES: dict[str, str] = {
     "officer": "cán bộ liên quan",
     "department": "sở, ngành",
     "minutes": "mã đăng nhập: số phút còn dùng được (mã nằm trong biến code)",
+    "original_code, public_url": "phản ánh trùng: mã và trang công khai của phản ánh gốc",
+    "update, unsubscribe, otp, minutes": "người theo dõi: nội dung cập nhật, đường dẫn ngừng theo dõi, mã xác "
+    "nhận và thời hạn của mã",
     "date, count, items, more": "bản tổng hợp: ngày, số phản ánh quá hạn, danh sách (code, agency, step, "
     "due_at, late), số phản ánh không liệt kê",
 }
@@ -112,6 +115,39 @@ REPORTER: dict[str, ReporterText] = {
         "{{ agency }} đã trả lời đề nghị làm rõ của Ông/Bà về phản ánh {{ code }}:\n\n{{ note }}"
         "{% if link %}\n\nXem và đánh giá kết quả: {{ link }}{% endif %}" + SIGNATURE,
         push="{{ agency }}: {{ note|truncatechars:150 }}",
+    ),
+    Kind.DUPLICATE_LINKED: ReporterText(
+        sms="{{ site_name }}: Phản ánh {{ code }} trùng với phản ánh {{ original_code }} đã được tiếp nhận; "
+        "bạn sẽ nhận tin cập nhật của phản ánh đó. Xem: {{ public_url }}",
+        subject="Phản ánh {{ code }} được gộp vào phản ánh {{ original_code }}",
+        email="Kính gửi {{ recipient|default:'Ông/Bà' }},\n\n"
+        "Phản ánh {{ code }} của Ông/Bà trùng với phản ánh {{ original_code }} đã được tiếp nhận và đang được "
+        "xử lý, nên được gộp vào phản ánh đó. Ông/Bà sẽ nhận tin khi phản ánh {{ original_code }} có cập nhật."
+        "\n\nXem phản ánh {{ original_code }}: {{ public_url }}" + SIGNATURE,
+        push="Phản ánh {{ code }} được gộp vào phản ánh {{ original_code }}; bạn sẽ nhận tin cập nhật.",
+    ),
+}
+
+
+class FollowerText(NamedTuple):
+    sms: str
+    subject: str
+    push: str
+
+
+# To followers of a public report (issue 14, item 9): SMS and web push, with a link to stop.
+FOLLOWER: dict[str, FollowerText] = {
+    Kind.FOLLOW_CODE: FollowerText(
+        sms="{{ site_name }}: Mã xác nhận theo dõi phản ánh {{ code }} là {{ otp }} (hiệu lực {{ minutes }} "
+        "phút). Không chia sẻ mã này.",
+        subject="",
+        push="",
+    ),
+    Kind.FOLLOWED_UPDATE: FollowerText(
+        sms="{{ site_name }}: Phản ánh {{ code }} bạn theo dõi: {{ update }}. Xem: {{ url }} "
+        "Ngừng theo dõi: {{ unsubscribe }}",
+        subject="Phản ánh {{ code }}: {{ update }}",
+        push="{{ update }} ({{ agency }}).",
     ),
 }
 
@@ -224,6 +260,10 @@ def default_templates() -> list[dict[str, Any]]:
             {"kind": kind, "channel": Channel.EMAIL, "subject": r.subject, "body": r.email},
             {"kind": kind, "channel": Channel.PUSH, "subject": r.subject, "body": r.push},
         ]
+    for kind, f in FOLLOWER.items():
+        rows.append({"kind": kind, "channel": Channel.SMS, "subject": "", "body": f.sms})
+        if f.push:
+            rows.append({"kind": kind, "channel": Channel.PUSH, "subject": f.subject, "body": f.push})
     for kind, s in STAFF.items():
         email = f"{s.body}\n\nXem chi tiết: {{{{ url }}}}" + SIGNATURE
         rows += [

@@ -38,6 +38,8 @@ ACTION_LABELS: dict[str, Any] = {
     "rate": pgettext_lazy("timeline", "Người phản ánh đánh giá kết quả"),
     "report_result": pgettext_lazy("timeline", "Cán bộ báo cáo kết quả xử lý"),
     "anonymise": pgettext_lazy("timeline", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
+    "link_duplicate": pgettext_lazy("timeline", "Trùng với phản ánh đã có, đã gộp vào phản ánh đó"),
+    "duplicate_linked": pgettext_lazy("timeline", "Gộp phản ánh trùng vào phản ánh này"),
 }
 
 # The labels of states, steps and ratings are the core's (pakn.reports.models); `gettext_lazy` there makes

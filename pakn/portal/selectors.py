@@ -4,14 +4,12 @@ queryset (`pakn.reports.public`, R-9.2, R-3.2): personal-data columns are never 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from pakn.org.models import Area, Category
 from pakn.reports.media import public_copy_version
 from pakn.reports.models import OPEN_STATES, Attachment, Event, Report, State
+from pakn.reports.nearby import Nearby, bounding_box, distance_km, nearby_similar_reports
 from pakn.reports.public import attachment_is_public, list_photos, public_queryset
 from pakn.reports.search import public_search
 from pakn.reports.selectors import PublicReport, public_excerpt, public_report, public_reports
@@ -203,7 +202,11 @@ def near_points(
     distances and the final cut are the browser's, so nobody's precise position reaches the server."""
     candidates = list(
         public_queryset()
-        .filter(_box(latitude, longitude, radius_km + 1.0), latitude__isnull=False, longitude__isnull=False)
+        .filter(
+            bounding_box(latitude, longitude, radius_km + 1.0),
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
         .order_by("-created_at", "-pk")
         .values(*MAP_FIELDS)[:1000]
     )
@@ -336,76 +339,6 @@ def public_summary(*, now: datetime | None = None, use_cache: bool = True) -> Su
     return summary
 
 
-# --- Before sending: nearby open reports of the same category, and a commune from the pin ------------------
+# --- Before sending: similar reports nearby (pakn.reports.nearby, shared with the console) ------------------
 
-EARTH_KM = 6371.0
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _box(lat: float, lng: float, km: float) -> Q:
-    dlat = km / 111.0
-    dlng = km / (111.0 * max(0.1, math.cos(math.radians(lat))))
-    return Q(
-        latitude__gte=Decimal(str(round(lat - dlat, 6))),
-        latitude__lte=Decimal(str(round(lat + dlat, 6))),
-        longitude__gte=Decimal(str(round(lng - dlng, 6))),
-        longitude__lte=Decimal(str(round(lng + dlng, 6))),
-    )
-
-
-@dataclass(frozen=True)
-class Nearby:
-    report: PublicReport
-    distance_km: float | None
-
-
-def nearby_open_reports(
-    *,
-    category: Category,
-    area: Area | None,
-    latitude: float | None,
-    longitude: float | None,
-    now: datetime,
-    radius_km: float = 1.0,
-    days: int = 30,
-    limit: int = 5,
-) -> list[Nearby]:
-    """Open reports of the same category from the last 30 days, within `radius_km` of the pin or in the same
-    commune ("is it one of these?"), nearest first."""
-    condition = Q(pk__in=[])
-    if area is not None:
-        condition |= Q(area=area)
-    has_pin = latitude is not None and longitude is not None
-    if has_pin:
-        condition |= _box(latitude, longitude, radius_km)  # type: ignore[arg-type]
-    if area is None and not has_pin:
-        return []
-    candidates = list(
-        public_queryset()
-        .filter(
-            condition, category=category, state__in=OPEN_STATES, created_at__gte=now - timedelta(days=days)
-        )
-        .order_by("-created_at")[:100]
-    )
-    found: list[tuple[float, Nearby]] = []
-    for r in candidates:
-        distance = None
-        if has_pin and r.latitude is not None and r.longitude is not None:
-            distance = distance_km(latitude, longitude, float(r.latitude), float(r.longitude))  # type: ignore[arg-type]
-        near = distance is not None and distance <= radius_km
-        if near or (area is not None and r.area_id == area.pk):
-            found.append(
-                (
-                    distance if distance is not None else radius_km * 10,
-                    Nearby(public_report(r, now=now), distance),
-                )
-            )
-    found.sort(key=lambda pair: pair[0])
-    return [n for _d, n in found[:limit]]
+__all__ = ["Nearby", "distance_km", "nearby_similar_reports"]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
 
-from pakn.portal import mine, near_views, views
+from pakn.portal import follow_views, mine, near_views, views
 
 app_name = "portal"
 
@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("phan-anh-cua-toi/thong-bao-day/huy/", mine.push_unsubscribe, "mine_push_unsubscribe"),
     page("phan-anh/", views.public_list, "list"),
     page("phan-anh/<str:code>/", views.public_detail, "detail"),
+    page("phan-anh/<str:code>/cung-gap/", follow_views.me_too, "me_too"),
+    page("phan-anh/<str:code>/theo-doi/", follow_views.follow_sms, "follow"),
+    page("phan-anh/<str:code>/theo-doi/xac-nhan/", follow_views.follow_confirm, "follow_confirm"),
+    page("phan-anh/<str:code>/theo-doi/thong-bao-day/", follow_views.follow_push, "follow_push"),
+    page("ngung-theo-doi/<str:token>/", follow_views.unfollow, "unfollow"),
     page("phan-anh/<str:code>/anh/<int:pk>.jpg", views.public_photo, "public_media"),
     page("phan-anh/<str:code>/anh/<int:pk>-<str:size>.jpg", views.public_photo, "photo_sized"),
     page("ban-do/", views.public_map, "map"),

@@ -48,6 +48,7 @@ from pakn.core.paging import CappedPaginator
 from pakn.core.ratelimit import client_ip, rate_count, rate_hit
 from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
+from pakn.portal.follow_views import follow_context
 from pakn.portal.forms import LookupForm, PublicFilterForm, ReporterActionForm, ReportForm, SupplementForm
 from pakn.portal.labels import (
     ACTION_LABELS,
@@ -233,7 +234,7 @@ def _nearby_for(form: ReportForm) -> list[selectors.Nearby]:
     category = data.get("category")
     if category is None:
         return []
-    return selectors.nearby_open_reports(
+    return selectors.nearby_similar_reports(
         category=category,
         area=data.get("area"),
         latitude=data.get("latitude"),
@@ -411,7 +412,7 @@ def sent(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    """«Is it one of these?»: open reports of the same category nearby from the last 30 days (htmx partial)."""
+    """«Is it one of these?»: reports of the same category nearby, open or resolved in the last 30 days."""
     form = ReportForm(request.GET)
     form.is_valid()  # only the place and category fields matter here
     nearby = _nearby_for(form)
@@ -817,6 +818,7 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
             "result_photos": photos.result,
             "rating_label": RATING_LABELS.get(pr.rating, ""),
             "is_open": report.is_open,
+            **follow_context(request, report),  # «Tôi cũng gặp» and following (issue 14, item 9)
         },
     )
 

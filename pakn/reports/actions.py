@@ -8,11 +8,10 @@ Every surface derives from these; `allowed_actions(report, actor, now=…)` answ
 
 How to add an action (see docs/architecture.md for a worked example):
 1. write its effect in pakn/reports/effects.py: `def my_action(report, actor, now, params) -> Outcome`;
-2. add one `ActionSpec(...)` to SPECS below: label, sources, who, target, visibility, effect, inputs (each
-   with its kind and limit), help text, `group` (procedure, mark, reporter or system) and, for staff actions,
-   `api_path` (the endpoint under /api/v1/staff/cases/{id}/);
-3. add its English label and help texts to pakn/locale/en/LC_MESSAGES/django.po. Forms, endpoint, schema,
-buttons and portal follow; notification texts (pakn/notify/texts.py) are per event.
+2. add one `ActionSpec(...)` to SPECS below (or a module of specs joined to it: moderation, marks, urging, duplicates):
+   label, sources, who, target, visibility, effect, inputs, help, `group` and, for staff, `api_path`;
+3. add its English label and help texts to pakn/locale/en/LC_MESSAGES/django.po.
+Forms, endpoint, schema, buttons and portal follow; notification texts (pakn/notify/texts.py) are per event.
 """
 
 from __future__ import annotations
@@ -64,6 +63,7 @@ from pakn.reports.actors import (
     the_reporter,
     the_system,
 )
+from pakn.reports.duplicates import DUPLICATE_SPECS
 from pakn.reports.marks import MARK_SPECS
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
@@ -506,6 +506,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         group=Group.REPORTER,
     ),
     *MEDIA_SPECS,  # staff media (issue 10, item 6): pakn.reports.moderation
+    *DUPLICATE_SPECS,  # duplicates (issue 14, item 9): pakn.reports.duplicates
     *MARK_SPECS,  # marks and bans (R-15, R-7.4b complex, R-9.2 state secret): pakn.reports.marks
     *MODERATION_SPECS,  # redaction (issue 10, item 4): pakn.reports.moderation
     # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.

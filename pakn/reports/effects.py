@@ -44,6 +44,8 @@ class Outcome:
     closes: tuple[str, datetime | None, bool] | None = None
     event_agency: Agency | None = None
     after: list[Callable[[Event], None]] = field(default_factory=list)
+    # Events on other reports recorded in the same transaction (report, action, outcome): linking a duplicate.
+    linked: list[tuple[Report, str, Outcome]] = field(default_factory=list)
 
 
 def enter_step(step: str, agency: Agency, now: datetime, *, is_complex: bool = False) -> dict[str, Any]:

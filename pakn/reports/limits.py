@@ -42,6 +42,7 @@ TEXT_LIMITS: dict[str, int] = {
     "question": NOTE_MAX,
     "reason": NOTE_MAX,
     "code": 100,  # category, area and other codes
+    "original": 20,  # the tracking code of a duplicate's original (pakn.reports.duplicates)
     "url": 2000,
 }
 

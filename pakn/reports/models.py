@@ -453,3 +453,23 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number}"
+
+
+class MeToo(models.Model):
+    """«Tôi cũng gặp»: one browser says it has the same problem as a public report (issue 14, item 9).
+
+    No account and nothing personal: `voter` is a keyed hash of a random id kept in the browser's session, so
+    the same browser counts once per report; the count is shown to staff and on the public page.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="me_too")
+    voter = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("người cũng gặp")
+        verbose_name_plural = _("người cũng gặp")
+        constraints = [models.UniqueConstraint(fields=["report", "voter"], name="me_too_once_per_voter")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.created_at:%Y-%m-%d}"

@@ -269,6 +269,13 @@ def report_reject(
     return workflow.apply(report, "reject", actor=actor, now=now, reason_code=reason_code, note=note)
 
 
+def report_link_duplicate(
+    *, report: Report, actor: Actor, original: str, note: str = "", now: datetime | None = None
+) -> Event:
+    """R-5.3, R-9.2: close a duplicate as «trùng» with the original's code; both timelines record it."""
+    return workflow.apply(report, "link_duplicate", actor=actor, now=now, original=original, note=note)
+
+
 def report_assign(
     *, report: Report, actor: Actor, officer: User, note: str = "", now: datetime | None = None
 ) -> Event:

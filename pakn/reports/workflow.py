@@ -153,6 +153,8 @@ def _record(
     event_recorded(event, report, context=context)
     for follow_up in outcome.after:
         follow_up(event)
+    for other, other_action, other_outcome in outcome.linked:  # e.g. the original of a duplicate
+        _record(other, other_action, SPECS[other_action].visibility, other_outcome, actor, now)
     return event
 
 

@@ -51,6 +51,8 @@ from pakn.stats.scope import Scope
 
 # Actions that give a case its result (R-7.3a approval at a commune or district, R-7.5 publication by the IOC).
 RESOLVE_ACTIONS = ("approve", "publish_result")
+# A report closed as a duplicate of another is a refusal too (issue 14, item 9: `link_duplicate`).
+REJECT_ACTIONS = ("reject", "link_duplicate")
 # Actions that bring a case to an agency: submission (to the IOC), routing, escalation, take-over.
 MOVE_ACTIONS = ("forward", "escalate", "take_over")
 # Steps whose deadline binds an agency. Supplementing (R-7.2b) is the reporter's step, not an agency's.
@@ -223,7 +225,7 @@ def overdue_q(moment: datetime) -> Q:
 
 
 def rejected_events(scope: Scope, period: Period) -> QuerySet[Event]:
-    return Event.objects.filter(in_period(period), scope.q("agency"), action="reject")
+    return Event.objects.filter(in_period(period), scope.q("agency"), action__in=REJECT_ACTIONS)
 
 
 def cancelled_events(scope: Scope, period: Period) -> QuerySet[Event]:
@@ -437,13 +439,13 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
     events: QuerySet[Any] = (
         Event.objects.filter(in_period(period), scope.q("agency"))
         .filter(
-            Q(action__in=(*RESOLVE_ACTIONS, "reject", "cancel_expired"))
+            Q(action__in=(*RESOLVE_ACTIONS, *REJECT_ACTIONS, "cancel_expired"))
             | Q(step__in=AGENCY_STEPS, statutory=True)
         )
         .values("agency_id")
         .annotate(
             handled=Count("report_id", distinct=True, filter=Q(action__in=RESOLVE_ACTIONS)),
-            rejected=Count("report_id", distinct=True, filter=Q(action="reject")),
+            rejected=Count("report_id", distinct=True, filter=Q(action__in=REJECT_ACTIONS)),
             cancelled=Count("report_id", distinct=True, filter=Q(action="cancel_expired")),
             steps=Count("pk", filter=Q(step__in=AGENCY_STEPS, statutory=True)),
             steps_on_time=Count("pk", filter=Q(step__in=AGENCY_STEPS, statutory=True, on_time=True)),

@@ -27,11 +27,13 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-# The operations fuzzed: the public reads and submission, the reporter's view, login, the inbox and a case.
+# The operations fuzzed: the public reads and submission, the reporter's view, login, the inbox and a case;
+# following a report and «Tôi cũng gặp» (issue 14, item 9).
 OPERATIONS = (
     r"^(GET /api/v1/(categories|areas|reports|reports/\{tracking_code\}|my/report|staff/inbox"
     r"|staff/cases/\{case_id\}|staff/notifications|auth/tokens)"
-    r"|POST /api/v1/(reports|auth/token|staff/cases/\{case_id\}/(reject|marks)|my/report/rating))$"
+    r"|POST /api/v1/(reports|auth/token|staff/cases/\{case_id\}/(reject|marks|link-duplicate)|my/report/rating"
+    r"|reports/\{tracking_code\}/(me-too|followers|followers/confirm)|followers/unsubscribe))$"
 )
 
 

@@ -21,11 +21,14 @@ def admin_client_(client: Any, django_user_model: Any) -> Any:
 
 
 def test_every_kind_and_channel_has_a_seeded_vietnamese_template(db):
-    """The data migration seeds each text; staff kinds on 4 channels, reporter kinds on 3."""
-    from pakn.notify.models import CITIZEN_KINDS, REPORTER_KINDS, STAFF_KINDS
+    """The data migrations seed each text; staff kinds on 4 channels, reporter kinds on 3, the citizen's
+    sign-in code by SMS, the follower's code by SMS and their updates by SMS and push."""
+    from pakn.notify.models import CITIZEN_KINDS, FOLLOWER_KINDS, REPORTER_KINDS, STAFF_KINDS
 
-    assert MessageTemplate.objects.count() == len(REPORTER_KINDS) * 3 + len(STAFF_KINDS) * 4 + len(
-        CITIZEN_KINDS
+    assert len(FOLLOWER_KINDS) == 2
+    assert (
+        MessageTemplate.objects.count()
+        == len(REPORTER_KINDS) * 3 + len(STAFF_KINDS) * 4 + len(CITIZEN_KINDS) + 3
     )
     assert (
         MessageTemplate.objects.get(kind=Kind.OVERDUE, channel="console").subject

@@ -125,21 +125,25 @@ def test_the_public_summary_counts_this_month_this_year_on_time_and_satisfaction
     assert "50%" in html and "trên 2 phản ánh có kết quả" in html and "2 lượt đánh giá" in html
 
 
-def test_nearby_open_reports_of_the_same_category_are_offered_before_sending(client, org, reports):
-    """«Is it one of these?»: same category, open, last 30 days, within 1 km of the pin or in the commune."""
+def test_nearby_reports_of_the_same_category_are_offered_before_sending(client, org, reports):
+    """«Is it one of these?»: same category, open and sent in the last 30 days or resolved in the last 30
+    days (issue 14, item 9: marked resolved), within 1 km of the pin or in the commune."""
     other = Category.objects.exclude(pk=org.category.pk).first()
     near, _ = reports.received(now=NOW - timedelta(days=3), latitude=21.8540, longitude=106.7620, area=None)
     reports.received(now=NOW - timedelta(days=3), category=other)  # another category
     reports.received(now=NOW - timedelta(days=40))  # too old
     far, _ = reports.received(now=NOW - timedelta(days=2), latitude=21.95, longitude=106.9, area=None)
-    done, _ = reports.resolved(now=at("2026-03-16 08:00"))  # closed
+    done, _ = reports.resolved(now=at("2026-03-16 08:00"))  # resolved four days ago: offered, marked
+    long_done, _ = reports.resolved(now=at("2026-02-02 08:00"))  # resolved 46 days ago
     params = {"category": org.category.pk, "latitude": "21.8537", "longitude": "106.7615"}
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("portal:duplicates"), params)
     found = [n.report.tracking_code for n in response.context["nearby"]]
-    assert found == [near.tracking_code]
-    assert "Có phải sự việc bạn định phản ánh" in response.content.decode()
-    assert far.tracking_code not in found and done.tracking_code not in found
+    assert found == [done.tracking_code, near.tracking_code]  # nearest first (the resolved one is at the pin)
+    html = response.content.decode()
+    assert "Có phải sự việc bạn định phản ánh" in html
+    assert html.count("Đã xử lý xong ngày 16/03/2026") == 1
+    assert far.tracking_code not in found and long_done.tracking_code not in found
 
 
 def test_the_same_commune_counts_as_nearby_without_a_pin(client, org, reports):
