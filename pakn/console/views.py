@@ -31,8 +31,9 @@ from pakn.reports import inbox as tabs
 from pakn.reports import selectors as cases
 from pakn.reports import services as report_services
 from pakn.reports.actions import SPECS_IN_ORDER, Group, allowed_actions, check, label_of
+from pakn.reports.checks import missing_information_text
 from pakn.reports.countdown import Clock
-from pakn.reports.models import Attachment, Report, Step
+from pakn.reports.models import Attachment, Report, State, Step
 from pakn.reports.selectors import (
     can_see_personal_data,
     report_get_for,
@@ -153,6 +154,10 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         e.step_label = Step(e.step).label if e.step in Step.values else ""  # type: ignore[attr-defined]
     attachments = list(Attachment.objects.filter(report=report).order_by("created_at", "pk"))
     main, marks = _action_forms(report, user, clock.now, extra.pop("failed", None))
+    # R-7.2b: an incomplete report in triage: say what is missing and offer asking for it first.
+    missing = missing_information_text(report) if report.state == State.RECEIVED else ""
+    if missing:
+        main.sort(key=lambda entry: entry["action"] != "request_info")
     return {
         "nav": "inbox",
         "report": report,
@@ -166,6 +171,7 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         if report.escalate_by and report.is_open
         else None,
         "main_actions": main,
+        "missing_information": missing,
         "mark_actions": marks,
         "may_see_personal": can_see_personal_data(user, report),
         "text": dict(zip(("title", "content"), staff_text(user, report), strict=True)),

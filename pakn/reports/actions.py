@@ -39,6 +39,8 @@ from pakn.reports.action_spec import (
     complex_help,
     escalate_help,
     has_parent,
+    incomplete_help,
+    is_incomplete,
     not_coordinated_by_supervisor,
     not_rated,
     note_input,
@@ -66,6 +68,7 @@ from pakn.reports.actors import (
 )
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
+from pakn.reports.oversight import OVERSIGHT_SPECS
 
 Visibility = Event.Visibility
 # --- The table ----------------------------------------------------------------------------------------------
@@ -135,6 +138,14 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 Kind.AGENCY,
                 _("Cơ quan xử lý"),
                 help=_("Để trống: UBND xã, phường nơi xảy ra sự việc."),
+            ),
+            Input(
+                "incomplete_reason",
+                Kind.TEXT,
+                _("Lý do chuyển khi chưa đủ thông tin"),
+                rows=2,
+                help=incomplete_help,
+                shown=is_incomplete,
             ),
             note_input(),
         ),
@@ -514,27 +525,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         OPEN_STATES,
         _("Vụ việc phức tạp ở cấp huyện có thêm thời gian để chuyển cấp trên (theo Điều 7 Quy chế)."),
     ),
-    ActionSpec(
-        "bar_reporter",
-        _("Hạn chế người gửi"),
-        ALL_STATES,
-        FLAGGERS,
-        None,
-        Visibility.INTERNAL,
-        effects.bar_reporter,
-        inputs=(
-            required_text(
-                "note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (theo Điều 15 Quy chế).")
-            ),
-        ),
-        help=_(
-            "Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (theo Điều 15 Quy chế)."
-        ),
-        danger=True,
-        group=Group.MARK,
-        summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (theo Điều 15 Quy chế)",
-        api_path="bar-reporter",
-    ),
+    *OVERSIGHT_SPECS,  # bans and a missed opinion deadline: pakn.reports.oversight
     *MODERATION_SPECS,  # redaction (issue 10, item 4): pakn.reports.moderation
     # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
     ActionSpec(
