@@ -59,7 +59,7 @@ def test_forwarding_an_incomplete_report_without_a_reason_is_refused_on_a_friday
 
 
 @pytest.mark.parametrize("dataset", ["2025", "2022"])
-def test_forwarding_an_incomplete_report_during_tet_with_a_reason_is_recorded(dataset, request):
+def test_forwarding_an_incomplete_report_during_tet_with_a_reason_is_recorded(db, dataset, request):
     """R-7.2a, R-7.2b: received on Tuesday 17 February 2026 (Tết) at 09:00, forwarded at 09:30 with a
     stated reason: the triage hour is met, the reason and what was missing are recorded (internal data of
     the event), and the commune's hour to assign counts from Monday 23 February at 07:30 (after Tết)."""
