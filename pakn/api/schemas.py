@@ -378,6 +378,12 @@ class CaseOut(CaseSummaryOut):
     reporter_kind: Literal["person", "organisation"]
     can_see_personal_data: bool = Field(description="GET …/reporter returns the reporter's data (recorded)")
     suggested_agency: AgencyRef | None = Field(description="Where `forward` sends the case by default")
+    missing_information: list[
+        Literal["reporter_name", "reporter_address", "reporter_phone", "reporter_id_number", "place"]
+    ] = Field(
+        description="While the IOC triages it: what Điều 5 requires and the report lacks; ask for it "
+        "(`request-info`) first, or give `incomplete_reason` to `forward`"
+    )
     allowed_actions: list[ActionOut]
     timeline: list[StaffEventOut]
     attachments: list[StaffMediaOut]

@@ -119,12 +119,19 @@ def test_a_complete_report_shows_no_warning_and_no_reason_field(org, submit):
 def test_the_api_refuses_forwarding_an_incomplete_report_without_a_reason(org, client: Any):
     report = open311_report(org, "2026-03-06 16:45")
     headers = bearer(org.operator)
+    detail = client.get(f"/api/v1/staff/cases/{report.pk}", **headers).json()
+    assert detail["missing_information"] == [
+        "reporter_name",
+        "reporter_address",
+        "reporter_phone",
+        "reporter_id_number",
+    ]
     refused = post_json(client, f"/staff/cases/{report.pk}/forward", {}, **headers)
     assert refused.status_code in (400, 422)
     assert "số điện thoại" in field_errors(refused)["incomplete_reason"]
     done = post_json(client, f"/staff/cases/{report.pk}/forward", {"incomplete_reason": REASON}, **headers)
     assert done.status_code == 200, done.content
-    assert done.json()["state"] == "routed"
+    assert done.json()["state"] == "routed" and done.json()["missing_information"] == []
 
 
 def test_valid_fixture_is_complete():
