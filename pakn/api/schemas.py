@@ -392,6 +392,12 @@ class CaseOut(CaseSummaryOut):
     suggested_agency: AgencyRef | None = Field(description="Where `forward` sends the case by default")
     me_too_count: int = Field(0, description="Citizens who said «Tôi cũng gặp» (I have this too)")
     follower_count: int = Field(0, description="Confirmed followers of the public report (SMS or push)")
+    missing_information: list[
+        Literal["reporter_name", "reporter_address", "reporter_phone", "reporter_id_number", "place"]
+    ] = Field(
+        description="While the IOC triages it: what Điều 5 requires and the report lacks; ask for it "
+        "(`request-info`) first, or give `incomplete_reason` to `forward`"
+    )
     allowed_actions: list[ActionOut]
     timeline: list[StaffEventOut]
     attachments: list[StaffMediaOut]

@@ -37,6 +37,7 @@ from pakn.org.services import suggested_commune_agency
 from pakn.reports import inbox as tabs
 from pakn.reports import services
 from pakn.reports.actions import SPECS, allowed_actions, check, label_of
+from pakn.reports.checks import missing_information
 from pakn.reports.countdown import Clock
 from pakn.reports.duplicates import me_too_count
 from pakn.reports.models import Attachment, Report, State
@@ -309,6 +310,7 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         "title": staff_text(user, report)[0],
         "content": staff_text(user, report)[1],
         "address_text": report.address_text,
+        "missing_information": missing_information(report) if report.state == State.RECEIVED else [],
         "area_code": report.area.code if report.area else None,
         "latitude": float(report.latitude) if report.latitude is not None else None,
         "longitude": float(report.longitude) if report.longitude is not None else None,

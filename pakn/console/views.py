@@ -34,9 +34,10 @@ from pakn.reports import selectors as cases
 from pakn.reports import services as report_services
 from pakn.reports.action_spec import READER_TEXTS
 from pakn.reports.actions import SPECS, SPECS_IN_ORDER, Group, allowed_actions, check, label_of
+from pakn.reports.checks import missing_information_text
 from pakn.reports.countdown import Clock
 from pakn.reports.duplicates import me_too_count
-from pakn.reports.models import Attachment, Report, Step
+from pakn.reports.models import Attachment, Report, State, Step
 from pakn.reports.nearby import Nearby, nearby_similar_reports
 from pakn.reports.selectors import (
     can_see_personal_data,
@@ -174,6 +175,10 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         e.readers = gettext(READER_TEXTS[cases.note_readers(e)]) if e.note else ""  # type: ignore[attr-defined]
     attachments = list(Attachment.objects.filter(report=report).order_by("created_at", "pk"))
     main, marks = _action_forms(report, user, clock.now, extra.pop("failed", None))
+    # R-7.2b: an incomplete report in triage: say what is missing and offer asking for it first.
+    missing = missing_information_text(report) if report.state == State.RECEIVED else ""
+    if missing:
+        main.sort(key=lambda entry: entry["action"] != "request_info")
     return {
         "nav": "inbox",
         "report": report,
@@ -187,6 +192,7 @@ def _case_context(request: HttpRequest, report: Report, user: User, **extra: Any
         if report.escalate_by and report.is_open
         else None,
         "main_actions": main,
+        "missing_information": missing,
         "mark_actions": marks,
         "may_see_personal": can_see_personal_data(user, report),
         "similar": _similar(report, user, clock.now),  # candidates for the original of a duplicate

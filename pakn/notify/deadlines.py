@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 
 from pakn.core import province
 from pakn.notify.models import Kind, OutboxMessage
-from pakn.notify.services import Planned, duration_text, moment_text, outbox_write, step_holders
+from pakn.notify.plans import Planned, moment_text, step_holders
+from pakn.notify.services import duration_text, outbox_write
 from pakn.org.models import User
 from pakn.reports.models import OPEN_STATES, Report, State, Step
 

@@ -12,15 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 
 from pakn.core import province
@@ -41,141 +39,14 @@ from pakn.notify.models import (
     Preference,
     PushSubscription,
 )
+from pakn.notify.plans import PLANNERS, Planned, _name, moment_text
 from pakn.org.models import Agency, User
 from pakn.reports import sla
-from pakn.reports.models import Event, OpinionRequest, Report, Step
+from pakn.reports.models import Event, Report, Step
 from pakn.reports.pii import mask_personal_data
 
 log = logging.getLogger(__name__)
 Role = User.Role
-
-
-# --- Who gets what ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Planned:
-    """One message to write: its kind, its staff recipients (a query) and whether the reporter gets it."""
-
-    kind: str
-    staff: Q | None = None
-    reporter: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _members(agency_id: int | None, *roles: str) -> Q:
-    return Q(agency_id=agency_id, role__in=roles)
-
-
-def _desk(agency: Agency) -> Q:
-    """Who acts for an agency on a case it holds: its leaders; at province level also its operators."""
-    if agency.is_province_level:
-        return _members(agency.pk, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR)
-    return _members(agency.pk, Role.LEADER)
-
-
-def _person(user_id: int | None) -> Q:
-    return Q(pk=user_id) if user_id else Q(pk__in=[])
-
-
-def step_holders(report: Report) -> Q:
-    """Who must act before the current step's deadline (due-soon and overdue warnings)."""
-    step, agency = report.step, report.agency
-    if step == Step.ASSIGN or step == Step.APPROVE:
-        return _members(agency.pk, Role.LEADER)
-    if step == Step.HANDLE:
-        return _person(report.assignee_id) if report.assignee_id else _members(agency.pk, Role.LEADER)
-    if step == Step.CLARIFY:
-        return _person(report.assignee_id) | _desk(agency)
-    return _desk(agency)
-
-
-def _urger(event: Event) -> str:
-    return _name(event.actor.agency if event.actor else None)
-
-
-def _opinion_due(at: datetime) -> str:
-    from pakn.reports import sla
-
-    return moment_text(sla.due_for(Step.OPINION, Agency.Kind.DEPARTMENT, at))
-
-
-def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
-    requested_by = (
-        OpinionRequest.objects.filter(pk=event.data.get("opinion_request"))
-        .values_list("requested_by_id", flat=True)
-        .first()
-    )
-    department = event.agency.name if event.agency else ""
-    return [
-        Planned(
-            Kind.OPINION_GIVEN, _desk(report.agency) | _person(requested_by), extra={"department": department}
-        )
-    ]
-
-
-def _plan_overdue(event: Event, report: Report) -> list[Planned]:
-    """R-10.1: the officer, the agency's leaders and the supervisor learn that a step is overdue under
-    Decision 826; a missed internal target (no deadline of the regulation) only reminds whoever must act."""
-    if event.data.get("statutory") is False:
-        return [Planned(Kind.OVERDUE, step_holders(report))]
-    who = step_holders(report) | _members(report.agency_id, Role.LEADER) | Q(role=Role.SUPERVISOR)
-    return [Planned(Kind.OVERDUE, who)]
-
-
-Planner = Callable[[Event, Report], list[Planned]]
-
-# For each action of the workflow, the messages it causes (docs/notifications.md has the same table).
-PLANNERS: dict[str, Planner] = {
-    "submit": lambda e, r: [Planned(Kind.RECEIVED, reporter=True), Planned(Kind.NEW_REPORT, _desk(r.agency))],
-    "request_info": lambda e, r: [Planned(Kind.INFO_REQUESTED, reporter=True, extra={"note": e.note})],
-    "supplement": lambda e, r: [Planned(Kind.SUPPLEMENTED, _desk(r.agency))],
-    "cancel_expired": lambda e, r: [Planned(Kind.CANCELLED, reporter=True, extra={"reason": e.note})],
-    "reject": lambda e, r: [Planned(Kind.REJECTED, reporter=True, extra={"reason": e.note})],
-    "forward": lambda e, r: [
-        Planned(Kind.ROUTED, _members(r.agency_id, Role.LEADER), extra={"note": e.note})
-    ],
-    "escalate": lambda e, r: [
-        Planned(Kind.ESCALATED, _desk(r.agency), extra={"note": e.note, "from_agency": _name(e.agency)})
-    ],
-    "take_over": lambda e, r: (
-        [
-            Planned(
-                Kind.TAKEN_OVER,
-                _members(e.agency_id, Role.LEADER),
-                extra={"note": e.note, "from_agency": _name(e.agency)},
-            )
-        ]
-        if e.agency_id != r.agency_id
-        else []
-    ),
-    "assign": lambda e, r: [Planned(Kind.ASSIGNED, _person(r.assignee_id), extra={"note": e.note})],
-    "reassign": lambda e, r: [Planned(Kind.ASSIGNED, _person(r.assignee_id), extra={"note": e.note})],
-    "report_result": lambda e, r: [
-        Planned(Kind.RESULT_SUBMITTED, _members(r.agency_id, Role.LEADER), extra={"officer": _name(e.actor)})
-    ],
-    "return_result": lambda e, r: [
-        Planned(Kind.RESULT_RETURNED, _person(r.assignee_id), extra={"note": e.note})
-    ],
-    "approve": lambda e, r: [Planned(Kind.RESULT_PUBLISHED, reporter=True)],
-    "publish_result": lambda e, r: [Planned(Kind.RESULT_PUBLISHED, reporter=True)],
-    "request_opinions": lambda e, r: [
-        Planned(
-            Kind.OPINION_REQUESTED,
-            Q(agency_id__in=e.data.get("departments", []), role__in=(Role.SPECIALIST, Role.LEADER)),
-            extra={"due_at": _opinion_due(e.at)},
-        )
-    ],
-    "give_opinion": _plan_give_opinion,
-    "reply": lambda e, r: [Planned(Kind.CLARIFICATION_REQUESTED, _person(r.assignee_id) | _desk(r.agency))],
-    "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
-    "note_overdue": _plan_overdue,
-    "urge": lambda e, r: [  # R-10.1: whoever must act and the holding agency's leaders
-        Planned(
-            Kind.URGED, step_holders(r) | _desk(r.agency), extra={"note": e.note, "from_agency": _urger(e)}
-        )
-    ],
-}
 
 
 def notifications_for_event(
@@ -213,18 +84,6 @@ def followup_link(secret: str) -> str:
 
 
 # --- Writing the outbox ---------------------------------------------------------------------------------
-
-
-def _name(obj: Any) -> str:
-    return str(obj) if obj is not None else ""
-
-
-def moment_text(moment: datetime | None) -> str:
-    """'14:30 ngày 02/06/2025' in Vietnam's time."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
 
 
 def duration_text(delta: timedelta) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop as _
 from pakn.org.models import Agency
 from pakn.reports import effects, sla
 from pakn.reports.actors import Actor, Rule, the_reporter
+from pakn.reports.checks import missing_information, missing_information_text
 from pakn.reports.limits import limit_for
 from pakn.reports.models import Event, Report, State, Step
 
@@ -236,6 +237,18 @@ def escalate_help(report: Report) -> str:
     return gettext("Phản ánh vượt thẩm quyền sẽ được chuyển đến {name} (theo Điều 7 Quy chế).").format(
         name=parent.name
     )
+
+
+def is_incomplete(report: Report) -> bool:
+    """The report lacks something R-5.1 requires (name, contact address, phone, ID number, place)."""
+    return bool(missing_information(report))
+
+
+def incomplete_help(report: Report) -> str:
+    return gettext(
+        "Phản ánh còn thiếu: {missing}. Nên đề nghị người phản ánh bổ sung thông tin trước; chỉ chuyển xử lý "
+        "khi chưa đủ thông tin nếu có lý do, lý do được ghi lại (theo Điều 5, Điều 7 Quy chế)."
+    ).format(missing=missing_information_text(report))
 
 
 def complex_help(report: Report) -> str:

@@ -38,6 +38,8 @@ from pakn.reports.action_spec import (
     complex_help,
     escalate_help,
     has_parent,
+    incomplete_help,
+    is_incomplete,
     not_coordinated_by_supervisor,
     not_rated,
     note_input,
@@ -67,6 +69,7 @@ from pakn.reports.duplicates import DUPLICATE_SPECS
 from pakn.reports.marks import MARK_SPECS
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
+from pakn.reports.oversight import OVERSIGHT_SPECS
 from pakn.reports.urging import URGE_SPECS
 
 Visibility = Event.Visibility
@@ -119,6 +122,14 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 Kind.AGENCY,
                 _("Cơ quan xử lý"),
                 help=_("Để trống: UBND xã, phường nơi xảy ra sự việc."),
+            ),
+            Input(
+                "incomplete_reason",
+                Kind.TEXT,
+                _("Lý do chuyển khi chưa đủ thông tin"),
+                rows=2,
+                help=incomplete_help,
+                shown=is_incomplete,
             ),
             *public_note_inputs(),
         ),
@@ -507,7 +518,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
     ),
     *MEDIA_SPECS,  # staff media (issue 10, item 6): pakn.reports.moderation
     *DUPLICATE_SPECS,  # duplicates (issue 14, item 9): pakn.reports.duplicates
-    *MARK_SPECS,  # marks and bans (R-15, R-7.4b complex, R-9.2 state secret): pakn.reports.marks
+    *MARK_SPECS,  # marks (R-15, R-7.4b complex, R-9.2 state secret): pakn.reports.marks
+    *OVERSIGHT_SPECS,  # bans and a missed opinion deadline: pakn.reports.oversight
     *MODERATION_SPECS,  # redaction (issue 10, item 4): pakn.reports.moderation
     # Retention (R-13.2, pakn.reports.retention): the reporter's personal data erased years after closing.
     ActionSpec(

@@ -94,4 +94,4 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
 
 @admin.register(ReporterBan)
 class ReporterBanAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "created_at", "created_by", "reason", "lifted_at"]
+    list_display = ["pk", "created_at", "created_by", "agency", "report", "reason", "lifted_at", "lifted_by"]

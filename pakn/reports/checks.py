@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from pakn.core.crypto import lookup_hash
 from pakn.org.models import Area
@@ -72,6 +73,30 @@ def place_changes(*, address_text: Any, latitude: Any, longitude: Any, area: Are
     if area is not None:
         changes["area"] = area
     return changes
+
+
+# What R-5.1 requires of a report (Điều 5 Quy chế), with the words the console shows when it is missing.
+REQUIRED_INFORMATION: tuple[tuple[str, Any], ...] = (
+    ("reporter_name", gettext_lazy("họ và tên người phản ánh")),
+    ("reporter_address", gettext_lazy("địa chỉ liên hệ")),
+    ("reporter_phone", gettext_lazy("số điện thoại")),
+    ("reporter_id_number", gettext_lazy("số định danh cá nhân")),
+    ("place", gettext_lazy("nơi xảy ra sự việc")),
+)
+
+
+def missing_information(report: Report) -> list[str]:
+    """The R-5.1 items a report lacks (an Open311 or anonymous report may lack several), by field name."""
+    missing = [name for name, _ in REQUIRED_INFORMATION[:4] if not str(getattr(report, name) or "").strip()]
+    if not (report.address_text.strip() or report.area_id or report.latitude is not None):
+        missing.append("place")
+    return missing
+
+
+def missing_information_text(report: Report) -> str:
+    """'họ và tên người phản ánh, số điện thoại' — what is missing, in words; empty when complete."""
+    labels = dict(REQUIRED_INFORMATION)
+    return ", ".join(str(labels[name]) for name in missing_information(report))
 
 
 def is_barred(*, phone_hash: str, id_number_hash: str) -> bool:

@@ -20,7 +20,14 @@ from django.core.exceptions import ValidationError
 from pakn.org.models import Agency, User
 from pakn.reports import sla
 from pakn.reports.actors import Actor, InvalidTransition, StaleReport
-from pakn.reports.checks import abusive_count_for, is_barred, place_changes, reporter_identity_changes
+from pakn.reports.checks import (
+    abusive_count_for,
+    is_barred,
+    missing_information,
+    missing_information_text,
+    place_changes,
+    reporter_identity_changes,
+)
 from pakn.reports.erasure import anonymise_changes, retention_cutoff
 from pakn.reports.models import Event, OpinionRequest, Rating, Report, ReporterBan, State, Step
 from pakn.reports.staff_media import publish_after, result_media
@@ -143,11 +150,26 @@ def forward(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> O
         )
     if not target.is_active or target.is_province_level or target.pk == report.agency_id:
         raise ValidationError({"agency": "Không thể chuyển phản ánh đến cơ quan này."})
+    # R-7.2b: an incomplete report is first asked to be supplemented; forwarding it anyway needs a
+    # stated reason, recorded with what was missing (internal: the event itself is public).
+    missing = missing_information(report)
+    reason = (p.get("incomplete_reason") or "").strip()
+    if missing and not reason:
+        raise ValidationError(
+            {
+                "incomplete_reason": "Phản ánh còn thiếu: "
+                + missing_information_text(report)
+                + ". Vui lòng đề nghị bổ sung thông tin, hoặc nêu lý do chuyển xử lý khi chưa đủ thông tin "
+                "(theo Điều 5, Điều 7 Quy chế)."
+            }
+        )
+    data = {"missing": missing, "incomplete_reason": reason} if missing else {}
     # Forwarding is the IOC's triage: from now on the report's (masked, redacted) text is public.
     return Outcome(
         State.ROUTED,
         {**arrive_at(target, now, is_complex=report.is_complex), "text_public": True},
         note=p.get("note", ""),
+        data=data,
         target_agency=target,
     )
 
@@ -477,6 +499,8 @@ def bar_reporter(report: Report, actor: Actor, now: datetime, p: dict[str, Any])
             phone_hash=report.phone_hash,
             id_number_hash=report.id_number_hash,
             reason=note,
+            report=report,
+            agency=actor.agency,
             created_by=actor,
             created_at=now,
         )

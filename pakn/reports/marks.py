@@ -1,7 +1,8 @@
-"""The marks and the ban of a reporter (R-15, R-7.4b complex, R-9.2 state secret): their specs.
+"""The marks (R-15, R-7.4b complex, R-9.2 state secret): their specs (the ban of a reporter and its lifting
+are in pakn.reports.oversight).
 
 They join the table in pakn.reports.actions like every other spec (kept here so that file stays within 600
-lines); their effects are `effects.flag` and `effects.bar_reporter`.
+lines); their effect is `effects.flag`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_noop as _
 
 from pakn.reports import effects
-from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, note_input, required_text
+from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, note_input
 from pakn.reports.actors import FLAGGERS
 from pakn.reports.models import OPEN_STATES, Event, State
 
@@ -73,26 +74,5 @@ MARK_SPECS: tuple[ActionSpec, ...] = (
         (_("Đánh dấu vụ việc phức tạp"), _("Bỏ đánh dấu vụ việc phức tạp")),
         OPEN_STATES,
         _("Vụ việc phức tạp ở cấp huyện có thêm thời gian để chuyển cấp trên (theo Điều 7 Quy chế)."),
-    ),
-    ActionSpec(
-        "bar_reporter",
-        _("Hạn chế người gửi"),
-        ALL_STATES,
-        FLAGGERS,
-        None,
-        Visibility.INTERNAL,
-        effects.bar_reporter,
-        inputs=(
-            required_text(
-                "note", _("Lý do"), _("Vui lòng nêu lý do hạn chế người gửi (theo Điều 15 Quy chế).")
-            ),
-        ),
-        help=_(
-            "Người gửi (theo số điện thoại và số định danh) sẽ không gửi được phản ánh mới (theo Điều 15 Quy chế)."
-        ),
-        danger=True,
-        group=Group.MARK,
-        summary="Hạn chế người gửi nhiều lần phản ánh sai sự thật (theo Điều 15 Quy chế)",
-        api_path="bar-reporter",
     ),
 )

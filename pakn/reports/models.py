@@ -383,6 +383,8 @@ class OpinionRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep recorded that the deadline passed unanswered (R-7.5; once, `note_opinion_overdue`).
+    overdue_noted_at = models.DateTimeField(_("ghi nhận quá hạn lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("xin ý kiến sở, ngành")
@@ -394,14 +396,43 @@ class OpinionRequest(models.Model):
 
 
 class ReporterBan(models.Model):
-    """A reporter barred from submitting after repeated abusive reports (R-15.2), by keyed hash only."""
+    """A reporter barred from submitting after repeated abusive reports (R-15.2), by keyed hash only.
+
+    Set by `bar_reporter` on a report (its timeline records it) by an official of `agency`; lifted only by
+    a leader of that agency or the supervisor (`lift_ban`), who, when and why kept here and on the timeline.
+    """
 
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     reason = models.TextField(_("lý do"))
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("phản ánh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bans",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan hạn chế"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(_("đã gỡ lúc"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gỡ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lift_reason = models.TextField(_("lý do gỡ"), blank=True)
 
     class Meta:
         verbose_name = _("hạn chế gửi phản ánh")

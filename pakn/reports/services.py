@@ -21,11 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pakn.org.models import Agency, Area, Category, User
-from pakn.reports import workflow
+from pakn.reports import limits, workflow
 from pakn.reports.actions import SPECS
 from pakn.reports.checks import coordinate, is_barred, place_errors, reporter_identity_changes
 from pakn.reports.limits import text_errors
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
+from pakn.reports.oversight import opinion_requests_to_note
 from pakn.reports.pii import mask_personal_data
 from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
 
@@ -244,10 +245,25 @@ def report_act(
 
 
 def report_forward(
-    *, report: Report, actor: Actor, agency: Agency | None = None, note: str = "", now: datetime | None = None
+    *,
+    report: Report,
+    actor: Actor,
+    agency: Agency | None = None,
+    note: str = "",
+    incomplete_reason: str = "",
+    now: datetime | None = None,
 ) -> Event:
-    """R-7.2a: the IOC forwards a complete report to the commune where it happened."""
-    return workflow.apply(report, "forward", actor=actor, now=now, agency=agency, note=note)
+    """R-7.2a: the IOC forwards a complete report to the commune where it happened. An incomplete one (R-5.1)
+    is asked to be supplemented first (R-7.2b); forwarding it anyway needs `incomplete_reason`, recorded."""
+    return workflow.apply(
+        report,
+        "forward",
+        actor=actor,
+        now=now,
+        agency=agency,
+        note=note,
+        incomplete_reason=incomplete_reason,
+    )
 
 
 def report_request_info(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
@@ -446,10 +462,25 @@ def reporter_bar(*, report: Report, actor: Actor, note: str, now: datetime | Non
     return workflow.apply(report, "bar_reporter", actor=actor, now=now, note=note)
 
 
-def reporter_ban_lift(*, ban: ReporterBan, actor: User, now: datetime | None = None) -> None:
-    if not actor.is_active or actor.role not in (User.Role.SUPERVISOR, User.Role.ADMIN, User.Role.LEADER):
-        raise workflow.ActionRefused("Bạn không có quyền gỡ hạn chế.")
-    ReporterBan.objects.filter(pk=ban.pk, lifted_at__isnull=True).update(lifted_at=now or timezone.now())
+def reporter_ban_lift(*, ban: ReporterBan, actor: User, note: str, now: datetime | None = None) -> None:
+    """R-15.2 (issue 10, item 12): a leader of the agency that set the ban, or the supervisor, lifts it with a
+    reason; who, when and why are kept on the ban and on the timeline of the report that set it (`lift_ban`).
+
+    A ban older than that record (no report) can be lifted by the supervisor only, recorded on the ban."""
+    if ban.report_id is not None:
+        report = Report.objects.select_related("agency").get(pk=ban.report_id)
+        workflow.apply(report, "lift_ban", actor=actor, now=now, note=note)
+        return
+    if not (actor.is_active and actor.role == User.Role.SUPERVISOR and actor.agency_id is not None):
+        raise workflow.ActionRefused("Chỉ Văn phòng UBND tỉnh được gỡ hạn chế này.")
+    if not (note or "").strip():
+        raise ValidationError({"note": "Vui lòng nêu lý do gỡ hạn chế người gửi."})
+    limits.check_text({"note": note})
+    lifted = ReporterBan.objects.filter(pk=ban.pk, lifted_at__isnull=True).update(
+        lifted_at=now or timezone.now(), lifted_by=actor, lift_reason=note.strip()
+    )
+    if lifted != 1:
+        raise workflow.InvalidTransition("Hạn chế này đã được gỡ.")
 
 
 def focal_handover(
@@ -488,6 +519,7 @@ def focal_handover(
 class SweepResult:
     cancelled: int = 0
     overdue: int = 0
+    opinions_overdue: int = 0  # departments' opinions past their deadline, noted (R-7.5)
     failed: int = 0  # reports whose step raised an unexpected error (logged; the others were swept)
 
 
@@ -516,14 +548,20 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
         outcome = _sweep_one(report, "note_overdue", now)
         result.overdue += outcome == "done"
         result.failed += outcome == "failed"
+    # R-7.5: a department's opinion not given by its deadline, noted once per request (issue 11, item 7).
+    for report_id, request_id in list(opinion_requests_to_note(now)):
+        report = Report.objects.select_related("agency").get(pk=report_id)
+        outcome = _sweep_one(report, "note_opinion_overdue", now, opinion_request=request_id)
+        result.opinions_overdue += outcome == "done"
+        result.failed += outcome == "failed"
     return result
 
 
-def _sweep_one(report: Report, action: str, now: datetime) -> str:
+def _sweep_one(report: Report, action: str, now: datetime, **params: Any) -> str:
     """ "done", "skipped" (the workflow refused: changed meanwhile) or "failed" (an unexpected error, logged
     with the report's id and the error's type and place, never its message, which may quote personal data)."""
     try:
-        workflow.apply(report, action, actor=SYSTEM, now=now)
+        workflow.apply(report, action, actor=SYSTEM, now=now, **params)
     except workflow.WorkflowError:
         return "skipped"
     except Exception as e:

@@ -67,6 +67,7 @@ STATE_STEP: dict[str, str] = {
     State.IN_PROGRESS: Step.HANDLE,
     State.AWAITING_APPROVAL: Step.APPROVE,
     State.COORDINATING: Step.COORDINATE,
+    State.RESOLVED: Step.CLARIFY,  # only in the late list: a clarification pending (R-8.2)
 }
 
 # The figures of the periodic report, in their order, with their Vietnamese names (R-10.3, R-13.2).
@@ -175,7 +176,7 @@ def _last_event_before(moment: datetime) -> QuerySet[Event]:
     )
 
 
-def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
+def situation(scope: Scope, moment: datetime, *, clarifying: bool = False) -> QuerySet[Any]:
     """The cases open just before `moment` (the end of a period is exclusive), held by an agency of the scope,
     as the timeline says they were then.
 
@@ -184,14 +185,17 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
     for a case waiting to be assigned, once the escalation time had passed too) and `holder_at`.
     Only reports still open now or changed after `moment` can differ from their current row; the others are
     skipped before the timeline is read (a report's `updated_at` is the time of its last event).
+    With `clarifying`, also resolved cases whose clarification (R-8.2) was pending then with a deadline of
+    Decision 826 (the timeline's `overdue_at` is set on a resolved case only then).
     """
     last = _last_event_before(moment)
-    alive = Q(state__in=OPEN_STATES) | Q(updated_at__gte=moment)
+    pending = Q(state=State.RESOLVED, clarification_pending=True) if clarifying else Q(pk__in=[])
+    alive = Q(state__in=OPEN_STATES) | Q(updated_at__gte=moment) | pending
     if scope.agency_ids is None:
         # Two index-friendly candidate lists (open now; changed since), each a sub-query the database reads
         # through its own index, rather than every report created before the moment.
         candidates = Report.objects.filter(
-            Q(pk__in=Report.objects.filter(state__in=OPEN_STATES).values("pk"))
+            Q(pk__in=Report.objects.filter(Q(state__in=OPEN_STATES) | pending).values("pk"))
             | Q(pk__in=Report.objects.filter(updated_at__gte=moment).values("pk"))
         )
     else:
@@ -212,16 +216,21 @@ def situation(scope: Scope, moment: datetime) -> QuerySet[Any]:
                 output_field=IntegerField(),
             ),
         )
-        .filter(state_at__in=sorted(OPEN_STATES))
+        .filter(
+            Q(state_at__in=sorted(OPEN_STATES))
+            | (Q(state_at=State.RESOLVED, overdue_at_then__isnull=False) if clarifying else Q(pk__in=[]))
+        )
     )
     if scope.agency_ids is not None:
         reports = reports.filter(holder_at__in=sorted(scope.agency_ids))
     return reports
 
 
-def overdue_q(moment: datetime) -> Q:
-    """Among `situation` rows: a case overdue under Decision 826 at `moment`, in an agency's step."""
-    return Q(state_at__in=AGENCY_OPEN_STATES, overdue_at_then__lt=moment)
+def overdue_q(moment: datetime, *, clarifying: bool = False) -> Q:
+    """Among `situation` rows: a case overdue under Decision 826 at `moment`, in an agency's step (with
+    `clarifying`, also an unanswered clarification past its deadline)."""
+    states = [*AGENCY_OPEN_STATES, State.RESOLVED] if clarifying else AGENCY_OPEN_STATES
+    return Q(state_at__in=states, overdue_at_then__lt=moment)
 
 
 def rejected_events(scope: Scope, period: Period) -> QuerySet[Event]:
@@ -770,11 +779,12 @@ def step_at_expression() -> Case:
 
 
 def late_pending(scope: Scope, period: Period, now: datetime | None = None) -> QuerySet[Any]:
-    """Cases whose step was pending past its deadline at the end of the period (or now, while it runs)."""
+    """Cases whose step was pending past its deadline at the end of the period (or now, while it runs),
+    including a clarification still unanswered past its deadline (R-8.2, R-14.4; issue 11, item 8)."""
     moment = period.cutoff(now)
     return (
-        situation(scope, moment)
-        .filter(overdue_q(moment))
+        situation(scope, moment, clarifying=True)
+        .filter(overdue_q(moment, clarifying=True))
         .annotate(step_at=step_at_expression())
         .order_by("holder_at", "due_at_then", "pk")
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.models import Event, Report
+from pakn.reports.models import Event, Report, State
 from pakn.stats.figures import AGENCY_OPEN_STATES, AGENCY_STEPS, STATE_STEP
 from pakn.stats.models import LateExplanation
 
@@ -30,8 +30,9 @@ def late_item_event(*, report: Report, step: str, due_at: datetime, agency: Agen
 
 
 def _is_pending_late(report: Report, step: str, due_at: datetime, agency: Agency, now: datetime) -> bool:
+    clarifying = report.state == State.RESOLVED and report.clarification_pending
     return (
-        report.state in AGENCY_OPEN_STATES
+        (report.state in AGENCY_OPEN_STATES or clarifying)
         and report.agency_id == agency.pk
         and report.due_at == due_at
         and report.overdue_at is not None

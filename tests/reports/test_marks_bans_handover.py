@@ -237,6 +237,6 @@ def test_a_deactivated_account_cannot_lift_a_ban(org):
     User.objects.filter(pk=supervisor.pk).update(is_active=False)
     supervisor.refresh_from_db()
     with pytest.raises(ActionRefused):
-        services.reporter_ban_lift(ban=ban, actor=supervisor, now=NOW)
+        services.reporter_ban_lift(ban=ban, actor=supervisor, note="Đã xem xét lại.", now=NOW)
     ban.refresh_from_db()
     assert ban.lifted_at is None

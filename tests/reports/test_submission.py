@@ -224,5 +224,5 @@ def test_a_barred_reporter_is_refused_by_id_number(org, submit):
 def test_a_lifted_ban_no_longer_bars(org, submit):
     """R-15.2: the restriction can be lifted."""
     ban = _ban(org, phone_hash=lookup_hash("phone", "+84912345678"))
-    services.reporter_ban_lift(ban=ban, actor=org.supervisor, now=NOW)
+    services.reporter_ban_lift(ban=ban, actor=org.supervisor, note="Đã xem xét lại.", now=NOW)
     assert submit(now=NOW).report.state == State.RECEIVED

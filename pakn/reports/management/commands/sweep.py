@@ -1,4 +1,5 @@
-"""`pakn sweep`: cancel expired supplement windows and record newly overdue steps (idempotent)."""
+"""`pakn sweep`: cancel expired supplement windows, record newly overdue steps and departments' opinions
+not given in time (idempotent)."""
 
 from typing import Any
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã hủy {result.cancelled} phản ánh quá hạn bổ sung; ghi nhận {result.overdue} bước quá hạn."
         )
+        if result.opinions_overdue:
+            self.stdout.write(f"Ghi nhận {result.opinions_overdue} ý kiến sở, ngành quá hạn.")
         if result.failed:
             self.stderr.write(
                 f"{result.failed} phản ánh gặp lỗi khi quét (xem nhật ký); các phản ánh khác đã quét."
