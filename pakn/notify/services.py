@@ -162,6 +162,10 @@ PLANNERS: dict[str, Planner] = {
     "reply": lambda e, r: [Planned(Kind.CLARIFICATION_REQUESTED, _person(r.assignee_id) | _desk(r.agency))],
     "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
     "note_overdue": _plan_overdue,
+    # A case moved from a retired 2022 agency to its successor (issue 11): its new leaders take it up.
+    "transfer_successor": lambda e, r: [
+        Planned(Kind.ROUTED, _members(r.agency_id, Role.LEADER), extra={"note": e.note})
+    ],
 }
 
 

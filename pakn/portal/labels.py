@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, Any] = {
     "rate": pgettext_lazy("timeline", "Người phản ánh đánh giá kết quả"),
     "report_result": pgettext_lazy("timeline", "Cán bộ báo cáo kết quả xử lý"),
     "anonymise": pgettext_lazy("timeline", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
+    "transfer_successor": pgettext_lazy("timeline", "Chuyển cơ quan kế thừa do sắp xếp đơn vị hành chính"),
 }
 
 # The labels of states, steps and ratings are the core's (pakn.reports.models); `gettext_lazy` there makes

@@ -66,10 +66,10 @@ from pakn.reports.actors import (
 )
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
+from pakn.reports.succession import SUCCESSION_SPECS
 
 Visibility = Event.Visibility
 # --- The table ----------------------------------------------------------------------------------------------
-
 ALL_STATES = frozenset(State.values)
 HANDLING = frozenset({State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL})
 
@@ -548,6 +548,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ready=retention_due,
         group=Group.SYSTEM,
     ),
+    *SUCCESSION_SPECS,  # 2022 → 2025 areas (issue 11, item 11): pakn.reports.succession
     # Sweeps: open steps, and a clarification the agency owes on a resolved report.
     ActionSpec(
         "note_overdue",
