@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from pakn.notify.models import OutboxMessage
 from pakn.org.models import Agency, Area, User
 from pakn.reports import services
 from pakn.reports.models import Event, Report, State
@@ -154,11 +155,16 @@ def test_the_move_keeps_deadlines_and_records_a_public_system_event(live_2022):
     # Idempotent: nothing left to move but the unmapped case.
     out, err = _import()
     assert "Đã chuyển 0 phản ánh" in out
-    # The administrator names the split case's successor.
+    # The administrator names the split case's successor; its leader (an account made after the import) is
+    # told, as for a forwarded case.
     split = live_2022["split"]
+    successor = Agency.objects.get(code="ubnd-2025-6625")
+    leader = make_user(successor, User.Role.LEADER)
     _import("--successor", f"{split.tracking_code}=ubnd-2025-6625")
     split.refresh_from_db()
-    assert split.agency == Agency.objects.get(code="ubnd-2025-6625")
+    assert split.agency == successor
+    message = OutboxMessage.objects.get(report=split, kind="routed", event__action="transfer_successor")
+    assert set(message.deliveries.values_list("user", flat=True)) == {leader.pk}
     assert not succession_plan().moves and not succession_plan().unmapped
     assert org.ioc.is_active
 
@@ -186,3 +192,13 @@ def test_after_the_move_escalation_works(live_2022):
     new_officer = make_user(moved.agency, User.Role.OFFICER)
     services.report_reassign(report=moved, actor=new_leader, officer=new_officer, now=at("2026-02-23 10:05"))
     assert moved.assignee == new_officer
+
+
+def test_the_public_timeline_tells_citizens_in_their_words(live_2022, client):
+    """Issue 11, item 13 for this event: the public page names the move in Vietnamese, with no internal code."""
+    _import()
+    report = live_2022["quang_lac"]
+    page = client.get(f"/phan-anh/{report.tracking_code}/").content.decode()
+    assert "Chuyển cơ quan kế thừa do sắp xếp đơn vị hành chính" in page
+    assert "UBND Xã Quảng Lạc không còn hoạt động" in page
+    assert "transfer_successor" not in page and "ubnd-2025" not in page

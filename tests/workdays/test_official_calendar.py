@@ -169,3 +169,15 @@ def test_the_holidays_package_is_pinned_exactly():
     for lock in ("requirements/runtime.txt", "requirements/dev.txt"):
         assert f"\nholidays=={pin[1]} " in (ROOT / lock).read_text(), lock
     assert holidays.__version__ == pin[1]
+
+
+def test_the_admin_shows_what_the_shipped_calendar_says_of_each_edit(admin_client):
+    """The administrator edits the calendar in the admin and sees whether an edit repeats or changes the
+    shipped calendar."""
+    CalendarOverride.objects.create(
+        date=date(2026, 11, 24), kind=CalendarOverride.Kind.WORKING_DAY, name="Làm việc theo chỉ đạo của tỉnh"
+    )
+    page = admin_client.get("/admin/workdays/calendaroverride/").content.decode()
+    assert "Lịch chính thức đóng gói" in page
+    assert "Trùng: Ngày nghỉ — Nghỉ bù Tết Dương lịch 2026 (làm bù thứ Bảy 10/01/2026)" in page
+    assert "Khác (quản trị sửa): Ngày nghỉ — Ngày Văn hóa Việt Nam" in page
