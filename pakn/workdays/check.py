@@ -44,6 +44,9 @@ class YearCheck:
     differences: dict[date, tuple[DayStatus | None, DayStatus, DayStatus]] = field(default_factory=dict)
     overrides: list[CalendarOverride] = field(default_factory=list)
 
+    # date of each override → whether it agrees with the shipped file (None: the year has no file)
+    override_agrees: dict[date, bool | None] = field(default_factory=dict)
+
     @property
     def package_differs(self) -> bool:
         return any(s is not None and s.working != p.working for s, p, _f in self.differences.values())
@@ -78,6 +81,11 @@ def year_check(year: int) -> YearCheck:
         "shipped": _names(shipped, year) if shipped else {},
         "in_force": _names(in_force, year),
     }
+    for override in result.overrides:
+        worked = override.kind == CalendarOverride.Kind.WORKING_DAY
+        result.override_agrees[override.date] = (
+            shipped.is_working_day(override.date) == worked if shipped is not None else None
+        )
     day = date(year, 1, 1)
     while day.year == year:
         p = _status(package, names["package"], day)

@@ -104,6 +104,13 @@ def test_the_administrator_edit_wins_over_the_shipped_file():
     assert due_now("2026-11-23T10:00", "1 working day") == "2026-11-24T10:00:00+07:00"
     out = StringIO()
     call_command("calendar", "check", "--year", "2026", stdout=out)
+    assert (
+        "    2026-11-24  Thứ Ba    Ngày làm việc bù: Làm việc theo chỉ đạo của tỉnh (khác lịch đóng gói)"
+        in (out.getvalue().splitlines())
+    )
+    assert "    2026-01-10  Thứ Bảy   Ngày làm việc bù: Làm bù cho ngày 02/01/2026 (trùng lịch đóng gói)" in (
+        out.getvalue().splitlines()
+    )
     row = next(line for line in out.getvalue().splitlines() if line.startswith("2026-11-24"))
     assert "| nghỉ (Ngày Văn hóa Việt Nam) | nghỉ (Ngày Văn hóa Việt Nam) | làm việc" in row
 

@@ -75,8 +75,13 @@ class Command(BaseCommand):
         write(f"- Lịch chính thức đóng gói: {result.shipped_source or 'không có (dùng thư viện holidays)'}")
         write(f"- Thư viện holidays: phiên bản {result.package_version}")
         write(f"- Chỉnh sửa của quản trị (Ngày nghỉ, ngày làm bù): {len(result.overrides)} ngày")
+        remarks = {True: " (trùng lịch đóng gói)", False: " (khác lịch đóng gói)", None: ""}
         for override in result.overrides:
-            write(f"    {override.date.isoformat()}  {weekday_name(override.date):<8}  {override}")
+            remark = remarks[result.override_agrees[override.date]]
+            write(
+                f"    {override.date.isoformat()}  {weekday_name(override.date):<8}  "
+                f"{override.get_kind_display()}: {override.name}{remark}"
+            )
         write("")
         if not result.differences:
             write("Ba nguồn thống nhất: không có ngày nào khác nhau.")
