@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop as _
 
 from pakn.org.boundaries import commune_at
 from pakn.org.models import Agency, Area, User
+from pakn.org.services import successor_areas
 from pakn.reports.action_spec import ActionSpec, Group
 from pakn.reports.actors import Actor, InvalidTransition, the_system
 from pakn.reports.effects import Outcome
@@ -131,14 +132,6 @@ def stranded_reports() -> Any:
     )
 
 
-def _successor_areas(old: Area) -> list[Area]:
-    return [
-        area
-        for area in Area.objects.filter(kind=Area.Kind.COMMUNE, is_active=True).exclude(dataset=old.dataset)
-        if old.code in (area.legacy_codes or [])
-    ]
-
-
 def _committee(area: Area) -> Agency | None:
     return Agency.objects.filter(area=area, kind=Agency.Kind.COMMUNE, is_active=True).order_by("pk").first()
 
@@ -162,7 +155,7 @@ def _successor(report: Report, cache: dict[int, list[Area]]) -> tuple[Agency | N
         candidates = [place]
     else:
         if place.pk not in cache:
-            cache[place.pk] = _successor_areas(place)
+            cache[place.pk] = successor_areas(place)
         candidates = cache[place.pk]
     if len(candidates) > 1 and point is not None and point in candidates:
         candidates = [point]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from pakn.notify.models import OutboxMessage
@@ -202,3 +203,31 @@ def test_the_public_timeline_tells_citizens_in_their_words(live_2022, client):
     assert "Chuyển cơ quan kế thừa do sắp xếp đơn vị hành chính" in page
     assert "UBND Xã Quảng Lạc không còn hoạt động" in page
     assert "transfer_successor" not in page and "ubnd-2025" not in page
+
+
+def test_a_report_received_before_the_switch_is_forwarded_to_the_successor(live_2022):
+    """R-7.2a after the switch: a report sent on Friday 13 February naming Xã Quảng Lạc (2022), still at the
+    IOC's desk, is forwarded on Monday 23 February to the commune that absorbed it; a split commune is not
+    guessed (the operator chooses)."""
+    org = live_2022["org"]
+    area = Area.objects.get(dataset="2022", code="5989")
+    waiting = services.report_submit(
+        category=org.category,
+        area=area,
+        now=at("2026-02-13 16:45"),
+        **{**VALID, "latitude": None, "longitude": None},
+    ).report
+    _import()
+    assert not succession_plan().moves  # at the IOC: not stranded
+    waiting = Report.objects.get(pk=waiting.pk)  # as a request after the switch reads it
+    services.report_forward(report=waiting, actor=org.operator, now=at("2026-02-23 08:00"))
+    assert waiting.agency == _committee("2025", "5983")
+    assert waiting.escalate_by is not None  # the 2025 chain: the new ward may escalate to the province
+    split = services.report_submit(
+        category=org.category,
+        area=Area.objects.get(dataset="2022", code="6622"),
+        now=at("2026-02-23 08:05"),
+        **{**VALID, "latitude": None, "longitude": None},
+    ).report
+    with pytest.raises(ValidationError):
+        services.report_forward(report=split, actor=org.operator, now=at("2026-02-23 08:10"))
