@@ -191,6 +191,10 @@ PLANNERS: dict[str, Planner] = {
     "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
     "note_overdue": _plan_overdue,
     "note_opinion_overdue": _plan_opinion_overdue,
+    # A case moved from a retired 2022 agency to its successor (issue 11): its new leaders take it up.
+    "transfer_successor": lambda e, r: [
+        Planned(Kind.ROUTED, _members(r.agency_id, Role.LEADER), extra={"note": e.note})
+    ],
     "urge": lambda e, r: [  # whoever must act and the holding agency's leaders
         Planned(
             Kind.URGED, step_holders(r) | _desk(r.agency), extra={"note": e.note, "from_agency": _urger(e)}

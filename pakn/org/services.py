@@ -318,10 +318,27 @@ def suggested_commune_agency(area: Area | None, latitude: Any = None, longitude:
 
 
 def commune_agency_for_area(area: Area | None) -> Agency | None:
-    """The active People's Committee of a commune area (where the IOC forwards a report, R-7.2a)."""
+    """The active People's Committee of a commune area (where the IOC forwards a report, R-7.2a).
+
+    For a commune of a retired set of areas (a 2022 commune named by a report sent before the switch to 2025),
+    the committee of the one active commune that absorbed it (its `legacy_codes`); None when it was split."""
     if area is None:
         return None
-    return Agency.objects.filter(area=area, kind=Agency.Kind.COMMUNE, is_active=True).order_by("pk").first()
+    found = Agency.objects.filter(area=area, kind=Agency.Kind.COMMUNE, is_active=True).order_by("pk").first()
+    if found is None and not area.is_active:
+        successors = successor_areas(area)
+        if len(successors) == 1:
+            return commune_agency_for_area(successors[0])
+    return found
+
+
+def successor_areas(area: Area) -> list[Area]:
+    """The active communes of another set of areas whose `legacy_codes` name this one (2022 → 2025)."""
+    return [
+        other
+        for other in Area.objects.filter(kind=Area.Kind.COMMUNE, is_active=True).exclude(dataset=area.dataset)
+        if area.code in (other.legacy_codes or [])
+    ]
 
 
 # Which kinds of agency each role may belong to (None: any kind).

@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, Any] = {
     "anonymise": pgettext_lazy("timeline", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
     "link_duplicate": pgettext_lazy("timeline", "Trùng với phản ánh đã có, đã gộp vào phản ánh đó"),
     "duplicate_linked": pgettext_lazy("timeline", "Gộp phản ánh trùng vào phản ánh này"),
+    "transfer_successor": pgettext_lazy("timeline", "Chuyển cơ quan kế thừa do sắp xếp đơn vị hành chính"),
 }
 
 # The labels of states, steps and ratings are the core's (pakn.reports.models); `gettext_lazy` there makes

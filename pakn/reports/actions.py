@@ -70,11 +70,11 @@ from pakn.reports.marks import MARK_SPECS
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
 from pakn.reports.oversight import OVERSIGHT_SPECS
+from pakn.reports.succession import SUCCESSION_SPECS
 from pakn.reports.urging import URGE_SPECS
 
 Visibility = Event.Visibility
 # --- The table ----------------------------------------------------------------------------------------------
-
 ALL_STATES = frozenset(State.values)
 HANDLING = frozenset({State.ROUTED, State.IN_PROGRESS, State.AWAITING_APPROVAL})
 
@@ -533,6 +533,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         ready=retention_due,
         group=Group.SYSTEM,
     ),
+    *SUCCESSION_SPECS,  # 2022 → 2025 areas (issue 11, item 11): pakn.reports.succession
     # Sweeps: open steps, and a clarification the agency owes on a resolved report.
     ActionSpec(
         "note_overdue",

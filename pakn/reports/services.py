@@ -28,6 +28,8 @@ from pakn.reports.limits import text_errors
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
 from pakn.reports.oversight import opinion_requests_to_note
 from pakn.reports.pii import mask_personal_data
+from pakn.reports.succession import ACTION as SUCCESSION_ACTION
+from pakn.reports.succession import SuccessionPlan
 from pakn.reports.workflow import SYSTEM, Actor, ReporterActor
 
 log = logging.getLogger(__name__)
@@ -510,6 +512,17 @@ def focal_handover(
             User.objects.filter(pk=from_user.pk).update(is_focal=False)
             User.objects.filter(pk=to_user.pk).update(is_focal=True)
     return events
+
+
+def successor_transfer(*, plan: SuccessionPlan, now: datetime | None = None) -> list[Event]:
+    """Issue 11, item 11: move every mapped case of a 2022 → 2025 plan (pakn.reports.succession) to its
+    successor agency, one `transfer_successor` event each by the system, in one transaction; deadlines kept."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return [
+            workflow.apply(move.report, SUCCESSION_ACTION, actor=SYSTEM, now=now, agency=move.new)
+            for move in plan.moves
+        ]
 
 
 # --- Sweeps ------------------------------------------------------------------------------------------------

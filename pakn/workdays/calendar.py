@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pakn.workdays.official import OfficialYear, official_years
+
 __all__ = [
     "WEEKDAY_NAMES",
     "Duration",
@@ -182,13 +184,14 @@ class WorkCalendar:
     """Which days are worked and when the office is open, and the deadline arithmetic built on that.
 
     A day is a working day when a WORKING_DAY override names it; otherwise not when a DAY_OFF override
-    names it; otherwise as holidays.VN says (Monday–Friday except its holidays, plus the weekend days it
-    knows were worked in exchange). `days_off` and `working_days` may be sets of dates or mappings from
+    names it; otherwise as the year's source says (Monday–Friday except its days off, plus the weekend days
+    worked in exchange): the shipped official calendar when it covers the year, else holidays.VN. `days_off` and `working_days` may be sets of dates or mappings from
     date to a name (the names show in `days_off()` and `worked_weekend_days()`).
 
     `holiday_years_provider(year)` returns that year's public holidays as a mapping date → name (an optional
     `weekend_workdays` attribute lists swapped working weekend days); by default holidays.VN in Vietnamese.
-    It is asked lazily, once per year.
+    It is asked lazily, once per year, and only for a year that `official` (the shipped calendar,
+    pakn.workdays.official) does not cover: for those years the shipped days replace the package entirely.
     """
 
     def __init__(
@@ -199,6 +202,7 @@ class WorkCalendar:
         office_hours: list[tuple[time, time]],
         tz: ZoneInfo,
         holiday_years_provider: HolidayYearsProvider | None = None,
+        official: Mapping[int, OfficialYear] | None = None,
     ) -> None:
         self._days_off = _named(days_off, DEFAULT_DAY_OFF_NAME)
         self._working_days = _named(working_days, DEFAULT_WORKING_DAY_NAME)
@@ -208,6 +212,7 @@ class WorkCalendar:
         self.office_hours = _checked_office_hours(office_hours)
         self.tz = tz
         self._provider = holiday_years_provider
+        self._official = dict(official or {})
         self._years: dict[int, _Year] = {}
 
     # -- days ---------------------------------------------------------------------------------------------
@@ -215,10 +220,23 @@ class WorkCalendar:
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
         if found is None:
+            shipped = self._official.get(year)
             provider = self._provider
-            found = _vietnam_year(year) if provider is None else _year_from(year, provider(year))
+            if shipped is not None:
+                found = _Year(dict(shipped.days_off), dict(shipped.working_days))
+            elif provider is None:
+                found = _vietnam_year(year)
+            else:
+                found = _year_from(year, provider(year))
             self._years[year] = found
         return found
+
+    def source(self, year: int) -> str:
+        """Where the year's days come from: the shipped file's path, or "holidays <version>"."""
+        shipped = self._official.get(year)
+        if shipped is not None:
+            return shipped.source
+        return f"holidays {holidays.__version__}" if self._provider is None else "holiday_years_provider"
 
     def is_working_day(self, d: date) -> bool:
         if isinstance(d, datetime):
@@ -336,7 +354,8 @@ def _office_hours(periods: tuple[str, ...]) -> list[tuple[time, time]]:
 
 
 def get_calendar() -> WorkCalendar:
-    """The configured calendar: holidays.VN, the CalendarOverride table (read now), office hours, zone."""
+    """The configured calendar: the shipped official years (holidays.VN for other years), the
+    CalendarOverride table (read now), office hours and zone."""
     from pakn.workdays.models import CalendarOverride
 
     days_off: dict[date, str] = {}
@@ -349,6 +368,7 @@ def get_calendar() -> WorkCalendar:
         working_days=working_days,
         office_hours=list(_office_hours(tuple(periods))),
         tz=ZoneInfo(settings.TIME_ZONE),
+        official=official_years(),
     )
 
 

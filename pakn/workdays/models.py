@@ -1,4 +1,5 @@
-"""The administrator's calendar overrides: official days off and swapped working days holidays.VN lacks."""
+"""The administrator's calendar edits: days off and swapped working days that win over the official calendar
+shipped as data (pakn/workdays/data) and, for years without it, over holidays.VN."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CalendarOverride(models.Model):
-    """One day whose status an official announcement sets, winning over holidays.VN and the weekday."""
+    """One day whose status an official announcement sets, winning over the shipped calendar, holidays.VN
+    and the weekday."""
 
     class Kind(models.TextChoices):
         DAY_OFF = "day_off", _("Ngày nghỉ")

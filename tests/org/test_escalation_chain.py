@@ -59,7 +59,11 @@ def test_no_committee_for_areas_without_one_or_inactive_ones(org_2022):
     assert commune_agency_for_area(Area.objects.get(dataset="2022", kind=Area.Kind.PROVINCE)) is None
     assert commune_agency_for_area(Area.objects.get(dataset="2022", code="180")) is None
     org_import(dataset="2025")
-    assert commune_agency_for_area(Area.objects.get(dataset="2022", code="6040")) is None
+    # A retired 2022 commune is never the answer: the committee of the 2025 commune that absorbed it is
+    # (its legacy_codes, issue 11); a commune split between two new ones is not guessed.
+    successor = commune_agency_for_area(Area.objects.get(dataset="2022", code="6040"))
+    assert successor is not None and successor.code == "ubnd-2025-6040" and successor.is_active
+    assert commune_agency_for_area(Area.objects.get(dataset="2022", code="6622")) is None
 
 
 def test_an_admin_can_change_the_chain(org_2022):
