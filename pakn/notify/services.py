@@ -86,10 +86,10 @@ def step_holders(report: Report) -> Q:
     return _desk(agency)
 
 
-def _opinion_due(at: datetime) -> str:
+def _opinion_due(at: datetime, kind: str = Agency.Kind.DEPARTMENT) -> str:
     from pakn.reports import sla
 
-    return moment_text(sla.due_for(Step.OPINION, Agency.Kind.DEPARTMENT, at))
+    return moment_text(sla.due_for(Step.OPINION, kind, at))
 
 
 def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
@@ -159,6 +159,15 @@ PLANNERS: dict[str, Planner] = {
         )
     ],
     "give_opinion": _plan_give_opinion,
+    # The province's leadership consulted through its office (Điều 7 khoản 5): the office's supervisors.
+    "request_leadership_opinion": lambda e, r: [
+        Planned(
+            Kind.OPINION_REQUESTED,
+            Q(agency_id__in=e.data.get("departments", []), role=Role.SUPERVISOR),
+            extra={"due_at": _opinion_due(e.at, Agency.Kind.SUPERVISOR)},
+        )
+    ],
+    "give_leadership_opinion": _plan_give_opinion,
     "reply": lambda e, r: [Planned(Kind.CLARIFICATION_REQUESTED, _person(r.assignee_id) | _desk(r.agency))],
     "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
     "note_overdue": _plan_overdue,
@@ -570,7 +579,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     Kind.ASSIGNED: frozenset({Role.OFFICER, Role.LEADER}),
     Kind.RESULT_SUBMITTED: frozenset({Role.LEADER}),
     Kind.RESULT_RETURNED: frozenset({Role.OFFICER, Role.LEADER}),
-    Kind.OPINION_REQUESTED: frozenset({Role.SPECIALIST, Role.LEADER}),
+    Kind.OPINION_REQUESTED: frozenset({Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR}),
     Kind.OPINION_GIVEN: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.CLARIFICATION_REQUESTED: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.DUE_SOON: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
@@ -589,7 +598,8 @@ def kinds_for(user: User) -> list[str]:
         return list(STAFF_KINDS)
     agency = user.agency
     province = agency is not None and agency.is_province_level
-    department = agency is not None and agency.kind == Agency.Kind.DEPARTMENT
+    # Departments are asked for opinions; so is the province's office, for its leadership (Điều 7 khoản 5).
+    department = agency is not None and agency.kind in (Agency.Kind.DEPARTMENT, Agency.Kind.SUPERVISOR)
     return [
         k
         for k in STAFF_KINDS
