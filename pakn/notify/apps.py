@@ -12,14 +12,18 @@ class NotifyConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self) -> None:
+        from pakn.notify.proposals import on_category_proposal
         from pakn.notify.services import notifications_for_event
         from pakn.notify.tasks import connect_queue
+        from pakn.org.signals import category_proposal
         from pakn.reports.listeners import add_event_listener
 
         checks.register(check_settings)
         # The outbox follows every workflow change, in its transaction (docs/architecture.md).
         add_event_listener(notifications_for_event)
         connect_queue()
+        # Category proposals: the administrators and the proposer are told.
+        category_proposal.connect(on_category_proposal, dispatch_uid="notify.category_proposal")
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
