@@ -244,6 +244,21 @@ def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
         page.wait_for_timeout(100)
 
 
+def evaluate_within(page: Any, function: str, arg: Any = None, timeout: float = 15.0) -> Any:
+    """page.evaluate of an async function, failed after `timeout` seconds instead of waiting for ever.
+
+    Playwright gives page.evaluate no timeout: a promise that never settles (a service worker that never
+    becomes ready, an IndexedDB request left blocked) would hang the whole test run.
+    """
+    return page.evaluate(
+        f"""([arg, ms]) => Promise.race([
+            ({function})(arg),
+            new Promise((_, reject) => setTimeout(() => reject(new Error(`not settled within ${{ms}} ms`)), ms)),
+        ])""",
+        [arg, int(timeout * 1000)],
+    )
+
+
 PHONE = {"width": 390, "height": 844}
 
 

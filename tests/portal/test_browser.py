@@ -13,7 +13,7 @@ from django.utils import timezone
 from pakn.org.models import Category
 from pakn.portal.models import PortalSubmission
 from pakn.reports.models import Report, State
-from tests.conftest import VALID, wait_until
+from tests.conftest import VALID, evaluate_within, wait_until
 from tests.portal.conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -196,6 +196,13 @@ def test_many_reports_on_the_map_are_clustered(phone_page, org, reports):
     phone_page.goto("/ban-do/")
     phone_page.wait_for_selector("#reports-map[data-loaded='40']")
     phone_page.wait_for_selector("#reports-map .marker-cluster")
+    # While the map zooms to fit, the clusters of the old zoom fade out beside the new ones: wait until the
+    # drawn pins and cluster counts add up to the 40 reports, once the animation has settled.
+    wait_until(
+        phone_page,
+        "[...document.querySelectorAll('#reports-map .marker-cluster')].reduce((n, c) => n + Number(c.innerText), 0)"
+        " + document.querySelectorAll('#reports-map .report-pin').length === 40",
+    )
     shown = phone_page.locator("#reports-map .report-pin").count()
     counts = [int(t) for t in phone_page.locator("#reports-map .marker-cluster").all_inner_texts()]
     assert shown + sum(counts) == 40
@@ -205,7 +212,7 @@ def test_many_reports_on_the_map_are_clustered(phone_page, org, reports):
 def axe_violations(page) -> list[str]:
     # Through the debugging protocol: the site's CSP refuses an injected inline script.
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    result = evaluate_within(page, "() => axe.run(document, {resultTypes: ['violations']})", timeout=60)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]

@@ -9,7 +9,7 @@ import pytest
 
 from pakn.portal.models import PortalSubmission
 from pakn.reports.models import Report
-from tests.conftest import VALID, wait_until
+from tests.conftest import VALID, evaluate_within, wait_until
 from tests.portal.conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def install_service_worker(page) -> None:
     page.goto("/gui-phan-anh/")
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    evaluate_within(page, "async () => { await navigator.serviceWorker.ready; }")
     wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
@@ -33,9 +33,10 @@ def fill(page, org, content: str) -> None:
 
 
 def outbox(page) -> list[dict]:
-    return page.evaluate(
+    return evaluate_within(
+        page,
         "async () => (await PaknOutbox.all()).map(i => ({key: i.key, status: i.status, result: i.result,"
-        " files: (i.files || []).length}))"
+        " files: (i.files || []).length}))",
     )
 
 
@@ -66,7 +67,8 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(phone
     assert report.tracking_code in page.inner_text("[data-outbox=sent]")
 
     # The answer was lost on the way (the phone marks it pending again): sending again changes nothing.
-    page.evaluate(
+    evaluate_within(
+        page,
         """async ([key, category]) => {
             const item = await PaknOutbox.get(key);
             item.status = 'pending';
@@ -101,7 +103,7 @@ def test_the_service_worker_keeps_a_form_whose_post_failed_on_the_way(phone_page
     assert page.get_by_role("link", name="Viết phản ánh").is_visible() is False
     assert "Gửi khi mạng chập chờn." in page.inner_text("[data-outbox=pending] .waiting-list")
     page.context.unroute(re.compile(r".*/gui-phan-anh/$"))
-    page.evaluate("window.PaknOutboxSync()")
+    evaluate_within(page, "() => window.PaknOutboxSync()")
     page.wait_for_selector("[data-outbox=sent]")
     assert Report.objects.count() == 1
 

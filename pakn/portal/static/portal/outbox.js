@@ -86,7 +86,10 @@
     (item.files || []).forEach(function (f) { fd.append("attachments", f, f.name || "tep"); });
     var headers = { "Accept": "application/json" };
     if (token) { headers["X-CSRFToken"] = token; }
-    return fetch(url, { method: "POST", body: fd, credentials: "same-origin", headers: headers });
+    // A stalled connection must not hold the outbox lock for ever: give up after two minutes (the report
+    // stays pending and is sent on the next try).
+    var signal = typeof AbortSignal !== "undefined" && AbortSignal.timeout ? AbortSignal.timeout(120000) : undefined;
+    return fetch(url, { method: "POST", body: fd, credentials: "same-origin", headers: headers, signal: signal });
   }
 
   /* Send one kept report. Resolves to "sent", "error" (the server refused a field), or "later". */
