@@ -51,7 +51,7 @@ class ProposalForm(forms.Form):
 
 
 def _errors_into(form: forms.Form, e: ValidationError) -> None:
-    for name, errors in getattr(e, "error_dict", {"__all__": e.error_list}).items():
+    for name, errors in (e.error_dict if hasattr(e, "error_dict") else {"__all__": e.error_list}).items():
         form.add_error(name if name in form.fields else None, [m for err in errors for m in err.messages])
 
 

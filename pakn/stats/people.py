@@ -183,7 +183,7 @@ def _rating_counts(ratings: QuerySet[Event], who: str) -> dict[tuple[int, int], 
 
 
 def people(scope: Scope, period: Period, *, only_user: int | None = None) -> list[Person]:
-    """Every official with work counted in the period at an agency of the scope, by agency then name."""
+    """Every official with some figure in the period at an agency of the scope, by agency then name."""
     work = (
         _officials_events(scope, period, only_user)
         .values("actor_id", "agency_id")
@@ -214,6 +214,8 @@ def people(scope: Scope, period: Period, *, only_user: int | None = None) -> lis
     agencies = Agency.objects.in_bulk({agency_id for _u, agency_id in rows})
     result = []
     for (user_id, agency_id), values in rows.items():
+        if not any(values.values()):
+            continue  # only actions that count nothing (a mark, a take-over of another's case, a note)
         user, agency = users[user_id], agencies[agency_id]
         result.append(
             Person(
