@@ -88,8 +88,8 @@ def request_leadership_opinion(report: Report, actor: Actor, now: datetime, p: d
     return Outcome(
         report.state,
         note="Xin ý kiến lãnh đạo UBND tỉnh (qua Văn phòng UBND tỉnh)",
+        # No target agency: the case stays with the IOC (the statistics read the holder from the timeline).
         data={"departments": [office.pk], "leadership": True, "due_at": due_at.isoformat()},
-        target_agency=office,
         after=[create_request],
     )
 

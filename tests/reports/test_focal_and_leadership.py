@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from pakn.notify.models import Delivery, OutboxMessage
 from pakn.org.models import User
@@ -23,6 +25,8 @@ from pakn.reports.inbox import waiting_for
 from pakn.reports.models import OpinionRequest, Report, State, Step
 from pakn.reports.selectors import public_events
 from pakn.reports.workflow import ReporterActor
+from pakn.stats import figures as F
+from pakn.stats.scope import PROVINCE
 from tests.conftest import VALID, Org, at, make_user
 
 DATASETS = ["org", "org2022"]
@@ -164,6 +168,9 @@ def test_a_focal_official_updates_progress_across_tet(any_org):
     shown = [e for e in public_events(report) if e.action == "update_progress"]
     assert [e.label for e in shown] == ["Cập nhật tiến độ", "Cập nhật tiến độ"]
     assert "0912345678" not in shown[0].note and "Đã khảo sát" in shown[0].note
+    portal = Client().get(reverse("portal:detail", args=[report.tracking_code])).content.decode()
+    assert portal.count("Cập nhật tiến độ xử lý") == 2 and "Đang thi công vá mặt đường." in portal
+    assert "0912345678" not in portal and "update_progress" not in portal
     for stranger in (org.officer, elsewhere):
         offered = [s.action for s in allowed_actions(report, stranger, now=at("2026-02-23 11:00"))]
         assert "update_progress" not in offered
@@ -196,7 +203,11 @@ def test_the_ioc_asks_the_provincial_leadership_before_tet(any_org):
         False,
     )
     asked = report.events.get(action="request_leadership_opinion")
-    assert (asked.target_agency, asked.visibility) == (org.supervisor_agency, "public")
+    assert (asked.target_agency, asked.visibility, asked.data["departments"]) == (
+        None,
+        "public",
+        [org.supervisor_agency.pk],
+    )
     told = Delivery.objects.filter(outbox__report=report, outbox__kind="opinion_requested")
     assert set(told.values_list("user", flat=True)) == {supervisor.pk}
     assert Report.objects.filter(waiting_for(supervisor)[State.COORDINATING]).filter(pk=report.pk).exists()
@@ -209,6 +220,9 @@ def test_the_ioc_asks_the_provincial_leadership_before_tet(any_org):
     services.report_give_leadership_opinion(
         report=report, actor=supervisor, answer="Giao Sở Xây dựng chủ trì.", now=at("2026-02-23 10:00")
     )
+    # The case stays with the IOC throughout: the statistics' holder at any moment is the IOC.
+    for moment in ("2026-02-16 09:00", "2026-02-23 12:00"):
+        assert F.situation(PROVINCE, at(moment)).get(pk=report.pk).holder_at == org.ioc.pk
     answer = report.events.get(action="give_leadership_opinion")
     assert (answer.agency, answer.step, answer.step_due_at, answer.on_time, answer.statutory) == (
         org.supervisor_agency,
