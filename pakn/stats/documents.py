@@ -161,7 +161,7 @@ def periodic_report(
     ]
     if staff:
         title = _("Kết quả của từng cán bộ %(period)s (theo Điều 15 Quy chế)") % {"period": period.label}
-        report.tables.append(people_table(people(scope, period), title))
+        report.tables.append(people_table(people(scope, period, now=now), title))
     return report
 
 

@@ -17,6 +17,8 @@ agencies whose figures a viewer may see) selects rows by the agency the work was
   the period, and of those the ones done at or before their deadline and after it. A missed internal target
   (approval, opinion, clarification by default) is never late (docs/deadlines.md).
 - **clarifications** (*Trả lời làm rõ*): his answers to reporters' requests for clarification (R-8.2).
+- **overdue** (*Quá hạn cuối kỳ*): the cases he was verifying at the cut-off (in progress, assigned to him by
+  the last assignment or hand-over before it) that were overdue under Decision 826 then: what he has not done.
 - **ratings**: the reporters' ratings given in the period (events, with the value given) of the results he
   took part in: the official who approved or published the result rated, and the officer whose verification
   (`report_result`) led to it (the last one since the case last arrived at the agency). One person doing
@@ -26,15 +28,26 @@ agencies whose figures a viewer may see) selects rows by the agency the work was
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.models import Event
+from pakn.reports.models import Event, State
 from pakn.reports.selectors import agency_subtree_ids
-from pakn.stats.figures import AGENCY_STEPS, MOVE_ACTIONS, RATINGS, RESOLVE_ACTIONS, in_period
+from pakn.stats.figures import (
+    AGENCY_STEPS,
+    MOVE_ACTIONS,
+    RATINGS,
+    RESOLVE_ACTIONS,
+    in_period,
+    overdue_q,
+    situation,
+)
 from pakn.stats.periods import Period
 from pakn.stats.scope import PROVINCE, Scope
 from pakn.stats.tables import Column, Table
@@ -58,6 +71,7 @@ class Person:
     steps: int = 0
     on_time: int = 0
     clarifications: int = 0
+    overdue: int = 0
     satisfied: int = 0
     acceptable: int = 0
     unsatisfied: int = 0
@@ -182,7 +196,29 @@ def _rating_counts(ratings: QuerySet[Event], who: str) -> dict[tuple[int, int], 
     return {(row[who], row["agency_id"]): {r: row[r] for r in RATINGS} for row in rows}
 
 
-def people(scope: Scope, period: Period, *, only_user: int | None = None) -> list[Person]:
+def overdue_assigned(scope: Scope, moment: datetime) -> dict[tuple[int, int], int]:
+    """(officer, agency) → cases being verified by him at `moment` (in progress, held by an agency of the
+    scope, as the timeline says) that were overdue under Decision 826 then."""
+    assigned = (
+        Event.objects.filter(report=OuterRef("pk"), at__lt=moment, action__in=("assign", "reassign"))
+        .order_by("-seq")
+        .annotate(officer=Cast(KeyTextTransform("officer", "data"), IntegerField()))
+        .values("officer")[:1]
+    )
+    rows = (
+        situation(scope, moment)
+        .filter(overdue_q(moment), state_at=State.IN_PROGRESS)
+        .annotate(officer_then=Subquery(assigned, output_field=IntegerField()))
+        .filter(officer_then__isnull=False)
+        .values("officer_then", "holder_at")
+        .annotate(n=Count("pk"))
+    )
+    return {(r["officer_then"], r["holder_at"]): r["n"] for r in rows}
+
+
+def people(
+    scope: Scope, period: Period, *, only_user: int | None = None, now: datetime | None = None
+) -> list[Person]:
     """Every official with some figure in the period at an agency of the scope, by agency then name."""
     work = (
         _officials_events(scope, period, only_user)
@@ -210,6 +246,9 @@ def people(scope: Scope, period: Period, *, only_user: int | None = None) -> lis
             row = rows.setdefault(key, {})
             for rating in RATINGS:
                 row[rating] = row.get(rating, 0) + values[rating]
+    for key, n in overdue_assigned(scope, period.cutoff(now)).items():
+        if only_user is None or key[0] == only_user:
+            rows.setdefault(key, {})["overdue"] = n
     users = User.objects.in_bulk({user_id for user_id, _a in rows})
     agencies = Agency.objects.in_bulk({agency_id for _u, agency_id in rows})
     result = []
@@ -249,6 +288,7 @@ def people_table(rows: list[Person], title: str) -> Table:
             Column(_("Trễ hạn"), "int"),
             Column(_("Tỷ lệ đúng hạn"), "percent"),
             Column(_("Trả lời làm rõ"), "int"),
+            Column(_("Quá hạn cuối kỳ"), "int"),
             Column(_("Hài lòng"), "int"),
             Column(_("Chấp nhận được"), "int"),
             Column(_("Không hài lòng"), "int"),
@@ -270,6 +310,7 @@ def people_table(rows: list[Person], title: str) -> Table:
             p.late,
             p.on_time_rate,
             p.clarifications,
+            p.overdue,
             p.satisfied,
             p.acceptable,
             p.unsatisfied,

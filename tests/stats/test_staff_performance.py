@@ -137,6 +137,38 @@ def test_each_officials_figures_and_a_closed_month_never_changes(any_org):
     assert set(commune_march) == {org.commune_leader.pk, org.officer2.pk}
 
 
+def test_a_case_left_unverified_is_overdue_for_its_officer_at_the_cut_off(any_org):
+    """R-15.3, Điều 7: assigned to officer2 on Friday 13 February 2026 at 16:00, due Monday 23 February
+    16:00 across Tết, never reported: overdue for officer2 at the end of February. Handed over to the
+    officer on Monday 9 March: at the end of March it is overdue for the officer; February still says
+    officer2. What he did in time is not what he left undone: no step is counted for him."""
+    org = any_org
+    report = services.report_submit(
+        category=org.category, area=org.commune_area, now=at("2026-02-13 15:00"), **VALID
+    ).report
+    services.report_forward(report=report, actor=org.operator, now=at("2026-02-13 15:20"))
+    services.report_assign(
+        report=report, actor=org.commune_leader, officer=org.officer2, now=at("2026-02-13 16:00")
+    )
+    assert report.due_at == at("2026-02-23 16:00")
+    after_march = at("2026-04-02 08:00")
+
+    def overdue(period: Any) -> dict[int, int]:
+        return {p.user_id: p.overdue for p in people(PROVINCE, period, now=after_march) if p.overdue}
+
+    # Before its deadline, nothing is overdue (the period read while running, on 20 February).
+    assert not any(p.overdue for p in people(PROVINCE, FEBRUARY, now=at("2026-02-20 12:00")))
+    assert overdue(FEBRUARY) == {org.officer2.pk: 1}
+    officer2 = next(p for p in people(PROVINCE, FEBRUARY, now=after_march) if p.user_id == org.officer2.pk)
+    assert (officer2.steps, officer2.late, officer2.agency_id) == (0, 0, org.commune.pk)
+
+    services.focal_handover(
+        actor=org.commune_leader, from_user=org.officer2, to_user=org.officer, now=at("2026-03-09 09:00")
+    )
+    assert overdue(FEBRUARY) == {org.officer2.pk: 1}
+    assert overdue(MARCH) == {org.officer.pk: 1}
+
+
 def org_scope(org: Org) -> Any:
     from pakn.stats.scope import Scope
 
