@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from pakn.console import admin_views, auth_views, help_views, views
+from pakn.console import admin_views, auth_views, help_views, proposal_views, views
 
 app_name = "console"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tep/<int:pk>/xem-truoc/", views.attachment, {"preview": True}, name="attachment_preview"),
     path("qua-han/", views.overdue_board, name="overdue"),
     path("can-bo/", views.staff, name="staff"),
+    path("linh-vuc/", proposal_views.category_proposals, name="category_proposals"),
     path("quan-tri/nhap-tai-khoan/", admin_views.accounts_import_view, name="accounts_import"),
     # Help
     path("huong-dan/", help_views.help_index, name="help"),

@@ -378,7 +378,9 @@ def staff(request: HttpRequest) -> HttpResponse:
                 actor=user, from_user=form.cleaned_data["from_user"], to_user=form.cleaned_data["to_user"]
             )
         except ValidationError as e:
-            for name, errors in getattr(e, "error_dict", {"__all__": e.error_list}).items():
+            for name, errors in (
+                e.error_dict if hasattr(e, "error_dict") else {"__all__": e.error_list}
+            ).items():
                 form.add_error(
                     name if name in form.fields else None, [m for err in errors for m in err.messages]
                 )

@@ -13,8 +13,10 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from pakn.notify.follow import followers_for_event
+        from pakn.notify.proposals import on_category_proposal
         from pakn.notify.services import notifications_for_event
         from pakn.notify.tasks import connect_queue
+        from pakn.org.signals import category_proposal
         from pakn.reports.listeners import add_event_listener
 
         checks.register(check_settings)
@@ -22,6 +24,8 @@ class NotifyConfig(AppConfig):
         add_event_listener(notifications_for_event)
         add_event_listener(followers_for_event)  # followers of public reports (issue 14, item 9)
         connect_queue()
+        # Category proposals: the administrators and the proposer are told.
+        category_proposal.connect(on_category_proposal, dispatch_uid="notify.category_proposal")
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

@@ -74,10 +74,10 @@ def _urger(event: Event) -> str:
     return _name(event.actor.agency if event.actor else None)
 
 
-def _opinion_due(at: datetime) -> str:
+def _opinion_due(at: datetime, kind: str = Agency.Kind.DEPARTMENT) -> str:
     from pakn.reports import sla
 
-    return moment_text(sla.due_for(Step.OPINION, Agency.Kind.DEPARTMENT, at))
+    return moment_text(sla.due_for(Step.OPINION, kind, at))
 
 
 def _plan_give_opinion(event: Event, report: Report) -> list[Planned]:
@@ -187,6 +187,15 @@ PLANNERS: dict[str, Planner] = {
         )
     ],
     "give_opinion": _plan_give_opinion,
+    # The province's leadership consulted through its office (Điều 7 khoản 5): the office's supervisors.
+    "request_leadership_opinion": lambda e, r: [
+        Planned(
+            Kind.OPINION_REQUESTED,
+            Q(agency_id__in=e.data.get("departments", []), role=Role.SUPERVISOR),
+            extra={"due_at": _opinion_due(e.at, Agency.Kind.SUPERVISOR)},
+        )
+    ],
+    "give_leadership_opinion": _plan_give_opinion,
     "reply": lambda e, r: [Planned(Kind.CLARIFICATION_REQUESTED, _person(r.assignee_id) | _desk(r.agency))],
     "clarify": lambda e, r: [Planned(Kind.CLARIFIED, reporter=True, extra={"note": e.note})],
     "note_overdue": _plan_overdue,

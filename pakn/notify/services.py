@@ -59,7 +59,11 @@ def notifications_for_event(
     outbox (R-3.2).
     """
     # Notifications whose step this event finished are done (issue 14, item 7), before new ones are asked.
-    close_done(report, event.at, answered_by=event.agency_id if event.action == "give_opinion" else None)
+    close_done(
+        report,
+        event.at,
+        answered_by=event.agency_id if event.action in ("give_opinion", "give_leadership_opinion") else None,
+    )
     planner = PLANNERS.get(event.action)
     if planner is None:
         return []
@@ -405,7 +409,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     Kind.ASSIGNED: frozenset({Role.OFFICER, Role.LEADER}),
     Kind.RESULT_SUBMITTED: frozenset({Role.LEADER}),
     Kind.RESULT_RETURNED: frozenset({Role.OFFICER, Role.LEADER}),
-    Kind.OPINION_REQUESTED: frozenset({Role.SPECIALIST, Role.LEADER}),
+    Kind.OPINION_REQUESTED: frozenset({Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR}),
     Kind.OPINION_GIVEN: frozenset({Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.CLARIFICATION_REQUESTED: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
     Kind.DUE_SOON: frozenset({Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.SUPERVISOR}),
@@ -425,7 +429,8 @@ def kinds_for(user: User) -> list[str]:
         return list(STAFF_KINDS)
     agency = user.agency
     province = agency is not None and agency.is_province_level
-    department = agency is not None and agency.kind == Agency.Kind.DEPARTMENT
+    # Departments are asked for opinions; so is the province's office, for its leadership (Điều 7 khoản 5).
+    department = agency is not None and agency.kind in (Agency.Kind.DEPARTMENT, Agency.Kind.SUPERVISOR)
     return [
         k
         for k in STAFF_KINDS

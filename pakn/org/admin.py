@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pakn.org.accounts import user_second_factor_reset
 from pakn.org.boundaries import boundaries_import
-from pakn.org.models import AccountEvent, Agency, Area, AreaBoundary, Category, User
+from pakn.org.models import AccountEvent, Agency, Area, AreaBoundary, Category, CategoryProposal, User
 from pakn.org.services import user_apply_role_flags, user_role_check
 
 
@@ -113,6 +113,25 @@ class CategoryAdmin(admin.ModelAdmin):
     list_select_related = ["department"]
     autocomplete_fields = ["department"]
     prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(CategoryProposal)
+class CategoryProposalAdmin(admin.ModelAdmin):
+    """The record of agencies' proposals and their decisions (R-14.3); decided in the console's page
+    "Đề xuất lĩnh vực" (/console/linh-vuc/), which applies an approval, so read-only here."""
+
+    list_display = ("name", "kind", "agency", "proposed_at", "status", "decided_by", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("name", "reason", "decision_note")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class _RoleAgencyFormMixin(forms.ModelForm):

@@ -131,6 +131,77 @@ class Category(models.Model):
         return self.name
 
 
+class CategoryProposal(models.Model):
+    """An agency's proposal of a new category or of a change to one (Điều 14 khoản 3 Quy chế, R-14.3), and
+    the administrator's decision: approved (and applied) or refused with a reason. Both are kept."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Bổ sung lĩnh vực mới")
+        CHANGE = "change", _("Cập nhật lĩnh vực")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xem xét")
+        APPROVED = "approved", _("Đã chấp thuận")
+        REFUSED = "refused", _("Không chấp thuận")
+
+    kind = models.CharField(_("loại đề xuất"), max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("lĩnh vực cần cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    name = models.CharField(_("tên lĩnh vực"), max_length=200)
+    description = models.TextField(_("mô tả"), blank=True)
+    department = models.ForeignKey(
+        Agency,
+        verbose_name=_("sở chủ trì ở cấp tỉnh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do đề xuất"))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan đề xuất"), on_delete=models.PROTECT, related_name="category_proposals"
+    )
+    proposed_by = models.ForeignKey(
+        "org.User", verbose_name=_("người đề xuất"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("đề xuất lúc"))
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("lý do, ghi chú của quản trị"), blank=True)
+    result = models.ForeignKey(
+        Category,
+        verbose_name=_("lĩnh vực sau khi áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("đề xuất lĩnh vực")
+        verbose_name_plural = _("đề xuất lĩnh vực")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
 class User(AbstractUser):
     """One personal account per official (R-3.1), in one agency, with one role."""
 

@@ -66,6 +66,8 @@ from pakn.reports.actors import (
     the_system,
 )
 from pakn.reports.duplicates import DUPLICATE_SPECS
+from pakn.reports.focal import FOCAL_SPECS, REASSIGN
+from pakn.reports.leadership import LEADERSHIP_SPECS
 from pakn.reports.marks import MARK_SPECS
 from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Rating, Report, State, Step
 from pakn.reports.moderation import MEDIA_SPECS, MODERATION_SPECS
@@ -243,19 +245,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         summary="Phân công cán bộ xử lý (theo Điều 7 Quy chế)",
         api_path="assign",
     ),
-    ActionSpec(
-        "reassign",
-        _("Phân công lại"),
-        frozenset({State.IN_PROGRESS, State.AWAITING_APPROVAL}),
-        (LEADER,),
-        None,
-        Visibility.INTERNAL,
-        effects.reassign,
-        inputs=(OFFICER, note_input(_("Chỉ đạo (không bắt buộc)"))),
-        help=_("Giao phản ánh cho cán bộ khác của cơ quan."),
-        summary="Phân công lại cán bộ xử lý",
-        api_path="reassign",
-    ),
+    REASSIGN,  # also a resolved case owing a clarification: pakn.reports.focal
+    *FOCAL_SPECS,  # the focal official's progress update (Điều 14): pakn.reports.focal
     ActionSpec(
         "escalate",
         _("Chuyển cấp trên"),
@@ -394,6 +385,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         api_path="opinion",
         retry_stale=True,  # departments answering at once do not lose each other's answer
     ),
+    *LEADERSHIP_SPECS,  # the province's leadership consulted (Điều 7 khoản 5): pakn.reports.leadership
     ActionSpec(
         "publish_result",
         _("Công khai kết quả"),

@@ -133,7 +133,9 @@ def waiting_for(viewer: User) -> Parts:
     if viewer.role == Role.OPERATOR:
         return {State.RECEIVED: here, State.COORDINATING: here, **clarification}
     if viewer.role == Role.SUPERVISOR:
-        return {**dict.fromkeys(OPEN_STATES, here), **clarification}
+        # The province's leadership consulted through its office (Điều 7 khoản 5): its pending opinions.
+        asked = Q(pk__in=_asked_open_for(viewer, pending=True))
+        return {**dict.fromkeys(OPEN_STATES, here), State.COORDINATING: here | asked, **clarification}
     if viewer.role == Role.LEADER:
         asked = Q(pk__in=_asked_open_for(viewer, pending=True))
         if viewer.agency is not None and viewer.agency.is_province_level:

@@ -346,6 +346,24 @@ def report_give_opinion(*, report: Report, actor: Actor, answer: str, now: datet
     return report_act(report=report, action="give_opinion", actor=actor, now=now, answer=answer)
 
 
+def report_request_leadership_opinion(
+    *, report: Report, actor: Actor, question: str, now: datetime | None = None
+) -> Event:
+    """R-7.5 (Điều 7 khoản 5): the IOC asks the province's leadership, through its office, for an opinion."""
+    return workflow.apply(report, "request_leadership_opinion", actor=actor, now=now, question=question)
+
+
+def report_give_leadership_opinion(
+    *, report: Report, actor: Actor, answer: str, now: datetime | None = None
+) -> Event:
+    return workflow.apply(report, "give_leadership_opinion", actor=actor, now=now, answer=answer)
+
+
+def report_update_progress(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
+    """R-14.1 (Điều 14 khoản 1): a focal official records the progress of a case (public, Điều 9)."""
+    return workflow.apply(report, "update_progress", actor=actor, now=now, note=note)
+
+
 def report_publish_result(
     *, report: Report, actor: Actor, result_text: str, note: str = "", now: datetime | None = None
 ) -> Event:
@@ -488,7 +506,8 @@ def reporter_ban_lift(*, ban: ReporterBan, actor: User, note: str, now: datetime
 def focal_handover(
     *, actor: User, from_user: User, to_user: User, now: datetime | None = None
 ) -> list[Event]:
-    """R-14.1: a departing focal official's open cases move to the successor, each with its event."""
+    """R-14.1: a departing official's open cases, and his resolved cases whose reporter awaits a clarification
+    (R-8.2), move to the successor, each with its `reassign` event; focal duty moves with them."""
     if not actor.is_active or actor.role != User.Role.LEADER or actor.agency_id != from_user.agency_id:
         raise workflow.ActionRefused("Chỉ lãnh đạo cơ quan mới bàn giao được công việc của cán bộ.")
     if to_user.agency_id != from_user.agency_id or not to_user.is_active or to_user.pk == from_user.pk:
@@ -496,7 +515,12 @@ def focal_handover(
     now = now or timezone.now()
     events = []
     with transaction.atomic():
-        reports = Report.objects.filter(assignee=from_user, state__in=OPEN_STATES).select_related("agency")
+        reports = (
+            Report.objects.filter(assignee=from_user)
+            .filter(Q(state__in=OPEN_STATES) | Q(state=State.RESOLVED, clarification_pending=True))
+            .select_related("agency")
+            .order_by("pk")
+        )
         for report in reports:
             events.append(
                 workflow.apply(

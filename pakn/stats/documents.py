@@ -18,15 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Agency
-from pakn.reports.models import Step
-from pakn.reports.sla import working_day_seconds
 from pakn.stats import figures as F
-from pakn.stats.models import LateExplanation
+from pakn.stats.people import people, people_table
 from pakn.stats.periods import Period, local_zone
 from pakn.stats.ranking import Ranked, Weights, ranking
 from pakn.stats.scope import Scope
 from pakn.stats.tables import Cell, Column, Table
-from pakn.workdays.calendar import get_calendar
 
 COUNT_COLUMNS = [
     Column(gettext_lazy("Tiếp nhận"), "int"),
@@ -130,7 +127,11 @@ SUMMARY_NAMES = [
 ]
 
 
-def periodic_report(scope: Scope, period: Period, now: datetime | None = None) -> PeriodicReport:
+def periodic_report(
+    scope: Scope, period: Period, now: datetime | None = None, *, staff: bool = False
+) -> PeriodicReport:
+    """The report's tables; with `staff`, also the sheet of each official's figures (R-15.3), for those who
+    may see them (pakn.stats.people.may_see_others)."""
     now = now or timezone.now()
     previous = period.previous()
     figures = F.breakdown(scope, period, now)
@@ -158,6 +159,9 @@ def periodic_report(scope: Scope, period: Period, now: datetime | None = None) -
         satisfaction_table(report),
         steps_table(report.steps),
     ]
+    if staff:
+        title = _("Kết quả của từng cán bộ %(period)s (theo Điều 15 Quy chế)") % {"period": period.label}
+        report.tables.append(people_table(people(scope, period, now=now), title))
     return report
 
 
@@ -330,146 +334,6 @@ def steps_table(steps: list[F.StepShare]) -> Table:
         t.add(s.label, s.done, s.on_time, s.late, s.rate)
     done, ok = sum(s.done for s in steps), sum(s.on_time for s in steps)
     t.total = [_("Tổng cộng"), done, ok, done - ok, ok / done if done else None]
-    return t
-
-
-# --- Late cases (R-14.4) ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class LateItem:
-    """A step an agency did late, or had not done past its deadline at the end of the period."""
-
-    report_id: int
-    tracking_code: str
-    agency_id: int
-    agency_name: str
-    step: str
-    due_at: datetime
-    done_at: datetime | None
-    late_days: float
-    late_hours: float = 0.0  # clock hours: what counts for steps whose deadline is in clock hours (triage)
-    explanation: LateExplanation | None = None
-
-    @property
-    def step_label(self) -> str:
-        return str(dict(Step.choices).get(self.step, self.step))
-
-    @property
-    def status(self) -> str:
-        return _("Đã thực hiện, trễ hạn") if self.done_at else _("Chưa thực hiện, đã quá hạn")
-
-    @property
-    def form_key(self) -> str:
-        """Which row a submitted explanation form belongs to."""
-        return explanation_form_key(self.report_id, self.step, self.due_at)
-
-    @property
-    def key(self) -> tuple[int, str, datetime, int]:
-        return (self.report_id, self.step, self.due_at, self.agency_id)
-
-
-def explanation_form_key(report_id: Any, step: str, due_at: datetime) -> str:
-    return f"{report_id}|{step}|{int(due_at.timestamp())}"
-
-
-def working_days_late(due: datetime, done: datetime, calendar: Any = None) -> float:
-    """How late, in working days of office time (7.5 hours by default): 0 when in time or done outside
-    office hours before the next working period began."""
-    calendar = calendar or get_calendar()
-    seconds = max(0, calendar.working_seconds_between(due, done))
-    return seconds / working_day_seconds(calendar)
-
-
-def clock_hours_late(due: datetime, done: datetime) -> float:
-    return max(0.0, (done - due).total_seconds() / 3600)
-
-
-def _attach_explanations(items: list[LateItem]) -> list[LateItem]:
-    if not items:
-        return items
-    found = {
-        (e.report_id, e.step, e.due_at, e.agency_id): e
-        for e in LateExplanation.objects.filter(
-            report_id__in={i.report_id for i in items}, agency_id__in={i.agency_id for i in items}
-        ).select_related("author")
-    }
-    for item in items:
-        item.explanation = found.get(item.key)
-    return items
-
-
-def late_done_items(events: list[Any], calendar: Any = None) -> list[LateItem]:
-    calendar = calendar or get_calendar()
-    items = [
-        LateItem(
-            report_id=e.report_id,
-            tracking_code=e.report.tracking_code,
-            agency_id=e.agency_id,
-            agency_name=e.agency.name,
-            step=e.step,
-            due_at=e.step_due_at,
-            done_at=e.at,
-            late_days=working_days_late(e.step_due_at, e.at, calendar),
-            late_hours=clock_hours_late(e.step_due_at, e.at),
-        )
-        for e in events
-    ]
-    return _attach_explanations(items)
-
-
-def late_pending_items(reports: list[Any], moment: datetime, calendar: Any = None) -> list[LateItem]:
-    calendar = calendar or get_calendar()
-    names = F.agencies_named(r.holder_at for r in reports)
-    items = [
-        LateItem(
-            report_id=r.pk,
-            tracking_code=r.tracking_code,
-            agency_id=r.holder_at,
-            agency_name=names.get(r.holder_at, ""),
-            step=r.step_at,
-            due_at=r.due_at_then,
-            done_at=None,
-            late_days=working_days_late(r.due_at_then, moment, calendar),
-            late_hours=clock_hours_late(r.due_at_then, moment),
-        )
-        for r in reports
-    ]
-    return _attach_explanations(items)
-
-
-def late_table(items: list[LateItem], title: str) -> Table:
-    t = Table(
-        "late",
-        _("Trễ hạn"),
-        title,
-        [
-            Column(_("Mã phản ánh")),
-            Column(_("Cơ quan")),
-            Column(_("Bước")),
-            Column(_("Tình trạng")),
-            Column(_("Hạn"), "datetime"),
-            Column(_("Thực hiện lúc"), "datetime"),
-            Column(_("Trễ (giờ thực tế)"), "decimal"),
-            Column(_("Trễ (ngày làm việc)"), "decimal"),
-            Column(_("Giải trình của cơ quan")),
-            Column(_("Người giải trình")),
-        ],
-    )
-    for i in items:
-        e = i.explanation
-        t.add(
-            i.tracking_code,
-            i.agency_name,
-            i.step_label,
-            i.status,
-            i.due_at,
-            i.done_at,
-            round(i.late_hours, 2),
-            round(i.late_days, 2),
-            e.text if e else "",
-            str(e.author) if e else "",
-        )
     return t
 
 

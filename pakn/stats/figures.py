@@ -168,10 +168,11 @@ def late_handled_events(scope: Scope, period: Period, *, per_agency: bool = Fals
 
 
 def _last_event_before(moment: datetime) -> QuerySet[Event]:
-    # A department's opinion does not move the case (the IOC still holds it), so it does not say who holds it.
+    # An opinion (a department's, or the province's leadership's through its office) does not move the case
+    # (the IOC still holds it), so it does not say who holds it.
     return (
         Event.objects.filter(report=OuterRef("pk"), at__lt=moment)
-        .exclude(action="give_opinion")
+        .exclude(action__in=("give_opinion", "give_leadership_opinion"))
         .order_by("-seq")
     )
 

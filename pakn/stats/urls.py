@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from pakn.stats import views
+from pakn.stats import people_views, views
 
 app_name = "stats"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("danh-sach/", views.reports, name="reports"),
     path("tre-han/", views.late, name="late"),
     path("xep-hang/", views.ranking, name="ranking"),
+    path("can-bo/", people_views.staff, name="staff"),
 ]

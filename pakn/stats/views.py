@@ -31,17 +31,15 @@ from pakn.stats import charts
 from pakn.stats import figures as F
 from pakn.stats.documents import dashboard as build_dashboard
 from pakn.stats.documents import (
-    explanation_form_key,
     figure_link,
     info_rows,
-    late_done_items,
-    late_pending_items,
-    late_table,
     overdue_link,
     periodic_report,
     ranking_document,
     reports_table,
 )
+from pakn.stats.late_items import explanation_form_key, late_done_items, late_pending_items, late_table
+from pakn.stats.people import may_see_others
 from pakn.stats.periods import KIND_LABELS, Period, current_month, period_from_query
 from pakn.stats.scope import Scope, home_scope, scope_for, selectable_agencies
 from pakn.stats.services import late_explanation_save
@@ -211,7 +209,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @stats_view
 def periodic(request: HttpRequest) -> HttpResponse:
     q = read_query(request)
-    report = periodic_report(q.scope, q.period)
+    report = periodic_report(q.scope, q.period, staff=may_see_others(_user(request)))
     response = export(
         request, report.tables, base=_file_base("bao-cao", q), title=report.title, info=report.info
     )

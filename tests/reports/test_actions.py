@@ -28,7 +28,7 @@ from tests.console.conftest import signed_in
 
 def test_each_action_has_one_spec_with_an_effect_and_its_surfaces():
     """R-4.2: one spec per action; staff actions have an endpoint, the reporter's and the sweep's none."""
-    assert len(SPECS) == len(SPECS_IN_ORDER) == 35  # transfer_successor (issue 11): a system action
+    assert len(SPECS) == len(SPECS_IN_ORDER) == 38  # with progress update, the leadership asked and answering
     for spec in SPECS_IN_ORDER:
         assert callable(spec.effect)
         assert spec.for_reporter == (spec.group == Group.REPORTER), spec.action

@@ -211,8 +211,9 @@ ALLOWED = {
         "supervisor": {"take_over"} | MARKS,
     },
     "coordinating": {
-        "operator": {"request_opinions", "publish_result"} | MARKS | ATTACH,
-        "ioc_leader": {"request_opinions", "publish_result"} | MARKS | ATTACH,
+        # The IOC consults departments and the province's leadership (Điều 7 khoản 5).
+        "operator": {"request_opinions", "request_leadership_opinion", "publish_result"} | MARKS | ATTACH,
+        "ioc_leader": {"request_opinions", "request_leadership_opinion", "publish_result"} | MARKS | ATTACH,
         "supervisor": {"take_over"} | MARKS,
         "commune_leader": set(),
         "specialist": set(),

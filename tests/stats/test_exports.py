@@ -58,7 +58,9 @@ def test_periodic_report_as_xlsx(client, dataset, frozen):
         "Theo cơ quan",
         "Mức độ hài lòng",
         "Theo bước xử lý",
+        "Cán bộ",  # each official's figures, for the supervisor and leaders
     ]
+    assert rows(wb["Cán bộ"])[0][:4] == ("Cán bộ", "Vai trò", "Cơ quan", "Phản ánh đã xử lý")
     info = {r[0]: r[1] for r in wb["Thông tin"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert info["Phạm vi"] == "Toàn tỉnh" and info["Kỳ báo cáo"].startswith("tháng 4 năm 2026")
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pakn.stats import figures as F
-from pakn.stats.documents import late_done_items, late_pending_items, working_days_late
+from pakn.stats.late_items import late_done_items, late_pending_items, working_days_late
 from pakn.stats.models import LateExplanation
 from pakn.stats.periods import month
 from pakn.stats.scope import PROVINCE, Scope

@@ -23,6 +23,8 @@ PAGES = [
     ("ranking", {}),
     ("late", {"format": "xlsx"}),
     ("reports", {"figure": "handled"}),
+    ("staff", {}),  # each official's figures (R-15.3)
+    ("staff", {"format": "xlsx"}),
 ]
 
 
