@@ -71,6 +71,18 @@ def _fresh_cache() -> Any:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Any:
+    """Each test starts in the site's language: a request in English (a page's English version) leaves its
+    language active in the thread, and the next test on the worker would read English labels."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 PASSWORD = "Pakn-test-2026!"
 _names = itertools.count(1)
 
@@ -188,6 +200,14 @@ def org(db: Any) -> Org:
 def org2022(db: Any) -> Org:
     """2022 data: commune → district → province; two communes of Thành phố Lạng Sơn."""
     return _org2022()
+
+
+@pytest.fixture(params=["org", "org2022"])
+def any_org(request: Any, db: Any) -> Org:
+    """The same test on the 2025 and the 2022 data. It asks for `db` itself: a fixture reached only through
+    getfixturevalue is unknown to pytest-django when it orders the tests, which then ran such tests after
+    the transactional ones, on a flushed database."""
+    return request.getfixturevalue(request.param)
 
 
 def _org2022() -> Org:

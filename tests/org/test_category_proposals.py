@@ -25,11 +25,6 @@ from tests.conftest import VALID, Org, at, make_user
 from tests.console.conftest import signed_in
 
 
-@pytest.fixture(params=["org", "org2022"])
-def any_org(request: Any) -> Org:
-    return request.getfixturevalue(request.param)
-
-
 @pytest.fixture
 def admin(db: Any, org: Org) -> User:
     return make_user(org.ioc, User.Role.ADMIN)

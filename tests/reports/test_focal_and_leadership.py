@@ -10,8 +10,6 @@ Tết 2026: Saturday 14 – Sunday 22 February are days off; Friday 6 March 2026
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -28,13 +26,6 @@ from pakn.reports.workflow import ReporterActor
 from pakn.stats import figures as F
 from pakn.stats.scope import PROVINCE
 from tests.conftest import VALID, Org, at, make_user
-
-DATASETS = ["org", "org2022"]
-
-
-@pytest.fixture(params=DATASETS)
-def any_org(request: Any) -> Org:
-    return request.getfixturevalue(request.param)
 
 
 def _submitted(org: Org, when: str) -> Report:

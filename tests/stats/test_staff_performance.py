@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.urls import reverse
 
 from pakn.org.models import User
@@ -30,11 +29,6 @@ from tests.conftest import VALID, Org, at
 from tests.console.conftest import signed_in
 
 FEBRUARY, MARCH = month(2026, 2), month(2026, 3)
-
-
-@pytest.fixture(params=["org", "org2022"])
-def any_org(request: Any) -> Org:
-    return request.getfixturevalue(request.param)
 
 
 def _report_a(org: Org) -> Report:
