@@ -246,9 +246,11 @@ SHOTS = [
     Shot("tiep-nhan-viec-can-lam", "/console/", user="tiepnhan"),
     Shot("tiep-nhan-trang-phan-anh", "/console/", user="tiepnhan", prepare=case_page),
     Shot("thong-bao", "/console/notifications/", user="tiepnhan"),
-    Shot("lanh-dao-viec-can-lam", "/console/", user="lanhdao.xa1"),
-    Shot("can-bo-viec-can-lam", "/console/", user="canbo.xa1"),
-    Shot("can-bo-ket-qua-cua-toi", "/console/stats/can-bo/?period=year&year={year}", user="canbo.xa1"),
+    Shot("lanh-dao-viec-can-lam", "/console/", user="{approval_user}"),
+    Shot("can-bo-viec-can-lam", "/console/", user="{in_progress_user}"),
+    Shot(
+        "can-bo-ket-qua-cua-toi", "/console/stats/can-bo/?period=year&year={year}", user="{in_progress_user}"
+    ),
     Shot("so-nganh-viec-can-lam", "/console/", user="chuyenvien.so1"),
     Shot("giam-sat-qua-han", "/console/qua-han/", user="giamsat"),
     Shot("giam-sat-thong-ke", "/console/stats/?period=year&year={year}", user="giamsat"),
@@ -261,7 +263,7 @@ SHOTS = [
     Shot("lanh-dao-phan-cong", "/console/phan-anh/{routed}/", "{routed_user}", action("assign")),
     Shot("lanh-dao-chuyen-cap-tren", "/console/phan-anh/{routed}/", "{routed_user}", action("escalate")),
     Shot("lanh-dao-duyet-ket-qua", "/console/phan-anh/{approval}/", "{approval_user}", action("approve")),
-    Shot("lanh-dao-can-bo", "/console/can-bo/", user="lanhdao.xa1"),
+    Shot("lanh-dao-can-bo", "/console/can-bo/", user="{approval_user}"),
     Shot(
         "can-bo-bao-cao-ket-qua",
         "/console/phan-anh/{in_progress}/",
@@ -392,6 +394,8 @@ def main() -> None:
     if args.find_cases:
         find_cases(args.find_cases)
         return
+    # A SIGTERM (or a SIGINT, which a background job ignores) still stops the server and removes the site.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     shots = [s for s in SHOTS if not args.only or s.name in args.only]
     args.out.mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix="pakn-screenshots-"))
