@@ -195,6 +195,23 @@ def case_page(page: Any) -> None:
     first_link("main a[href^='/console/phan-anh/']")(page)
 
 
+def send_report(page: Any) -> None:
+    """Fill the form as a citizen would (made-up details: the example number the form itself shows) and send:
+    the confirmation page with the tracking code and the private link."""
+    page.select_option("#id_category", index=1)
+    page.fill("#id_content", "Đèn chiếu sáng trước số nhà 15 đường Lê Lợi không sáng từ ba hôm nay.")
+    page.select_option("#id_area", index=1)
+    page.fill("#id_address_text", "Trước số 15 Lê Lợi")
+    page.fill("#id_reporter_name", "Nguyễn Văn An")
+    page.fill("#id_reporter_phone", "0912345678")
+    page.fill("#id_reporter_id_number", "020123456789")
+    page.fill("#id_reporter_address", "Số 12 Lê Lợi")
+    page.check("#id_declared_truthful")
+    page.click("#submit-button")
+    page.wait_for_url("**/gui-phan-anh/da-gui/**")
+    page.wait_for_load_state("networkidle")
+
+
 def thumbnails(page: Any) -> None:
     """The public list scrolled to its first report with a photo (the newest ones await the IOC: no photo)."""
     page.evaluate("document.querySelector('.report-list li:has(img)').scrollIntoView({block: 'start'})")
@@ -238,6 +255,7 @@ SHOTS = [
     Shot("dan-trang-chu", "/"),
     Shot("dan-gan-toi", "/", prepare=near_me),
     Shot("dan-gui-phan-anh", "/gui-phan-anh/"),
+    Shot("dan-da-gui", "/gui-phan-anh/", prepare=send_report),
     Shot("dan-danh-sach", "/phan-anh/", prepare=thumbnails),
     Shot("dan-cong-khai", "/phan-anh/", prepare=detail_with_photo),
     Shot("dan-tra-cuu", "/tra-cuu/"),
