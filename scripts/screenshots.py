@@ -244,6 +244,18 @@ def action(slug: str) -> Callable[[Any], None]:
     return go
 
 
+def offline_result(page: Any) -> None:
+    """An officer without a connection sends a result: it waits on the phone (never sent: the browser context
+    closes first)."""
+    action("report_result")(page)
+    page.fill("#id_report_result-result_text", "Đã kiểm tra hiện trường, yêu cầu cơ sở khắc phục.")
+    page.context.set_offline(True)
+    page.locator("#action-report_result button[type=submit]").click()
+    page.get_by_text("Kết quả đã được lưu trên máy").first.wait_for()
+    page.locator("#offline-queue").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def reveal_personal(page: Any) -> None:
     """The operator's "show the reporter" button (the access is recorded; demo data only)."""
     page.locator("#personal form button").first.click()
@@ -290,6 +302,13 @@ SHOTS = [
     ),
     Shot("giam-sat-chu-tri", "/console/phan-anh/{take_over}/", "giamsat", action("take_over")),
     Shot("so-nganh-cho-y-kien", "/console/phan-anh/{opinion}/", "{opinion_user}", action("give_opinion")),
+    Shot(
+        "can-bo-mat-ket-noi",
+        "/console/phan-anh/{in_progress}/",
+        "{in_progress_user}",
+        offline_result,
+        devices=("dien-thoai",),
+    ),
     # A citizen's private follow-up page (the demo's link), waiting for information, and to rate.
     Shot("dan-theo-doi", "{follow_progress}"),
     Shot("dan-bo-sung", "{follow_info}"),
