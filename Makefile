@@ -4,7 +4,7 @@ VENV ?= .venv
 PAKN := $(VENV)/bin/pakn
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-sqlite test-postgres lint lock demo clean
+.PHONY: setup run test test-sqlite test-postgres lint lock demo clean screenshots
 
 # Python packages come from the lock file, every one checked against its hashes (requirements/dev.txt:
 # runtime and development; requirements/runtime.txt: what a server needs). `make lock` writes both.
@@ -43,6 +43,10 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy pakn
 	$(VENV)/bin/lint-imports
+
+## Refresh the guides' screenshots (docs/guides/img/) from a throwaway demo site (needs /usr/bin/chromium).
+screenshots: setup
+	$(VENV)/bin/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -4,15 +4,13 @@ departments, each answers in the console, the IOC publishes, the citizen sees th
 Also the field: an officer on a phone reports a result with a photo, and one written offline is sent once
 when the connection returns.
 
-With PAKN_GUIDE_SCREENSHOTS=1 the tests also save the pictures of the user guides into docs/guides/img/.
+The pictures of the user guides come from `make screenshots` (scripts/screenshots.py), not from these tests.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,8 +22,6 @@ from pakn.reports.models import Attachment, Event, Report, State
 from tests.conftest import PASSWORD, PHONE, VALID, Org, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-GUIDE_IMG = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
 
 
 NAMES = {
@@ -56,13 +52,6 @@ def _named(request: Any) -> None:
     for fixture in ("org", "org2022"):
         if fixture in request.fixturenames:
             name_people(request.getfixturevalue(fixture))
-
-
-def shot(page: Any, name: str, *, full: bool = False) -> None:
-    """A picture for the user guides, only when asked for (PAKN_GUIDE_SCREENSHOTS=1)."""
-    if os.environ.get("PAKN_GUIDE_SCREENSHOTS") == "1":
-        GUIDE_IMG.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(GUIDE_IMG / f"{name}.png"), full_page=full)
 
 
 def no_tiles(page: Any) -> None:
@@ -151,21 +140,16 @@ def province_asks_two_departments_and_publishes(browser: Any, live_server: Any, 
     for dept in org.departments[:2]:
         operator.check(f"#action-request_opinions input[value='{dept.pk}']")
     operator.fill("#id_request_opinions-question", "Đề nghị sở cho ý kiến về phương án xử lý bãi rác.")
-    shot(operator, "tiep-nhan-xin-y-kien")
     panel.locator("button[type=submit]").click()
     operator.wait_for_selector(".c-msg--success")
 
     for i in (0, 1):
         dept = staff(browser, live_server, org.specialist(i))
         assert code in dept.inner_text("table.c-rows")  # waiting in the department's "mine" tab
-        if i == 0:
-            shot(dept, "so-nganh-viec-can-lam")
         dept.click(f"text={code}")
         assert "Xem thông tin người phản ánh" not in dept.content()  # departments never see the reporter
         open_panel(dept, "give_opinion")
         dept.fill("#id_give_opinion-answer", f"Sở thống nhất phương án, giao đơn vị thực hiện ({i}).")
-        if i == 0:
-            shot(dept, "so-nganh-cho-y-kien")
         dept.locator("#action-give_opinion button[type=submit]").click()
         dept.wait_for_selector(".c-msg--success")
         dept.context.close()
@@ -197,25 +181,21 @@ def test_the_whole_journey_on_the_2022_data(browser, live_server, phone_page, or
     code, follow = citizen_submits(phone_page, org)
 
     operator = staff(browser, live_server, org.operator)
-    shot(operator, "tiep-nhan-viec-can-lam")
     assert code in operator.inner_text("table.c-rows")
     open_case(operator, code)
     panel = open_panel(operator, "forward")
     # The commune is suggested from the place (R-7.2a).
     assert operator.input_value("#id_forward-agency") == str(org.commune.pk)
     assert f"Gợi ý theo địa điểm: {org.commune.name}" in panel.inner_text()
-    shot(operator, "tiep-nhan-chuyen-xu-ly", full=True)
     panel.locator("button[type=submit]").click()
     operator.wait_for_selector(".c-msg--success")
     operator.context.close()
 
     commune = staff(browser, live_server, org.commune_leader)
     assert code in commune.inner_text("table.c-rows")
-    shot(commune, "lanh-dao-viec-can-lam")
     commune.click(f"text={code}")
     open_panel(commune, "escalate")
     commune.fill("#id_escalate-note", "Bãi rác ven suối liên quan nhiều xã, vượt thẩm quyền của xã.")
-    shot(commune, "lanh-dao-chuyen-cap-tren")
     commune.locator("#action-escalate button[type=submit]").click()
     commune.wait_for_selector(".c-msg--success")
     commune.context.close()
@@ -305,13 +285,11 @@ def test_assign_then_the_officer_reports_from_a_phone_with_a_photo_then_approval
     open_case(leader, report.tracking_code)
     open_panel(leader, "assign")
     leader.select_option("#id_assign-officer", str(officer_user.pk))
-    shot(leader, "lanh-dao-phan-cong")
     leader.locator("#action-assign button[type=submit]").click()
     leader.wait_for_selector(".c-msg--success")
 
     officer = staff(browser, live_server, org.officer, phone=True)
     assert report.tracking_code in officer.inner_text("main")
-    shot(officer, "can-bo-viec-can-lam", full=True)
     officer.click(f"text={report.tracking_code}")
     file_input = officer.locator("#id_report_result-photos")
     assert file_input.get_attribute("capture") == "environment"  # the phone opens its camera
@@ -321,7 +299,6 @@ def test_assign_then_the_officer_reports_from_a_phone_with_a_photo_then_approval
         [{"name": "sau-khi-don.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
     )
     officer.locator("#action-report_result").scroll_into_view_if_needed()
-    shot(officer, "can-bo-bao-cao-ket-qua")
     officer.locator("#action-report_result button[type=submit]").click()
     officer.wait_for_selector(".c-msg--success")
     report.refresh_from_db()
@@ -331,7 +308,6 @@ def test_assign_then_the_officer_reports_from_a_phone_with_a_photo_then_approval
     leader.reload()
     assert "Đã thu dọn rác, phun khử mùi." in leader.inner_text("#h-result + *")
     leader.locator("#h-result").scroll_into_view_if_needed()
-    shot(leader, "lanh-dao-duyet-ket-qua")
     take(leader, "approve")
     report.refresh_from_db()
     assert report.state == State.RESOLVED
@@ -356,7 +332,6 @@ def test_a_result_written_offline_is_kept_and_sent_once_when_the_connection_retu
     officer.locator("#action-report_result button[type=submit]").click()
     officer.wait_for_selector("text=Kết quả đã được lưu trên máy")
     officer.wait_for_selector("#offline-queue")
-    shot(officer, "can-bo-mat-ket-noi")
     assert Report.objects.get(pk=report.pk).state == State.IN_PROGRESS
 
     officer.context.set_offline(False)
@@ -385,7 +360,6 @@ def test_the_operator_reveals_the_reporter_and_inserts_a_response_template(brows
     operator.click("text=Xem thông tin người phản ánh")
     operator.wait_for_selector("[data-testid=personal]")
     assert VALID["reporter_name"] in operator.inner_text("[data-testid=personal]")
-    shot(operator, "tiep-nhan-thong-tin-nguoi-phan-anh")
     template = ResponseTemplate.objects.filter(purpose="request_info").first()
     assert template is not None  # seeded by the console's migration
     open_panel(operator, "request_info")
@@ -408,7 +382,6 @@ def test_supervisor_board_and_screens_for_the_guides(browser, live_server, org):
     supervisor = staff(browser, live_server, org.supervisor)
     supervisor.click('nav.c-nav >> text="Quá hạn"')
     assert "3 phản ánh quá hạn" in supervisor.inner_text("main")
-    shot(supervisor, "giam-sat-qua-han", full=True)
 
     admin = make_user(org.ioc, User.Role.ADMIN, name="Phạm Quang Huy")
     page = staff(browser, live_server, admin)
@@ -418,7 +391,6 @@ def test_supervisor_board_and_screens_for_the_guides(browser, live_server, org):
     page.set_input_files("#id_file", [{"name": "can-bo.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
     page.click("main button[type=submit]")
     page.wait_for_selector("text=1 dòng hợp lệ, 1 dòng có lỗi")
-    shot(page, "quan-tri-nhap-tai-khoan", full=True)
     page.click("text=Tạo 1 tài khoản")
     page.wait_for_selector("text=Đã tạo 1 tài khoản")
     assert User.objects.filter(username="hoa.nt", agency=org.ioc).exists()
@@ -426,11 +398,9 @@ def test_supervisor_board_and_screens_for_the_guides(browser, live_server, org):
     page.click('nav.c-nav >> text="Tài khoản"')
     page.click("main >> text=Bật xác thực hai lớp")
     page.wait_for_selector("img.c-qr")
-    shot(page, "tai-khoan-xac-thuc-hai-lop")
 
     login = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
     login.goto("/console/dang-nhap/")
-    shot(login, "dang-nhap")
     login.context.close()
 
 
@@ -447,7 +417,6 @@ def test_a_leader_hands_over_a_departing_officials_cases_in_one_step(browser, li
     leader.click('nav.c-nav >> text="Cán bộ"')
     leader.select_option("#id_from_user", str(departing.pk))
     leader.select_option("#id_to_user", str(successor.pk))
-    shot(leader, "lanh-dao-ban-giao")
     leader.click("main button[type=submit]")
     leader.wait_for_selector("text=Đã bàn giao 2 phản ánh")
     assert Report.objects.filter(assignee=successor).count() == 2
@@ -463,7 +432,6 @@ def test_the_supervisor_takes_over_a_disputed_case(browser, live_server, org):
     panel = open_panel(supervisor, "take_over")
     supervisor.fill("#id_take_over-note", "Hai phường chưa thống nhất phạm vi xử lý.")
     panel.scroll_into_view_if_needed()
-    shot(supervisor, "giam-sat-chu-tri")
     panel.locator("button[type=submit]").click()
     supervisor.wait_for_selector(".c-msg--success")
     report.refresh_from_db()
