@@ -11,6 +11,7 @@ from pakn.notify.models import OutboxMessage
 from pakn.reports import services
 from pakn.reports.models import Event, Report, State, Step
 from pakn.stats import figures as F
+from pakn.stats import quality
 from pakn.stats.periods import month
 from pakn.stats.scope import PROVINCE
 from tests.conftest import VALID, Org, at
@@ -57,10 +58,10 @@ def test_a_commune_escalating_after_tet_within_its_day_is_not_overdue_2025(org):
     )
     assert not report.events.filter(action="note_overdue").exists()
     assert _overdue_messages(report) == 0
-    assert list(F.late_done(PROVINCE, FEBRUARY)) == []
+    assert list(quality.late_done(PROVINCE, FEBRUARY)) == []
     totals = F.totals(PROVINCE, FEBRUARY, at("2026-03-02 08:00"))
     assert (totals.handled, totals.late, totals.overdue) == (1, 0, 0)
-    assert {s.step: (s.done, s.on_time) for s in F.steps_on_time(PROVINCE, FEBRUARY)} == {
+    assert {s.step: (s.done, s.on_time) for s in quality.steps_on_time(PROVINCE, FEBRUARY)} == {
         Step.TRIAGE: (1, 1),
         Step.ESCALATE: (1, 1),
         Step.COORDINATE: (1, 1),
@@ -95,7 +96,7 @@ def test_assigning_after_the_hour_is_still_late(org):
         True,
         at("2026-03-09 08:00"),
     )
-    assert [e.step for e in F.late_done(PROVINCE, month(2026, 3))] == [Step.ASSIGN]
+    assert [e.step for e in quality.late_done(PROVINCE, month(2026, 3))] == [Step.ASSIGN]
 
 
 def test_escalating_after_the_escalation_time_is_late(org):
@@ -105,7 +106,7 @@ def test_escalating_after_the_escalation_time_is_late(org):
         report=report, actor=org.commune_leader, note="Vượt thẩm quyền.", now=at("2026-02-24 08:00")
     )
     assert report.events.get(action="escalate").on_time is False
-    assert [e.step for e in F.late_done(PROVINCE, FEBRUARY)] == [Step.ESCALATE]
+    assert [e.step for e in quality.late_done(PROVINCE, FEBRUARY)] == [Step.ESCALATE]
 
 
 def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
@@ -133,7 +134,7 @@ def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
     assert steps == [(True, True), (True, True)]
     assert not Event.objects.filter(report=report, action="note_overdue").exists()
     assert _overdue_messages(report) == 0
-    assert list(F.late_done(PROVINCE, FEBRUARY)) == []
+    assert list(quality.late_done(PROVINCE, FEBRUARY)) == []
     per_agency = F.per_agency(PROVINCE, FEBRUARY, at("2026-03-02 08:00"))
     assert (per_agency[org.district.pk].steps, per_agency[org.district.pk].steps_on_time) == (1, 1)
     assert per_agency[org.district.pk].counts.overdue == 0

@@ -15,6 +15,7 @@ from pakn.reports import services
 from pakn.reports.models import DeadlinePolicy, Report, Step
 from pakn.reports.workflow import ReporterActor
 from pakn.stats import figures as F
+from pakn.stats import quality, series
 from pakn.stats.periods import month
 from pakn.stats.scope import PROVINCE
 from tests.conftest import Org, at
@@ -79,19 +80,19 @@ def test_a_late_approval_is_a_warning_not_a_late_case(org, submit):
     assert noted.data["statutory"] is False
     assert not report.is_overdue(at("2026-02-24 09:00"))
     assert F.totals(PROVINCE, month(2026, 2), at("2026-02-24 09:00")).overdue == 0
-    assert F.overdue_now(PROVINCE, at("2026-02-24 09:00")).count() == 0
+    assert series.overdue_now(PROVINCE, at("2026-02-24 09:00")).count() == 0
     assert OutboxMessage.objects.filter(report=report, kind="overdue").count() == 1  # the leader's reminder
 
     report.refresh_from_db()
     services.report_approve(report=report, actor=org.commune_leader, now=at("2026-02-25 09:00"))
     approved = report.events.get(action="approve")
     assert (approved.step, approved.on_time, approved.statutory) == (Step.APPROVE, False, False)
-    assert list(F.late_done(PROVINCE, month(2026, 2))) == []
+    assert list(quality.late_done(PROVINCE, month(2026, 2))) == []
     totals = F.totals(PROVINCE, month(2026, 2), at("2026-03-01 00:00"))
     assert (totals.handled, totals.on_time, totals.late) == (1, 1, 0)
-    flag = Report.objects.annotate(ok=F.on_time_expression()).get(pk=report.pk).ok
+    flag = Report.objects.annotate(ok=quality.on_time_expression()).get(pk=report.pk).ok
     assert flag is True
-    assert Step.APPROVE not in {s.step for s in F.steps_on_time(PROVINCE, month(2026, 2))}
+    assert Step.APPROVE not in {s.step for s in quality.steps_on_time(PROVINCE, month(2026, 2))}
 
 
 def test_a_late_clarification_is_a_warning_only(org, submit):
@@ -115,7 +116,7 @@ def test_a_late_clarification_is_a_warning_only(org, submit):
     )
     clarified = report.events.get(action="clarify")
     assert (clarified.on_time, clarified.statutory) == (False, False)
-    assert list(F.late_done(PROVINCE, month(2026, 3))) == []
+    assert list(quality.late_done(PROVINCE, month(2026, 3))) == []
 
 
 def test_an_administrator_can_make_a_step_statutory_from_now_on(org, submit):
@@ -137,7 +138,7 @@ def test_an_administrator_can_make_a_step_statutory_from_now_on(org, submit):
     assert (second.step_statutory, second.overdue_at) == (True, at("2026-03-03 10:00"))
     services.report_approve(report=second, actor=org.commune_leader, now=at("2026-03-04 10:00"))
     services.report_approve(report=first, actor=org.commune_leader, now=at("2026-03-04 10:00"))
-    late = [(e.report_id, e.step) for e in F.late_done(PROVINCE, month(2026, 3))]
+    late = [(e.report_id, e.step) for e in quality.late_done(PROVINCE, month(2026, 3))]
     assert late == [(second.pk, Step.APPROVE)]
 
 
