@@ -22,7 +22,7 @@ from django.utils import timezone
 from pakn.core import province
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import user_create
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Report, State
 from pakn.reports.workflow import ReporterActor, WorkflowError
 
@@ -293,7 +293,7 @@ class Demo:
                 report=report, actor=operator, note="Đề nghị bổ sung số nhà, vị trí cụ thể.", now=t
             )
             if fate < 0.08:
-                services.deadlines_sweep(now=self.step(self.later(t, 61, 120)))
+                sweeps.deadlines_sweep(now=self.step(self.later(t, 61, 120)))
                 return
             t = self.step(self.later(t, 5, 55))
             services.report_supplement(

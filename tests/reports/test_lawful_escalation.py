@@ -8,7 +8,7 @@ on the 2025 data (commune → province) and the 2022 data (commune → district 
 from __future__ import annotations
 
 from pakn.notify.models import OutboxMessage
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Event, Report, State, Step
 from pakn.stats import figures as F
 from pakn.stats import quality
@@ -40,7 +40,7 @@ def test_a_commune_escalating_after_tet_within_its_day_is_not_overdue_2025(org):
     assert (report.due_at, report.escalate_by) == (at("2026-02-13 16:30"), at("2026-02-23 15:30"))
     assert report.overdue_at == at("2026-02-23 15:30")  # both times must pass
     for moment in ("2026-02-13 17:00", "2026-02-16 09:00", "2026-02-21 12:00", "2026-02-23 09:59"):
-        assert services.deadlines_sweep(now=at(moment)).overdue == 0
+        assert sweeps.deadlines_sweep(now=at(moment)).overdue == 0
     assert not report.is_overdue(at("2026-02-20 10:00"))
 
     services.report_escalate(
@@ -74,8 +74,8 @@ def test_a_case_neither_assigned_nor_escalated_in_time_is_overdue_once(org):
     """R-7.3, R-10.1: once the escalation time has passed too, the case is overdue: noted once, its leader
     and the supervisor told, and counted overdue at the end of the month."""
     report = _routed(org, "2026-02-13 15:00", "2026-02-13 15:30")
-    assert services.deadlines_sweep(now=at("2026-02-23 15:31")).overdue == 1
-    assert services.deadlines_sweep(now=at("2026-02-23 15:40")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 15:31")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 15:40")).overdue == 0
     noted = report.events.get(action="note_overdue")
     assert (noted.data["step"], noted.data["statutory"]) == (Step.ASSIGN, True)
     assert _overdue_messages(report) == 1
@@ -115,7 +115,7 @@ def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
     org = org2022
     report = _routed(org, "2026-02-13 15:30", "2026-02-13 16:00")
     assert report.escalate_by == at("2026-02-23 16:00")
-    assert services.deadlines_sweep(now=at("2026-02-23 09:00")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 09:00")).overdue == 0
     services.report_escalate(
         report=report, actor=org.commune_leader, note="Vượt thẩm quyền cấp xã.", now=at("2026-02-23 09:00")
     )
@@ -125,7 +125,7 @@ def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
     report.refresh_from_db()
     assert report.escalate_by == at("2026-02-25 09:00")  # 2 working days for a complex case
     assert report.overdue_at == at("2026-02-25 09:00")
-    assert services.deadlines_sweep(now=at("2026-02-24 16:00")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-02-24 16:00")).overdue == 0
     services.report_escalate(
         report=report, actor=org.district_leader, note="Cần tỉnh chỉ đạo.", now=at("2026-02-25 08:30")
     )

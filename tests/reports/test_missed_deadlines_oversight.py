@@ -21,7 +21,7 @@ import time_machine
 
 from pakn.notify.models import Delivery, OutboxMessage
 from pakn.org.models import User
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import DeadlinePolicy, Event, OpinionRequest, Report, State, Step
 from pakn.reports.workflow import ReporterActor
 from pakn.stats import quality
@@ -37,7 +37,7 @@ STATUTORY = DeadlinePolicy.Nature.STATUTORY
 def sweep_at(moment: str) -> Any:
     """The huey task's sweep, with the wall clock at `moment` (local time)."""
     with time_machine.travel(at(moment), tick=False):
-        return services.deadlines_sweep()
+        return sweeps.deadlines_sweep()
 
 
 def told(event: Event) -> set[int]:

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pakn.notify.models import OutboxMessage
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import DeadlinePolicy, Report, Step
 from pakn.reports.workflow import ReporterActor
 from pakn.stats import figures as F
@@ -75,7 +75,7 @@ def test_a_late_approval_is_a_warning_not_a_late_case(org, submit):
     list, the ranking and the open data; never overdue."""
     report = _awaiting_approval(org, submit)
     assert (report.due_at, report.step_statutory, report.overdue_at) == (at("2026-02-23 08:30"), False, None)
-    assert services.deadlines_sweep(now=at("2026-02-23 08:31")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 08:31")).overdue == 1
     noted = report.events.get(action="note_overdue")
     assert noted.data["statutory"] is False
     assert not report.is_overdue(at("2026-02-24 09:00"))
@@ -147,4 +147,4 @@ def test_deleting_a_row_brings_no_built_in_back(org, submit):
     DeadlinePolicy.objects.filter(step=Step.APPROVE).delete()
     report = _awaiting_approval(org, submit)
     assert (report.due_at, report.overdue_at, report.step_statutory) == (None, None, False)
-    assert services.deadlines_sweep(now=at("2026-03-30 09:00")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-30 09:00")).overdue == 0

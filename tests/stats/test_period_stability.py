@@ -16,7 +16,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import DeadlinePolicy, Report, Step
 from pakn.reports.workflow import ReporterActor
 from pakn.stats import figures as F
@@ -91,7 +91,7 @@ def july(org: Org, r: dict[str, Report]) -> None:
         nature=DeadlinePolicy.Nature.STATUTORY, article="Quy định của tỉnh (ví dụ)", amount=1, unit="hours"
     )
     DeadlinePolicy.objects.filter(step=Step.CLARIFY).delete()
-    services.deadlines_sweep(now=at("2026-07-06 10:00"))
+    sweeps.deadlines_sweep(now=at("2026-07-06 10:00"))
 
 
 def printed(client: Any, user: Any) -> dict[str, list[tuple[Any, ...]]]:
