@@ -266,6 +266,9 @@ class Demo:
         return moment
 
     def advance(self, report: Report, t: datetime, commune: Agency) -> None:
+        """One demo report's story, stage after stage, until its fate or its stall.
+
+        Long by design: the stages read in the order a case lives them (issue 12)."""
         r = self.rng
         # Some cases are left waiting at one stage, to show open and overdue work in every state.
         stall = r.choices(

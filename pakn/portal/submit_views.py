@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -168,6 +169,41 @@ def _json_refusal(form: ReportForm, upload_errors: list[str], status: int, messa
     return JsonResponse({"errors": errors, "message": message}, status=status)
 
 
+def _too_many_response(
+    request: HttpRequest, form: ReportForm, key: uuid.UUID, wait: int, *, files_dropped: bool
+) -> HttpResponse:
+    """429 when this address or phone sent too many reports: the form comes back as typed (JSON: the message)."""
+    message = _(
+        "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau %(wait)s. "
+        "Những gì bạn đã nhập vẫn được giữ nguyên bên dưới."
+    ) % {"wait": minutes_text(wait)}
+    if wants_json(request):
+        response: HttpResponse = _json_refusal(form, [], 429, message)
+    else:
+        if files_dropped:
+            message += " " + _("Các tệp vừa chọn chưa được lưu; vui lòng chọn lại khi gửi.")
+        response = render(
+            request, "portal/submit.html", _form_context(form, key, refusal=message), status=429
+        )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _form_again(
+    request: HttpRequest, form: ReportForm, key: uuid.UUID, keep: list[UploadedFile], upload_errors: list[str]
+) -> HttpResponse:
+    """The form back with its errors (400); the good files just chosen are stashed so they need not be chosen
+    again."""
+    for upload in keep:
+        try:
+            stash_add(form_key=key, upload=upload)
+        except ValidationError as e:
+            upload_errors.extend(translate_errors(e).get("attachments", []))
+    return render(
+        request, "portal/submit.html", _form_context(form, key, upload_errors=upload_errors), status=400
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """R-7.1: the report form. A bad field or file sends the form back with everything kept."""
@@ -198,20 +234,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
     wait = _rate_refusal(request, phone=form.cleaned_data.get("reporter_phone", "") if form_ok else "")
     if wait:
-        message = _(
-            "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau %(wait)s. "
-            "Những gì bạn đã nhập vẫn được giữ nguyên bên dưới."
-        ) % {"wait": minutes_text(wait)}
-        if wants_json(request):
-            response: HttpResponse = _json_refusal(form, [], 429, message)
-        else:
-            if accepted:
-                message += " " + _("Các tệp vừa chọn chưa được lưu; vui lòng chọn lại khi gửi.")
-            response = render(
-                request, "portal/submit.html", _form_context(form, key, refusal=message), status=429
-            )
-        response["Retry-After"] = str(wait)
-        return response
+        return _too_many_response(request, form, key, wait, files_dropped=bool(accepted))
 
     if too_many:
         upload_errors.append(
@@ -235,14 +258,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return _json_refusal(form, upload_errors, 400)
     keep = accepted if not too_many else accepted[: max(0, settings.PAKN_MAX_ATTACHMENTS - len(stashed))]
-    for upload in keep:
-        try:
-            stash_add(form_key=key, upload=upload)
-        except ValidationError as e:
-            upload_errors.extend(translate_errors(e).get("attachments", []))
-    return render(
-        request, "portal/submit.html", _form_context(form, key, upload_errors=upload_errors), status=400
-    )
+    return _form_again(request, form, key, keep, upload_errors)
 
 
 @never_cache

@@ -500,6 +500,9 @@ def dashboard(scope: Scope, period: Period, now: datetime | None = None) -> Dash
 
 
 def dashboard_tables(d: Dashboard) -> list[Table]:
+    """The dashboard's tables (its .xlsx and .csv), one per card, in the page's order.
+
+    Long by design: a list of tables, each a few lines, in the order of the page (issue 12)."""
     link_scope, period = d.scope, d.period
     per_day = Table(
         "per_day",

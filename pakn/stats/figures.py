@@ -411,7 +411,9 @@ class AgencyFigures:
 
 
 def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dict[int, AgencyFigures]:
-    """Each agency of the scope with what it did in the period (five grouped queries, whatever the size)."""
+    """Each agency of the scope with what it did in the period (five grouped queries, whatever the size).
+
+    Long by design: the five queries fill one table in turn; apart, each would pass the table around."""
     moment = period.cutoff(now)
     result: dict[int, AgencyFigures] = {}
 
