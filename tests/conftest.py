@@ -233,14 +233,23 @@ def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
 
     Playwright's wait_for_function evaluates its predicate with eval() inside the page, which the site's
     Content-Security-Policy refuses (no 'unsafe-eval'); page.evaluate goes through the browser's debugging
-    protocol, which the policy does not govern.
+    protocol, which the policy does not govern. An evaluation that fails while the page navigates (its
+    context destroyed, an element not there yet) counts as "not yet".
     """
     import time
 
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+            problem = ""
+        except Error as e:  # the page is navigating (its context went away, its element is not there yet)
+            problem = f" (last: {e.message.splitlines()[0]})"
         if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout:.0f} s: {expression}")
+            raise AssertionError(f"not true within {timeout:.0f} s: {expression}{problem}")
         page.wait_for_timeout(100)
 
 

@@ -132,6 +132,7 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
                 rows=2,
                 help=incomplete_help,
                 shown=is_incomplete,
+                readers=Readers.STAFF,
             ),
             *public_note_inputs(),
         ),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from pakn.core.crypto import lookup_hash
-from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, note_input
+from pakn.reports.action_spec import ActionSpec, Group, Input, Kind, Readers
 from pakn.reports.actors import IOC_DESK, Actor, InvalidTransition, ioc_desk_anywhere
 from pakn.reports.effects import NO_STEP, Outcome
 from pakn.reports.limits import limit_for
@@ -61,7 +61,7 @@ def _original_of(report: Report, raw: Any) -> Report:
 def link_duplicate(report: Report, actor: Actor, now: datetime, p: dict[str, Any]) -> Outcome:
     """Close `report` as a duplicate of the report whose code is `original` (R-5.3: the reason is stated)."""
     original = _original_of(report, p.get("original"))
-    note = (p.get("note") or "").strip()
+    note = (p.get("internal_note") or "").strip()
     reason = (
         f"Phản ánh trùng với phản ánh {original.tracking_code} đã được tiếp nhận; mời theo dõi phản ánh đó."
     )
@@ -108,7 +108,14 @@ DUPLICATE_SPECS: tuple[ActionSpec, ...] = (
                     "Phản ánh này được đóng là trùng; người phản ánh được báo mã phản ánh gốc và theo dõi nó."
                 ),
             ),
-            note_input(_("Ghi chú nội bộ (không bắt buộc)")),
+            # Not `note`: the entry's public note is the reason the system writes, naming the original.
+            Input(
+                "internal_note",
+                Kind.TEXT,
+                _("Ghi chú nội bộ (không bắt buộc)"),
+                rows=2,
+                readers=Readers.STAFF,
+            ),
         ),
         help=_(
             "Dùng khi sự việc đã được phản ánh trước đó. Cả hai phản ánh ghi nhận việc gộp trên dòng thời gian "

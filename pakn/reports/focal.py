@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext_noop as _
 
 from pakn.reports import effects
-from pakn.reports.action_spec import ActionSpec, Input, Kind, note_input, required_text
+from pakn.reports.action_spec import ActionSpec, Input, Kind, Readers, note_input, required_text
 from pakn.reports.actors import LEADER, Actor, _staff
 from pakn.reports.effects import Outcome, _required
 from pakn.reports.models import Event, Report, State
@@ -74,7 +74,11 @@ UPDATE_PROGRESS = ActionSpec(
     None,
     Visibility.PUBLIC,
     update_progress,
-    inputs=(required_text("note", _("Tiến độ xử lý"), _("Vui lòng nêu tiến độ xử lý."), rows=3),),
+    inputs=(
+        required_text(
+            "note", _("Tiến độ xử lý"), _("Vui lòng nêu tiến độ xử lý."), rows=3, readers=Readers.PUBLIC
+        ),
+    ),
     help=_(
         "Cán bộ đầu mối cập nhật tiến độ xử lý (theo Điều 14 Quy chế); nội dung được công khai trên "
         "trang theo dõi phản ánh (theo Điều 9 Quy chế), không ghi thông tin cá nhân."

@@ -289,7 +289,9 @@ def report_link_duplicate(
     *, report: Report, actor: Actor, original: str, note: str = "", now: datetime | None = None
 ) -> Event:
     """R-5.3, R-9.2: close a duplicate as «trùng» with the original's code; both timelines record it."""
-    return workflow.apply(report, "link_duplicate", actor=actor, now=now, original=original, note=note)
+    return workflow.apply(
+        report, "link_duplicate", actor=actor, now=now, original=original, internal_note=note
+    )
 
 
 def report_assign(

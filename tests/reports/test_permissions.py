@@ -181,18 +181,20 @@ PUBLISH = {"publish_media"}
 # For a few states: what each role may do (allowed_actions), exactly.
 ALLOWED = {
     "received": {
-        "operator": {"forward", "request_info", "reject"} | MARKS,
-        "ioc_leader": {"forward", "request_info", "reject"} | MARKS,
-        "supervisor": MARKS,
+        # link_duplicate: the IOC desk closes a duplicate (issue 14, item 9); urge: the supervisor, on a case
+        # another agency holds past its deadline (R-10.1; every step of March is overdue at the check)
+        "operator": {"forward", "request_info", "reject", "link_duplicate"} | MARKS,
+        "ioc_leader": {"forward", "request_info", "reject", "link_duplicate"} | MARKS,
+        "supervisor": {"urge"} | MARKS,
         "commune_leader": set(),
         "officer": set(),
         "reporter": set(),
         "system": {"note_overdue"},
     },
     "routed": {
-        "operator": MARKS,  # the IOC may mark any report
-        "supervisor": {"take_over"} | MARKS,
-        "commune_leader": {"reject", "assign", "escalate"} | MARKS | ATTACH,
+        "operator": {"link_duplicate"} | MARKS,  # the IOC may mark any report
+        "supervisor": {"take_over", "urge"} | MARKS,
+        "commune_leader": {"reject", "assign", "escalate", "link_duplicate"} | MARKS | ATTACH,
         "other_leader": set(),
         "officer": set(),
         "reporter": set(),
@@ -202,19 +204,19 @@ ALLOWED = {
         "commune_leader": {"reassign", "escalate", "report_result"} | MARKS | ATTACH,
         "officer": {"report_result"} | ATTACH,
         "officer2": set(),
-        "supervisor": {"take_over"} | MARKS,
+        "supervisor": {"take_over", "urge"} | MARKS,
         "reporter": set(),
     },
     "awaiting_approval": {
         "commune_leader": {"reassign", "escalate", "approve", "return_result"} | MARKS | ATTACH,
         "officer": ATTACH,
-        "supervisor": {"take_over"} | MARKS,
+        "supervisor": {"take_over", "urge"} | MARKS,
     },
     "coordinating": {
         # The IOC consults departments and the province's leadership (Điều 7 khoản 5).
         "operator": {"request_opinions", "request_leadership_opinion", "publish_result"} | MARKS | ATTACH,
         "ioc_leader": {"request_opinions", "request_leadership_opinion", "publish_result"} | MARKS | ATTACH,
-        "supervisor": {"take_over"} | MARKS,
+        "supervisor": {"take_over", "urge"} | MARKS,
         "commune_leader": set(),
         "specialist": set(),
         "system": {"note_overdue"},

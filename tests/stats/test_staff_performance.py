@@ -56,7 +56,13 @@ def _report_a(org: Org) -> Report:
     services.report_clarify(report=report, actor=org.officer, note="Đã vá nốt.", now=at("2026-02-26 09:00"))
     clarified = report.events.get(action="clarify")
     assert (clarified.on_time, clarified.statutory) == (False, False)  # a missed target, not late
-    services.report_rate(report=report, actor=reporter, rating="unsatisfied", now=at("2026-02-26 10:00"))
+    services.report_rate(
+        report=report,
+        actor=reporter,
+        rating="unsatisfied",
+        note="Chưa khắc phục triệt để.",
+        now=at("2026-02-26 10:00"),
+    )
     return report
 
 
