@@ -22,7 +22,7 @@ from django.utils import timezone
 from pakn.core import province
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.services import user_create
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Report, State
 from pakn.reports.workflow import ReporterActor, WorkflowError
 
@@ -266,6 +266,9 @@ class Demo:
         return moment
 
     def advance(self, report: Report, t: datetime, commune: Agency) -> None:
+        """One demo report's story, stage after stage, until its fate or its stall.
+
+        Long by design: the stages read in the order a case lives them (issue 12)."""
         r = self.rng
         # Some cases are left waiting at one stage, to show open and overdue work in every state.
         stall = r.choices(
@@ -293,7 +296,7 @@ class Demo:
                 report=report, actor=operator, note="Đề nghị bổ sung số nhà, vị trí cụ thể.", now=t
             )
             if fate < 0.08:
-                services.deadlines_sweep(now=self.step(self.later(t, 61, 120)))
+                sweeps.deadlines_sweep(now=self.step(self.later(t, 61, 120)))
                 return
             t = self.step(self.later(t, 5, 55))
             services.report_supplement(

@@ -25,7 +25,7 @@ from pakn.notify.services import push_enabled
 from pakn.portal import citizen
 from pakn.portal.forms import PhoneSignInForm, SignInCodeForm
 from pakn.portal.models import CitizenSession
-from pakn.portal.views import _minutes_text, _private
+from pakn.portal.view_helpers import minutes_text, private
 from pakn.reports.services import normalize_tracking_code
 
 SESSION_COOKIE = "pakn_citizen"
@@ -54,24 +54,22 @@ def _session(request: HttpRequest) -> CitizenSession | None:
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return _private(render(request, template, {"nav": "mine", **context}, status=status))
+    return private(render(request, template, {"nav": "mine", **context}, status=status))
 
 
 def _to_sign_in() -> HttpResponseRedirect:
-    return _private(HttpResponseRedirect(reverse("portal:mine_sign_in")))
+    return private(HttpResponseRedirect(reverse("portal:mine_sign_in")))
 
 
 def _wait_text(seconds: int) -> str:
-    return _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau %(wait)s.") % {
-        "wait": _minutes_text(seconds)
-    }
+    return _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau %(wait)s.") % {"wait": minutes_text(seconds)}
 
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step 1: the phone number. The answer is the same whether or not it has reports."""
     if _session(request) is not None:
-        return _private(HttpResponseRedirect(reverse("portal:mine")))
+        return private(HttpResponseRedirect(reverse("portal:mine")))
     form = PhoneSignInForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "sms_available": sms_available()}
     if request.method == "POST" and sms_available() and form.is_valid():
@@ -86,7 +84,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(e.retry_after)
             return response
         else:
-            response = _private(HttpResponseRedirect(reverse("portal:mine_code")))
+            response = private(HttpResponseRedirect(reverse("portal:mine_code")))
             _cookie(response, CHALLENGE_COOKIE, key, settings.PAKN_CITIZEN_CODE_SECONDS)
             return response
     return _page(request, "portal/mine_sign_in.html", context, 400 if form.errors else 200)
@@ -120,7 +118,7 @@ def code(request: HttpRequest) -> HttpResponse:
                 response.delete_cookie(CHALLENGE_COOKIE, path=COOKIE_PATH)
                 return response
         else:
-            response = _private(HttpResponseRedirect(reverse("portal:mine")))
+            response = private(HttpResponseRedirect(reverse("portal:mine")))
             response.delete_cookie(CHALLENGE_COOKIE, path=COOKIE_PATH)
             _cookie(response, SESSION_COOKIE, session_key, settings.PAKN_CITIZEN_SESSION_SECONDS)
             return response
@@ -179,7 +177,7 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
     """The browser's PushSubscription.toJSON() ({endpoint, keys: {p256dh, auth}}), for all his reports."""
     session = _session(request)
     if session is None:
-        return _private(JsonResponse({"ok": False, "errors": [_("Phiên đăng nhập đã hết hạn.")]}, status=401))
+        return private(JsonResponse({"ok": False, "errors": [_("Phiên đăng nhập đã hết hạn.")]}, status=401))
     data = _json_body(request)
     raw_keys = data.get("keys")
     keys: dict[str, Any] = raw_keys if isinstance(raw_keys, dict) else {}
@@ -192,14 +190,14 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
             user_agent=request.headers.get("User-Agent", ""),
         )
     except ValidationError as e:
-        return _private(JsonResponse({"ok": False, "errors": [_(m) for m in e.messages]}, status=400))
-    return _private(JsonResponse({"ok": True, "reports": count}, status=201))
+        return private(JsonResponse({"ok": False, "errors": [_(m) for m in e.messages]}, status=400))
+    return private(JsonResponse({"ok": True, "reports": count}, status=201))
 
 
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     session = _session(request)
     if session is None:
-        return _private(JsonResponse({"ok": False}, status=401))
+        return private(JsonResponse({"ok": False}, status=401))
     deleted = citizen.push_unsubscribe_all(session, endpoint=str(_json_body(request).get("endpoint") or ""))
-    return _private(JsonResponse({"ok": True, "deleted": deleted}))
+    return private(JsonResponse({"ok": True, "deleted": deleted}))

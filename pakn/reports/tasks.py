@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from pakn.reports.services import deadlines_sweep
+from pakn.reports.sweeps import deadlines_sweep
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Agency
 from pakn.stats import figures as F
+from pakn.stats import quality, series
 from pakn.stats.people import people, people_table
 from pakn.stats.periods import Period, local_zone
 from pakn.stats.ranking import Ranked, Weights, ranking
@@ -80,12 +81,12 @@ class PeriodicReport:
     generated_at: datetime
     totals: F.Counts
     previous_totals: F.Counts
-    satisfaction: F.Satisfaction
-    previous_satisfaction: F.Satisfaction
-    handling: F.HandlingTime
-    previous_handling: F.HandlingTime
-    steps: list[F.StepShare]
-    previous_steps: list[F.StepShare]
+    satisfaction: quality.Satisfaction
+    previous_satisfaction: quality.Satisfaction
+    handling: quality.HandlingTime
+    previous_handling: quality.HandlingTime
+    steps: list[quality.StepShare]
+    previous_steps: list[quality.StepShare]
     dimensions: dict[str, list[F.Row]]
     agencies: list[tuple[Agency, F.AgencyFigures]]
     tables: list[Table] = field(default_factory=list)
@@ -142,12 +143,12 @@ def periodic_report(
         generated_at=now,
         totals=figures.totals,
         previous_totals=F.totals(scope, previous, now),
-        satisfaction=F.satisfaction(scope, period),
-        previous_satisfaction=F.satisfaction(scope, previous),
-        handling=F.handling_time(scope, period),
-        previous_handling=F.handling_time(scope, previous),
-        steps=F.steps_on_time(scope, period),
-        previous_steps=F.steps_on_time(scope, previous),
+        satisfaction=quality.satisfaction(scope, period),
+        previous_satisfaction=quality.satisfaction(scope, previous),
+        handling=quality.handling_time(scope, period),
+        previous_handling=quality.handling_time(scope, previous),
+        steps=quality.steps_on_time(scope, period),
+        previous_steps=quality.steps_on_time(scope, previous),
         dimensions=figures.dimensions,
         agencies=agency_rows(scope, period, now),
     )
@@ -191,7 +192,7 @@ def summary_table(r: PeriodicReport) -> Table:
     return t
 
 
-def steps_rate(steps: list[F.StepShare]) -> float | None:
+def steps_rate(steps: list[quality.StepShare]) -> float | None:
     done = sum(s.done for s in steps)
     return sum(s.on_time for s in steps) / done if done else None
 
@@ -317,7 +318,7 @@ def satisfaction_table(r: PeriodicReport) -> Table:
     return t
 
 
-def steps_table(steps: list[F.StepShare]) -> Table:
+def steps_table(steps: list[quality.StepShare]) -> Table:
     t = Table(
         "steps",
         _("Theo bước xử lý"),
@@ -451,10 +452,10 @@ class Dashboard:
     per_day: list[tuple[Any, int]]
     received_by: dict[str, list[tuple[Any, str, int]]]
     by_state: list[tuple[str, str, int]]
-    map_cells: list[F.MapCell]
-    steps: list[F.StepShare]
-    handling: F.HandlingTime
-    satisfaction: F.Satisfaction
+    map_cells: list[series.MapCell]
+    steps: list[quality.StepShare]
+    handling: quality.HandlingTime
+    satisfaction: quality.Satisfaction
     overdue_count: int
     overdue_by_agency: list[tuple[int, str, int]]
     overdue_by_step: list[tuple[str, str, int]]
@@ -474,22 +475,22 @@ OVERDUE_SHOWN = 10
 
 def dashboard(scope: Scope, period: Period, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
-    overdue = F.overdue_now(scope, now)
+    overdue = series.overdue_now(scope, now)
     d = Dashboard(
         scope=scope,
         period=period,
         now=now,
         totals=F.totals(scope, period, now),
-        per_day=F.received_per_day(scope, period),
-        received_by={dim: F.received_by(dim, scope, period) for dim in F.DIMENSIONS},
-        by_state=F.received_by_state(scope, period),
-        map_cells=F.received_map(scope, period),
-        steps=F.steps_on_time(scope, period),
-        handling=F.handling_time(scope, period),
-        satisfaction=F.satisfaction(scope, period),
+        per_day=series.received_per_day(scope, period),
+        received_by={dim: series.received_by(dim, scope, period) for dim in F.DIMENSIONS},
+        by_state=series.received_by_state(scope, period),
+        map_cells=series.received_map(scope, period),
+        steps=quality.steps_on_time(scope, period),
+        handling=quality.handling_time(scope, period),
+        satisfaction=quality.satisfaction(scope, period),
         overdue_count=overdue.count(),
-        overdue_by_agency=F.overdue_by_agency(scope, now),
-        overdue_by_step=F.overdue_by_step(scope, now),
+        overdue_by_agency=series.overdue_by_agency(scope, now),
+        overdue_by_step=series.overdue_by_step(scope, now),
         overdue_oldest=list(
             overdue.select_related("agency", "category").order_by("overdue_at", "pk")[:OVERDUE_SHOWN]
         ),
@@ -499,6 +500,9 @@ def dashboard(scope: Scope, period: Period, now: datetime | None = None) -> Dash
 
 
 def dashboard_tables(d: Dashboard) -> list[Table]:
+    """The dashboard's tables (its .xlsx and .csv), one per card, in the page's order.
+
+    Long by design: a list of tables, each a few lines, in the order of the page (issue 12)."""
     link_scope, period = d.scope, d.period
     per_day = Table(
         "per_day",

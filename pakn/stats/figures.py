@@ -12,39 +12,20 @@ as received by the commune and as resolved by the province.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import (
-    Avg,
-    BooleanField,
-    Case,
-    Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Coalesce, Round, RowNumber, TruncDay
-from django.utils import timezone
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pakn.reports.models import OPEN_STATES, Channel, Event, Rating, Report, State, Step
-from pakn.stats.periods import Period, local_zone
+from pakn.stats.periods import Period
 from pakn.stats.scope import Scope
 
 # --- Vocabulary ------------------------------------------------------------------------------------------
@@ -430,7 +411,9 @@ class AgencyFigures:
 
 
 def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dict[int, AgencyFigures]:
-    """Each agency of the scope with what it did in the period (five grouped queries, whatever the size)."""
+    """Each agency of the scope with what it did in the period (five grouped queries, whatever the size).
+
+    Long by design: the five queries fill one table in turn; apart, each would pass the table around."""
     moment = period.cutoff(now)
     result: dict[int, AgencyFigures] = {}
 
@@ -497,44 +480,12 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
     return result
 
 
-# --- Steps, satisfaction, handling time ---------------------------------------------------------------------
+# --- Steps and ratings (their shares are pakn.stats.quality's) ---------------------------------------------
 
 
 def step_events(scope: Scope, period: Period) -> QuerySet[Event]:
     """Steps with a deadline of Decision 826 completed in the period by an agency of the scope."""
     return Event.objects.filter(in_period(period), scope.q("agency"), step__in=AGENCY_STEPS, statutory=True)
-
-
-@dataclass
-class StepShare:
-    step: str
-    label: str
-    done: int
-    on_time: int
-
-    @property
-    def late(self) -> int:
-        return self.done - self.on_time
-
-    @property
-    def rate(self) -> float | None:
-        return self.on_time / self.done if self.done else None
-
-
-def steps_on_time(scope: Scope, period: Period) -> list[StepShare]:
-    """For each step of Article 7: how many were done in the period, and how many within the deadline."""
-    labels = dict(Step.choices)
-    rows = {
-        r["step"]: r
-        for r in step_events(scope, period)
-        .values("step")
-        .annotate(done=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-    }
-    return [
-        StepShare(step, str(labels[step]), rows[step]["done"], rows[step]["on_time"])
-        for step in AGENCY_STEPS
-        if step in rows
-    ]
 
 
 def rating_events(scope: Scope, period: Period) -> QuerySet[Event]:
@@ -545,274 +496,3 @@ def rating_events(scope: Scope, period: Period) -> QuerySet[Event]:
     `data["rating"]`), never with the report's current rating, which a reopening (R-4.4) clears and a later
     rating replaces. So a closed period's satisfaction never changes."""
     return Event.objects.filter(in_period(period), scope.q("agency"), action="rate")
-
-
-@dataclass
-class Satisfaction:
-    satisfied: int = 0
-    acceptable: int = 0
-    unsatisfied: int = 0
-
-    @property
-    def rated(self) -> int:
-        return self.satisfied + self.acceptable + self.unsatisfied
-
-    def share(self, rating: str) -> float | None:
-        return getattr(self, rating) / self.rated if self.rated else None
-
-    @property
-    def shares(self) -> list[tuple[str, str, int, float | None]]:
-        labels = dict(Rating.choices)
-        return [(r, str(labels[r]), getattr(self, r), self.share(r)) for r in RATINGS]
-
-
-def satisfaction(scope: Scope, period: Period) -> Satisfaction:
-    # Counted per event: a case reopened and rated again in the same period counts both ratings.
-    row = rating_events(scope, period).aggregate(
-        **{r: Count("pk", filter=Q(data__rating=r)) for r in RATINGS}
-    )
-    return Satisfaction(**{r: row[r] or 0 for r in RATINGS})
-
-
-def last_results(scope: Scope, period: Period) -> QuerySet[Event]:
-    """The last result of each case in the period (a case reopened and resolved again counts once)."""
-    later = handled_events(scope, period).filter(report=OuterRef("report"), seq__gt=OuterRef("seq"))
-    return handled_events(scope, period).exclude(Exists(later))
-
-
-HANDLING_TIME = ExpressionWrapper(F("at") - F("report__created_at"), output_field=DurationField())
-
-
-@dataclass
-class HandlingTime:
-    count: int
-    median: timedelta | None
-    p90: timedelta | None
-    mean: timedelta | None
-
-
-def _ranks(count: int, fraction: float) -> tuple[int, int, float]:
-    """The two 0-based ranks around the `fraction` quantile of `count` values, and the weight of the second:
-    PostgreSQL's percentile_cont interpolates between the values at floor and ceil of fraction × (count − 1)."""
-    position = fraction * (count - 1)
-    low = math.floor(position)
-    return low, min(low + 1, count - 1), position - low
-
-
-def percentiles(durations: QuerySet[Any], count: int, fractions: tuple[float, ...]) -> list[timedelta | None]:
-    """Quantiles of the `handling` annotation in one query: the rows at the needed ranks, numbered by a
-    window function (ROW_NUMBER() OVER (ORDER BY handling)), at most two per quantile."""
-    if count == 0:
-        return [None for _ in fractions]
-    wanted = {rank for f in fractions for rank in _ranks(count, f)[:2]}
-    numbered = durations.annotate(
-        rank=Window(RowNumber(), order_by=F("handling").asc()),
-    )
-    values = {
-        rank - 1: _as_timedelta(value)
-        for rank, value in numbered.filter(rank__in=sorted(r + 1 for r in wanted)).values_list(
-            "rank", "handling"
-        )
-    }
-    result: list[timedelta | None] = []
-    for f in fractions:
-        low, high, weight = _ranks(count, f)
-        result.append(values[low] + (values[high] - values[low]) * weight)
-    return result
-
-
-def _as_timedelta(value: Any) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
-
-
-def handling_time(scope: Scope, period: Period) -> HandlingTime:
-    """From submission to result, for the cases resolved in the period: median, 90th percentile, mean."""
-    durations: QuerySet[Any] = last_results(scope, period).annotate(handling=HANDLING_TIME)
-    summary = durations.aggregate(n=Count("pk"), mean=Avg("handling"))
-    n = summary["n"] or 0
-    mean = summary["mean"]
-    median, p90 = percentiles(durations, n, (0.5, 0.9))
-    return HandlingTime(
-        count=n,
-        median=median,
-        p90=p90,
-        mean=_as_timedelta(mean) if mean is not None else None,
-    )
-
-
-# --- The dashboard's series ---------------------------------------------------------------------------------
-
-
-def received_per_day(scope: Scope, period: Period) -> list[tuple[Any, int]]:
-    """(local date, reports received that day) for every day of the period, zero days included."""
-    zone = local_zone()
-    rows: QuerySet[Any]
-    if scope.is_province:
-        rows = (
-            Report.objects.filter(in_period(period, "created_at"))
-            .annotate(day=TruncDay("created_at", tzinfo=zone))
-            .values("day")
-            .annotate(n=Count("pk"))
-        )
-    else:
-        rows = (
-            received_events(scope, period)
-            .annotate(day=TruncDay("at", tzinfo=zone))
-            .values("day")
-            .annotate(n=Count("report_id", distinct=True))
-        )
-    found = {_local_date(r["day"]): r["n"] for r in rows}
-    days = [period.first_day + timedelta(days=i) for i in range(period.days)]
-    return [(d, found.get(d, 0)) for d in days]
-
-
-def _local_date(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return timezone.localtime(value, local_zone()).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def received_by(dimension: str, scope: Scope, period: Period) -> list[tuple[Any, str, int]]:
-    """(key, label, count) of the cases received in the period, by category, channel or area, largest first."""
-    received = Report.objects.filter(pk__in=received_report_ids(scope, period))
-    rows: list[tuple[Any, str, int]]
-    if dimension == "category":
-        rows = [
-            (r["category_id"], r["category__name"], r["n"])
-            for r in received.values("category_id", "category__name").annotate(n=Count("pk"))
-        ]
-    elif dimension == "area":
-        rows = [
-            (r["area_id"], r["area__name"] or _("Chưa xác định"), r["n"])
-            for r in received.values("area_id", "area__name").annotate(n=Count("pk"))
-        ]
-    elif dimension == "channel":
-        labels = dict(Channel.choices)
-        rows = [
-            (r["channel"], str(labels.get(r["channel"], r["channel"])), r["n"])
-            for r in received.values("channel").annotate(n=Count("pk"))
-        ]
-    else:
-        raise ValueError(f"unknown dimension {dimension!r}")
-    return sorted(rows, key=lambda row: (-row[2], row[1]))
-
-
-def received_by_state(scope: Scope, period: Period) -> list[tuple[str, str, int]]:
-    """Where the cases received in the period stand now: (state, label, count) in workflow order."""
-    rows = dict(
-        Report.objects.filter(pk__in=received_report_ids(scope, period))
-        .values("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    return [(s, str(label), rows[s]) for s, label in State.choices if rows.get(s)]
-
-
-@dataclass
-class MapCell:
-    latitude: float
-    longitude: float
-    count: int
-
-
-MAP_PRECISION = 2  # 0.01° ≈ 1.1 km: a commune's centre holds several cells, a street is not singled out
-
-
-def received_map(scope: Scope, period: Period) -> list[MapCell]:
-    """The received cases with a place, counted per cell of a 0.01° grid (the density map)."""
-    rows = (
-        Report.objects.filter(pk__in=received_report_ids(scope, period))
-        .filter(latitude__isnull=False, longitude__isnull=False)
-        .annotate(lat=Round("latitude", MAP_PRECISION), lng=Round("longitude", MAP_PRECISION))
-        .values("lat", "lng")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "lat", "lng")
-    )
-    return [
-        MapCell(round(float(r["lat"]), MAP_PRECISION), round(float(r["lng"]), MAP_PRECISION), r["n"])
-        for r in rows
-    ]
-
-
-# --- Overdue now ----------------------------------------------------------------------------------------------
-
-
-def overdue_now(scope: Scope, now: datetime | None = None) -> QuerySet[Report]:
-    """Cases overdue under Decision 826 now, held by an agency of the scope (R-10.1)."""
-    now = now or timezone.now()
-    return Report.objects.filter(scope.q("agency"), state__in=AGENCY_OPEN_STATES, overdue_at__lt=now)
-
-
-def overdue_by_agency(scope: Scope, now: datetime | None = None) -> list[tuple[int, str, int]]:
-    rows = (
-        overdue_now(scope, now)
-        .values("agency_id", "agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency__name")
-    )
-    return [(r["agency_id"], r["agency__name"], r["n"]) for r in rows]
-
-
-def overdue_by_step(scope: Scope, now: datetime | None = None) -> list[tuple[str, str, int]]:
-    labels = dict(Step.choices)
-    rows = dict(overdue_now(scope, now).values("step").annotate(n=Count("pk")).values_list("step", "n"))
-    return [(s, str(labels[s]), rows[s]) for s in Step.values if rows.get(s)]
-
-
-# --- Late cases (R-14.4) --------------------------------------------------------------------------------------
-
-
-def late_done(scope: Scope, period: Period) -> QuerySet[Event]:
-    """Steps done late in the period by an agency of the scope, oldest first."""
-    return (
-        late_steps(scope)
-        .filter(in_period(period))
-        .select_related("report", "agency")
-        .order_by("agency__name", "at", "pk")
-    )
-
-
-def step_at_expression() -> Case:
-    return Case(
-        *[When(state_at=state, then=Value(step)) for state, step in STATE_STEP.items()],
-        default=Value(""),
-    )
-
-
-def late_pending(scope: Scope, period: Period, now: datetime | None = None) -> QuerySet[Any]:
-    """Cases whose step was pending past its deadline at the end of the period (or now, while it runs),
-    including a clarification still unanswered past its deadline (R-8.2, R-14.4; issue 11, item 8)."""
-    moment = period.cutoff(now)
-    return (
-        situation(scope, moment, clarifying=True)
-        .filter(overdue_q(moment, clarifying=True))
-        .annotate(step_at=step_at_expression())
-        .order_by("holder_at", "due_at_then", "pk")
-    )
-
-
-# --- The public view of one report's timeliness --------------------------------------------------------------
-
-
-def on_time_expression() -> Case:
-    """True when a resolved report's steps were all done in time by the agencies, False when one was late,
-    None while it is not resolved (the open-data export, R-9.2)."""
-    late = Event.objects.filter(
-        report=OuterRef("pk"),
-        step__in=AGENCY_STEPS,
-        statutory=True,
-        on_time=False,
-        at__lte=OuterRef("resolved_at"),
-    )
-    return Case(
-        When(Q(state=State.RESOLVED) & Exists(late), then=Value(False)),
-        When(state=State.RESOLVED, then=Value(True)),
-        default=Value(None),
-        output_field=BooleanField(null=True),
-    )
-
-
-def agencies_named(ids: Iterable[int]) -> dict[int, str]:
-    from pakn.org.models import Agency
-
-    return dict(Agency.objects.filter(pk__in=sorted(set(ids))).values_list("pk", "name"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pakn.reports.models import Step
 from pakn.reports.sla import working_day_seconds
-from pakn.stats import figures as F
+from pakn.stats import series
 from pakn.stats.models import LateExplanation
 from pakn.stats.tables import Column, Table
 from pakn.workdays.calendar import get_calendar
@@ -103,7 +103,7 @@ def late_done_items(events: list[Any], calendar: Any = None) -> list[LateItem]:
 
 def late_pending_items(reports: list[Any], moment: datetime, calendar: Any = None) -> list[LateItem]:
     calendar = calendar or get_calendar()
-    names = F.agencies_named(r.holder_at for r in reports)
+    names = series.agencies_named(r.holder_at for r in reports)
     items = [
         LateItem(
             report_id=r.pk,

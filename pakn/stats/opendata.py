@@ -30,8 +30,8 @@ from pakn.core.exports import neutralise_formula
 from pakn.core.ratelimit import client_ip, rate_hit
 from pakn.reports.models import Rating, State
 from pakn.reports.selectors import public_reports
-from pakn.stats.figures import on_time_expression
 from pakn.stats.periods import local_midnight, local_zone
+from pakn.stats.quality import on_time_expression
 
 # (key, Vietnamese description) — the columns of the CSV and the keys of the JSON objects, in order.
 FIELDS: tuple[tuple[str, Any], ...] = (

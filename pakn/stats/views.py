@@ -27,7 +27,7 @@ from pakn.org.models import Agency, User
 from pakn.reports.models import Channel, Report
 from pakn.reports.selectors import report_scope
 from pakn.reports.sla import working_day_seconds
-from pakn.stats import charts
+from pakn.stats import charts, quality, series
 from pakn.stats import figures as F
 from pakn.stats.documents import dashboard as build_dashboard
 from pakn.stats.documents import (
@@ -318,7 +318,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     filters, filter_labels = _dimension_filters(request)
     now = timezone.now()
     if figure == "overdue_now":
-        ids = F.overdue_now(q.scope, now).values("pk")
+        ids = series.overdue_now(q.scope, now).values("pk")
         heading = f"{LIST_FIGURES[figure]} — {q.scope.label}"
     else:
         ids = F.figure_report_ids(figure, q.scope, q.period, now)
@@ -387,8 +387,8 @@ def late(request: HttpRequest) -> HttpResponse:
         if saved:
             messages.success(request, _("Đã lưu giải trình."))
             return HttpResponseRedirect(request.get_full_path())
-    done_qs = F.late_done(q.scope, q.period)
-    pending_qs = F.late_pending(q.scope, q.period, now)
+    done_qs = quality.late_done(q.scope, q.period)
+    pending_qs = quality.late_pending(q.scope, q.period, now)
     title = _("Các trường hợp trễ hạn, chưa xử lý — %(scope)s, %(period)s") % {
         "scope": q.scope.label,
         "period": q.period.label,

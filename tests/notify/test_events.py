@@ -17,7 +17,7 @@ import pytest
 
 from pakn.notify.deadlines import daily_digest_send, due_soon_scan
 from pakn.notify.models import Kind, OutboxMessage
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Report
 from pakn.reports.workflow import ReporterActor
 from tests.conftest import at
@@ -85,7 +85,7 @@ CASES: dict[str, Case] = {
         set(),
         True,
         lambda f: f.awaiting_info(),
-        lambda f, r: services.deadlines_sweep(now=at("2026-03-02 09:30")),
+        lambda f, r: sweeps.deadlines_sweep(now=at("2026-03-02 09:30")),
     ),
     # R-7.2c
     "reject": Case(
@@ -227,7 +227,7 @@ CASES: dict[str, Case] = {
         {"officer", "commune_leader", "supervisor"},
         False,
         lambda f: f.in_progress(),
-        lambda f, r: services.deadlines_sweep(now=r.due_at + _minute()),
+        lambda f, r: sweeps.deadlines_sweep(now=r.due_at + _minute()),
     ),
     # R-8.2 sets no time to clarify: the 1-working-day target reminds whoever must answer, not the supervisor.
     "note_overdue (clarification)": Case(
@@ -235,7 +235,7 @@ CASES: dict[str, Case] = {
         {"officer", "commune_leader"},
         False,
         lambda f: _replied(f),
-        lambda f, r: services.deadlines_sweep(now=r.due_at + _minute()),
+        lambda f, r: sweeps.deadlines_sweep(now=r.due_at + _minute()),
     ),
 }
 
@@ -329,7 +329,7 @@ def test_the_supervisor_gets_one_digest_a_day(flow, people, commit, settings):
     """R-10.1: the daily digest of overdue cases, from the configured hour, once per day."""
     settings.PAKN_NOTIFY_DIGEST_HOUR = 7
     report = flow.in_progress()
-    services.deadlines_sweep(now=at("2026-03-04 06:00"))
+    sweeps.deadlines_sweep(now=at("2026-03-04 06:00"))
     assert daily_digest_send(now=at("2026-03-04 06:59")) is None
     with commit():
         message = daily_digest_send(now=at("2026-03-04 07:05"))

@@ -20,7 +20,7 @@ from pakn.notify import tasks
 from pakn.notify.models import Delivery, OutboxMessage, PushSubscription
 from pakn.notify.services import push_subscribe
 from pakn.portal.models import PortalSubmission
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Report, State
 from tests.conftest import at
 
@@ -98,7 +98,7 @@ def test_the_documented_rotation_keeps_every_encrypted_field_working(
             now=at("2026-03-02 08:10"),
         )
     with commit():
-        result = services.deadlines_sweep(now=at("2026-03-02 09:30"))  # the 1-hour window passed
+        result = sweeps.deadlines_sweep(now=at("2026-03-02 09:30"))  # the 1-hour window passed
     assert Report.objects.get(pk=report.pk).state == State.CANCELLED, result
     Delivery.objects.filter(status=Delivery.Status.SENT).update(status=Delivery.Status.PENDING)
     sms_outbox.clear()

@@ -171,16 +171,16 @@ def test_a_race_on_the_same_key_returns_the_winners_report(client, org, monkeypa
     key = uuid.uuid4()
     client.post(URL, form_data(org, submission_key=str(key)))
     winner = Report.objects.get()
-    from pakn.portal import views
+    from pakn.portal import submit_views
 
-    real = views.submission_replay
+    real = submit_views.submission_replay
     calls = []
 
     def miss_first_time(k, **kw):
         calls.append(k)
         return None if len(calls) == 1 else real(k, **kw)
 
-    monkeypatch.setattr(views, "submission_replay", miss_first_time)
+    monkeypatch.setattr(submit_views, "submission_replay", miss_first_time)
     response = client.post(URL, form_data(org, submission_key=str(key)), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response.json()["tracking_code"] == winner.tracking_code

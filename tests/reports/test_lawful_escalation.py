@@ -8,9 +8,10 @@ on the 2025 data (commune → province) and the 2022 data (commune → district 
 from __future__ import annotations
 
 from pakn.notify.models import OutboxMessage
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Event, Report, State, Step
 from pakn.stats import figures as F
+from pakn.stats import quality
 from pakn.stats.periods import month
 from pakn.stats.scope import PROVINCE
 from tests.conftest import VALID, Org, at
@@ -39,7 +40,7 @@ def test_a_commune_escalating_after_tet_within_its_day_is_not_overdue_2025(org):
     assert (report.due_at, report.escalate_by) == (at("2026-02-13 16:30"), at("2026-02-23 15:30"))
     assert report.overdue_at == at("2026-02-23 15:30")  # both times must pass
     for moment in ("2026-02-13 17:00", "2026-02-16 09:00", "2026-02-21 12:00", "2026-02-23 09:59"):
-        assert services.deadlines_sweep(now=at(moment)).overdue == 0
+        assert sweeps.deadlines_sweep(now=at(moment)).overdue == 0
     assert not report.is_overdue(at("2026-02-20 10:00"))
 
     services.report_escalate(
@@ -57,10 +58,10 @@ def test_a_commune_escalating_after_tet_within_its_day_is_not_overdue_2025(org):
     )
     assert not report.events.filter(action="note_overdue").exists()
     assert _overdue_messages(report) == 0
-    assert list(F.late_done(PROVINCE, FEBRUARY)) == []
+    assert list(quality.late_done(PROVINCE, FEBRUARY)) == []
     totals = F.totals(PROVINCE, FEBRUARY, at("2026-03-02 08:00"))
     assert (totals.handled, totals.late, totals.overdue) == (1, 0, 0)
-    assert {s.step: (s.done, s.on_time) for s in F.steps_on_time(PROVINCE, FEBRUARY)} == {
+    assert {s.step: (s.done, s.on_time) for s in quality.steps_on_time(PROVINCE, FEBRUARY)} == {
         Step.TRIAGE: (1, 1),
         Step.ESCALATE: (1, 1),
         Step.COORDINATE: (1, 1),
@@ -73,8 +74,8 @@ def test_a_case_neither_assigned_nor_escalated_in_time_is_overdue_once(org):
     """R-7.3, R-10.1: once the escalation time has passed too, the case is overdue: noted once, its leader
     and the supervisor told, and counted overdue at the end of the month."""
     report = _routed(org, "2026-02-13 15:00", "2026-02-13 15:30")
-    assert services.deadlines_sweep(now=at("2026-02-23 15:31")).overdue == 1
-    assert services.deadlines_sweep(now=at("2026-02-23 15:40")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 15:31")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 15:40")).overdue == 0
     noted = report.events.get(action="note_overdue")
     assert (noted.data["step"], noted.data["statutory"]) == (Step.ASSIGN, True)
     assert _overdue_messages(report) == 1
@@ -95,7 +96,7 @@ def test_assigning_after_the_hour_is_still_late(org):
         True,
         at("2026-03-09 08:00"),
     )
-    assert [e.step for e in F.late_done(PROVINCE, month(2026, 3))] == [Step.ASSIGN]
+    assert [e.step for e in quality.late_done(PROVINCE, month(2026, 3))] == [Step.ASSIGN]
 
 
 def test_escalating_after_the_escalation_time_is_late(org):
@@ -105,7 +106,7 @@ def test_escalating_after_the_escalation_time_is_late(org):
         report=report, actor=org.commune_leader, note="Vượt thẩm quyền.", now=at("2026-02-24 08:00")
     )
     assert report.events.get(action="escalate").on_time is False
-    assert [e.step for e in F.late_done(PROVINCE, FEBRUARY)] == [Step.ESCALATE]
+    assert [e.step for e in quality.late_done(PROVINCE, FEBRUARY)] == [Step.ESCALATE]
 
 
 def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
@@ -114,7 +115,7 @@ def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
     org = org2022
     report = _routed(org, "2026-02-13 15:30", "2026-02-13 16:00")
     assert report.escalate_by == at("2026-02-23 16:00")
-    assert services.deadlines_sweep(now=at("2026-02-23 09:00")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 09:00")).overdue == 0
     services.report_escalate(
         report=report, actor=org.commune_leader, note="Vượt thẩm quyền cấp xã.", now=at("2026-02-23 09:00")
     )
@@ -124,7 +125,7 @@ def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
     report.refresh_from_db()
     assert report.escalate_by == at("2026-02-25 09:00")  # 2 working days for a complex case
     assert report.overdue_at == at("2026-02-25 09:00")
-    assert services.deadlines_sweep(now=at("2026-02-24 16:00")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-02-24 16:00")).overdue == 0
     services.report_escalate(
         report=report, actor=org.district_leader, note="Cần tỉnh chỉ đạo.", now=at("2026-02-25 08:30")
     )
@@ -133,7 +134,7 @@ def test_commune_then_district_each_within_its_time_on_the_2022_data(org2022):
     assert steps == [(True, True), (True, True)]
     assert not Event.objects.filter(report=report, action="note_overdue").exists()
     assert _overdue_messages(report) == 0
-    assert list(F.late_done(PROVINCE, FEBRUARY)) == []
+    assert list(quality.late_done(PROVINCE, FEBRUARY)) == []
     per_agency = F.per_agency(PROVINCE, FEBRUARY, at("2026-03-02 08:00"))
     assert (per_agency[org.district.pk].steps, per_agency[org.district.pk].steps_on_time) == (1, 1)
     assert per_agency[org.district.pk].counts.overdue == 0

@@ -21,10 +21,10 @@ import time_machine
 
 from pakn.notify.models import Delivery, OutboxMessage
 from pakn.org.models import User
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import DeadlinePolicy, Event, OpinionRequest, Report, State, Step
 from pakn.reports.workflow import ReporterActor
-from pakn.stats import figures as F
+from pakn.stats import quality
 from pakn.stats.periods import date_range, month
 from pakn.stats.scope import PROVINCE, home_scope
 from pakn.stats.services import late_explanation_save
@@ -37,7 +37,7 @@ STATUTORY = DeadlinePolicy.Nature.STATUTORY
 def sweep_at(moment: str) -> Any:
     """The huey task's sweep, with the wall clock at `moment` (local time)."""
     with time_machine.travel(at(moment), tick=False):
-        return services.deadlines_sweep()
+        return sweeps.deadlines_sweep()
 
 
 def told(event: Event) -> set[int]:
@@ -124,9 +124,9 @@ def test_a_department_missing_its_opinion_target_across_tet_is_noted_once_and_th
     # A warning only: no late step, nothing overdue, the late answer is not late either.
     with time_machine.travel(at("2026-02-24 08:00"), tick=False):
         services.report_give_opinion(report=report, actor=other_specialist, answer="Ý kiến muộn.")
-    assert list(F.late_done(PROVINCE, month(2026, 2))) == []
-    assert [r.pk for r in F.late_pending(PROVINCE, month(2026, 2), at("2026-02-24 09:00"))] == []
-    assert Step.OPINION not in {s.step for s in F.steps_on_time(PROVINCE, month(2026, 2))}
+    assert list(quality.late_done(PROVINCE, month(2026, 2))) == []
+    assert [r.pk for r in quality.late_pending(PROVINCE, month(2026, 2), at("2026-02-24 09:00"))] == []
+    assert Step.OPINION not in {s.step for s in quality.steps_on_time(PROVINCE, month(2026, 2))}
 
 
 def test_a_statutory_opinion_deadline_missed_over_a_weekend_tells_the_supervisor_2022(org2022):
@@ -148,7 +148,7 @@ def test_a_statutory_opinion_deadline_missed_over_a_weekend_tells_the_supervisor
     assert {operator.pk, supervisor.pk, specialist.pk} <= told(noted)
     with time_machine.travel(at("2026-03-10 09:00"), tick=False):
         services.report_give_opinion(report=report, actor=org.specialist(0), answer="Đồng ý.")
-    late = [(e.step, e.agency_id) for e in F.late_done(PROVINCE, month(2026, 3))]
+    late = [(e.step, e.agency_id) for e in quality.late_done(PROVINCE, month(2026, 3))]
     assert late == [(Step.OPINION, request.department_id)]
 
 
@@ -195,10 +195,10 @@ def test_an_unanswered_statutory_clarification_is_in_the_late_list_while_unanswe
     report = _resolved_and_asked(org, "2026-02-27 15:00")
     assert (report.due_at, report.overdue_at) == (at("2026-03-02 15:00"), at("2026-03-02 15:00"))
     march_2 = date_range(date(2026, 3, 2), date(2026, 3, 2))
-    assert list(F.late_pending(PROVINCE, month(2026, 2))) == []  # not yet due at the end of February
+    assert list(quality.late_pending(PROVINCE, month(2026, 2))) == []  # not yet due at the end of February
 
     def pending(scope: Any, now: str) -> list[tuple[int, str, int]]:
-        rows = F.late_pending(scope, march_2, at(now))
+        rows = quality.late_pending(scope, march_2, at(now))
         return [(r.pk, r.step_at, r.holder_at) for r in rows]
 
     assert pending(PROVINCE, "2026-03-02 14:59") == []
@@ -224,9 +224,9 @@ def test_an_unanswered_statutory_clarification_is_in_the_late_list_while_unanswe
     assert pending(PROVINCE, "2026-03-05 09:00") == [
         (report.pk, Step.CLARIFY, org.commune.pk)
     ]  # as of 2 March
-    late = [(e.report_id, e.step) for e in F.late_done(PROVINCE, month(2026, 3))]
+    late = [(e.report_id, e.step) for e in quality.late_done(PROVINCE, month(2026, 3))]
     assert late == [(report.pk, Step.CLARIFY)]
-    assert list(F.late_pending(PROVINCE, month(2026, 3), at("2026-03-05 09:00"))) == []
+    assert list(quality.late_pending(PROVINCE, month(2026, 3), at("2026-03-05 09:00"))) == []
 
 
 def test_an_unanswered_clarification_past_its_target_is_not_late_2025(org):
@@ -236,7 +236,7 @@ def test_an_unanswered_clarification_past_its_target_is_not_late_2025(org):
     report = _resolved_and_asked(org, "2026-03-06 16:00")
     assert report.overdue_at is None
     assert sweep_at("2026-03-10 09:00").overdue == 1  # the reminder to the commune
-    assert list(F.late_pending(PROVINCE, month(2026, 3), at("2026-03-10 09:00"))) == []
+    assert list(quality.late_pending(PROVINCE, month(2026, 3), at("2026-03-10 09:00"))) == []
 
 
 # --- Item 9: the district's leaders told of their communes' overdue cases -----------------------------------

@@ -11,10 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pakn.notify.models import OutboxMessage
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import DeadlinePolicy, Report, Step
 from pakn.reports.workflow import ReporterActor
 from pakn.stats import figures as F
+from pakn.stats import quality, series
 from pakn.stats.periods import month
 from pakn.stats.scope import PROVINCE
 from tests.conftest import Org, at
@@ -74,24 +75,24 @@ def test_a_late_approval_is_a_warning_not_a_late_case(org, submit):
     list, the ranking and the open data; never overdue."""
     report = _awaiting_approval(org, submit)
     assert (report.due_at, report.step_statutory, report.overdue_at) == (at("2026-02-23 08:30"), False, None)
-    assert services.deadlines_sweep(now=at("2026-02-23 08:31")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-02-23 08:31")).overdue == 1
     noted = report.events.get(action="note_overdue")
     assert noted.data["statutory"] is False
     assert not report.is_overdue(at("2026-02-24 09:00"))
     assert F.totals(PROVINCE, month(2026, 2), at("2026-02-24 09:00")).overdue == 0
-    assert F.overdue_now(PROVINCE, at("2026-02-24 09:00")).count() == 0
+    assert series.overdue_now(PROVINCE, at("2026-02-24 09:00")).count() == 0
     assert OutboxMessage.objects.filter(report=report, kind="overdue").count() == 1  # the leader's reminder
 
     report.refresh_from_db()
     services.report_approve(report=report, actor=org.commune_leader, now=at("2026-02-25 09:00"))
     approved = report.events.get(action="approve")
     assert (approved.step, approved.on_time, approved.statutory) == (Step.APPROVE, False, False)
-    assert list(F.late_done(PROVINCE, month(2026, 2))) == []
+    assert list(quality.late_done(PROVINCE, month(2026, 2))) == []
     totals = F.totals(PROVINCE, month(2026, 2), at("2026-03-01 00:00"))
     assert (totals.handled, totals.on_time, totals.late) == (1, 1, 0)
-    flag = Report.objects.annotate(ok=F.on_time_expression()).get(pk=report.pk).ok
+    flag = Report.objects.annotate(ok=quality.on_time_expression()).get(pk=report.pk).ok
     assert flag is True
-    assert Step.APPROVE not in {s.step for s in F.steps_on_time(PROVINCE, month(2026, 2))}
+    assert Step.APPROVE not in {s.step for s in quality.steps_on_time(PROVINCE, month(2026, 2))}
 
 
 def test_a_late_clarification_is_a_warning_only(org, submit):
@@ -115,7 +116,7 @@ def test_a_late_clarification_is_a_warning_only(org, submit):
     )
     clarified = report.events.get(action="clarify")
     assert (clarified.on_time, clarified.statutory) == (False, False)
-    assert list(F.late_done(PROVINCE, month(2026, 3))) == []
+    assert list(quality.late_done(PROVINCE, month(2026, 3))) == []
 
 
 def test_an_administrator_can_make_a_step_statutory_from_now_on(org, submit):
@@ -137,7 +138,7 @@ def test_an_administrator_can_make_a_step_statutory_from_now_on(org, submit):
     assert (second.step_statutory, second.overdue_at) == (True, at("2026-03-03 10:00"))
     services.report_approve(report=second, actor=org.commune_leader, now=at("2026-03-04 10:00"))
     services.report_approve(report=first, actor=org.commune_leader, now=at("2026-03-04 10:00"))
-    late = [(e.report_id, e.step) for e in F.late_done(PROVINCE, month(2026, 3))]
+    late = [(e.report_id, e.step) for e in quality.late_done(PROVINCE, month(2026, 3))]
     assert late == [(second.pk, Step.APPROVE)]
 
 
@@ -146,4 +147,4 @@ def test_deleting_a_row_brings_no_built_in_back(org, submit):
     DeadlinePolicy.objects.filter(step=Step.APPROVE).delete()
     report = _awaiting_approval(org, submit)
     assert (report.due_at, report.overdue_at, report.step_statutory) == (None, None, False)
-    assert services.deadlines_sweep(now=at("2026-03-30 09:00")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-30 09:00")).overdue == 0

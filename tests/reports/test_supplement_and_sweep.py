@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from pakn.core.crypto import lookup_hash
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Event, Report, State, Step
 from pakn.reports.workflow import InvalidTransition, ReporterActor
 from tests.conftest import at
@@ -77,11 +77,11 @@ def test_a_supplement_with_an_invalid_phone_is_refused(asked):
 
 def test_without_a_supplement_the_sweep_cancels_the_report_after_the_hour_not_before(asked):
     """R-7.2b: cancelled when nothing came within 1 hour of the request."""
-    assert services.deadlines_sweep(now=at("2026-03-02 10:59:59")).cancelled == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 10:59:59")).cancelled == 0
     asked.refresh_from_db()
     assert asked.state == State.AWAITING_INFO
 
-    result = services.deadlines_sweep(now=at("2026-03-02 11:00:01"))
+    result = sweeps.deadlines_sweep(now=at("2026-03-02 11:00:01"))
     assert result.cancelled == 1
     asked.refresh_from_db()
     assert asked.state == State.CANCELLED and "điểm b khoản 2 Điều 7 Quy chế" in asked.closed_reason
@@ -119,9 +119,9 @@ def test_a_supplement_after_the_hour_is_refused(asked):
 def test_the_sweep_records_each_overdue_step_once(org, journey):
     """R-10.1: an overdue step is recorded once; a new step can be recorded overdue again."""
     report = journey.received(start=at("2026-03-02 08:00"))  # triage due 09:00
-    assert services.deadlines_sweep(now=at("2026-03-02 08:59")).overdue == 0
-    assert services.deadlines_sweep(now=at("2026-03-02 09:30")).overdue == 1
-    assert services.deadlines_sweep(now=at("2026-03-02 09:45")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 08:59")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 09:30")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 09:45")).overdue == 0
     assert report.events.filter(action="note_overdue").count() == 1
     noted = report.events.get(action="note_overdue")
     assert noted.visibility == Event.Visibility.INTERNAL
@@ -130,11 +130,11 @@ def test_the_sweep_records_each_overdue_step_once(org, journey):
 
     report.refresh_from_db()
     services.report_forward(report=report, actor=org.operator, now=at("2026-03-02 10:00"))  # assign due 11:00
-    assert services.deadlines_sweep(now=at("2026-03-02 10:30")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 10:30")).overdue == 0
     # R-7.3b: the commune may still escalate it within 1 working day, so it is overdue only after that.
-    assert services.deadlines_sweep(now=at("2026-03-02 11:30")).overdue == 0
-    assert services.deadlines_sweep(now=at("2026-03-03 10:01")).overdue == 1
-    assert services.deadlines_sweep(now=at("2026-03-03 10:02")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 11:30")).overdue == 0
+    assert sweeps.deadlines_sweep(now=at("2026-03-03 10:01")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-03-03 10:02")).overdue == 0
     assert datetime.fromisoformat(report.events.order_by("-seq")[0].data["due_at"]) == at("2026-03-03 10:00")
     assert list(report.events.filter(action="note_overdue").values_list("data__step", flat=True)) == [
         Step.TRIAGE,
@@ -147,10 +147,10 @@ def test_the_sweep_is_idempotent(org, journey, asked):
     late = journey.routed(start=at("2026-03-02 08:00"))
     closed = journey.resolved(start=at("2026-03-02 08:00"))
     moment = at("2026-03-03 15:00")  # past the commune's escalation time too (R-7.3b)
-    first = services.deadlines_sweep(now=moment)
+    first = sweeps.deadlines_sweep(now=moment)
     assert (first.cancelled, first.overdue) == (1, 1)
     counts = {r.pk: snapshot(r) for r in (asked, late, closed)}
-    second = services.deadlines_sweep(now=moment)
+    second = sweeps.deadlines_sweep(now=moment)
     assert (second.cancelled, second.overdue) == (0, 0)
     assert {r.pk: snapshot(r) for r in (asked, late, closed)} == counts
     assert not closed.events.filter(action="note_overdue").exists()  # a closed case has no deadline
@@ -163,7 +163,7 @@ def test_the_sweep_records_an_overdue_clarification(org, journey):
         report=report, actor=ReporterActor(report.pk), note="Khi nào xong?", now=at("2026-03-02 09:00")
     )
     assert report.step == Step.CLARIFY and report.due_at == at("2026-03-03 09:00")
-    assert services.deadlines_sweep(now=at("2026-03-04 09:00")).overdue == 1
+    assert sweeps.deadlines_sweep(now=at("2026-03-04 09:00")).overdue == 1
     assert report.events.filter(action="note_overdue").count() == 1
 
 

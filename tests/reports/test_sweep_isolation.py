@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.listeners import add_event_listener, remove_event_listener
 from pakn.reports.models import Event, Report, State
 from tests.conftest import VALID, at
@@ -31,8 +31,8 @@ def test_one_reports_error_is_logged_and_the_others_are_swept(org, submit, caplo
 
     add_event_listener(fail_on_broken)
     try:
-        with caplog.at_level(logging.ERROR, logger="pakn.reports.services"):
-            result = services.deadlines_sweep(now=at("2026-03-02 09:30"))
+        with caplog.at_level(logging.ERROR, logger="pakn.reports.sweeps"):
+            result = sweeps.deadlines_sweep(now=at("2026-03-02 09:30"))
     finally:
         remove_event_listener(fail_on_broken)
 
@@ -47,5 +47,5 @@ def test_one_reports_error_is_logged_and_the_others_are_swept(org, submit, caplo
         assert personal not in text
 
     # Next minute, once the cause is gone, the report is swept like the others.
-    assert services.deadlines_sweep(now=at("2026-03-02 09:31")).cancelled == 1
+    assert sweeps.deadlines_sweep(now=at("2026-03-02 09:31")).cancelled == 1
     assert Report.objects.get(pk=broken.pk).state == State.CANCELLED

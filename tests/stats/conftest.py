@@ -37,7 +37,7 @@ from typing import Any
 import pytest
 
 from pakn.org.models import Category, User
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import Report
 from pakn.reports.workflow import ReporterActor
 from tests.conftest import Org, at
@@ -181,7 +181,7 @@ def build(org: Org, submit: Any) -> DataSet:
     services.report_request_info(
         report=r["R8"], actor=org.operator, note="Bổ sung vị trí.", now=at("2026-04-10 09:10")
     )
-    swept = services.deadlines_sweep(now=at("2026-04-10 10:30"))
+    swept = sweeps.deadlines_sweep(now=at("2026-04-10 10:30"))
     assert swept.cancelled == 1 and swept.overdue == 0
 
     r["R9"] = b.submit("2026-04-20 08:00", B, "app")

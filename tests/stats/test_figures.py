@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from pakn.stats import figures as F
+from pakn.stats import quality, series
 from pakn.stats.periods import month
 from pakn.stats.scope import PROVINCE, Scope
 from tests.stats.conftest import NOW
@@ -164,7 +165,7 @@ def test_per_agency(dataset):
 def test_steps_on_time(dataset):
     """The share of each step of Decision 826 done in time; supplementing is the reporter's step, and
     approval, opinions and clarifications have internal targets only: all left out."""
-    shares = {s.step: (s.done, s.on_time) for s in F.steps_on_time(PROVINCE, APRIL)}
+    shares = {s.step: (s.done, s.on_time) for s in quality.steps_on_time(PROVINCE, APRIL)}
     assert shares == {
         "triage": (10, 9),
         "assign": (7, 6),
@@ -176,17 +177,17 @@ def test_steps_on_time(dataset):
 
 def test_satisfaction(dataset):
     """R-8.3: ratings given in April: R1, R6, R11 satisfied; R5 acceptable; R4 unsatisfied."""
-    s = F.satisfaction(PROVINCE, APRIL)
+    s = quality.satisfaction(PROVINCE, APRIL)
     assert (s.satisfied, s.acceptable, s.unsatisfied, s.rated) == (3, 1, 1, 5)
     assert s.share("satisfied") == pytest.approx(0.6)
-    previous = F.satisfaction(PROVINCE, MARCH)
+    previous = quality.satisfaction(PROVINCE, MARCH)
     assert (previous.acceptable, previous.rated) == (1, 1)
 
 
 def test_handling_time_median_and_90th_percentile(dataset):
     """From submission to result: R5 2.5 h, R1 7 h, R11 23 h, R4 51 h, R6 97 h. Median 23 h; the 90th
     percentile interpolates between the 4th and 5th: 51 + 0.6 × 46 = 78.6 h; mean 36.1 h."""
-    h = F.handling_time(PROVINCE, APRIL)
+    h = quality.handling_time(PROVINCE, APRIL)
     assert h.count == 5
     assert h.median == timedelta(hours=23)
     assert h.p90 == timedelta(hours=78.6)
@@ -195,50 +196,50 @@ def test_handling_time_median_and_90th_percentile(dataset):
 
 def test_handling_time_of_an_agency(dataset):
     """C1's results: R5 2.5 h, R1 7 h, R11 23 h: median 7 h, p90 = 7 + 0.8 × 16 = 19.8 h."""
-    h = F.handling_time(only(dataset.c1), APRIL)
+    h = quality.handling_time(only(dataset.c1), APRIL)
     assert (h.count, h.median, h.p90) == (3, timedelta(hours=7), timedelta(hours=19.8))
 
 
 def test_no_results_no_percentiles(dataset):
-    h = F.handling_time(PROVINCE, month(2026, 1))
+    h = quality.handling_time(PROVINCE, month(2026, 1))
     assert (h.count, h.median, h.p90, h.mean) == (0, None, None, None)
 
 
 def test_received_per_day_in_local_days(dataset):
     """Days are local (Asia/Ho_Chi_Minh): R10 at 16:00 on 29 April is 09:00 UTC the same day, and the three
     cases of 29 April fall on that day."""
-    series = dict(F.received_per_day(PROVINCE, APRIL))
-    assert len(series) == 30 and sum(series.values()) == 10
-    nonzero = {d.day: n for d, n in series.items() if n}
+    per_day = dict(series.received_per_day(PROVINCE, APRIL))
+    assert len(per_day) == 30 and sum(per_day.values()) == 10
+    nonzero = {d.day: n for d, n in per_day.items() if n}
     assert nonzero == {2: 1, 6: 1, 7: 1, 9: 1, 10: 2, 20: 1, 29: 3}
 
 
 def test_received_by_state_now(dataset):
-    states = {s: n for s, _label, n in F.received_by_state(PROVINCE, APRIL)}
+    states = {s: n for s, _label, n in series.received_by_state(PROVINCE, APRIL)}
     assert states == {"resolved": 7, "in_progress": 1, "rejected": 1, "cancelled": 1}
 
 
 def test_density_map(dataset):
     """Received cases with a place, per 0.01° cell: 7 around Đông Kinh (R7 has no coordinates), 2 at C2."""
-    cells = {(c.latitude, c.longitude): c.count for c in F.received_map(PROVINCE, APRIL)}
+    cells = {(c.latitude, c.longitude): c.count for c in series.received_map(PROVINCE, APRIL)}
     assert cells == {(21.85, 106.76): 7, (21.84, 106.75): 2}
 
 
 def test_overdue_now(dataset):
     """R-10.1: now (15 May 10:00) R10 (C2, handle due 5 May) and R14 (C1, assign due 6 May 09:10, and not
     escalated either by 7 May 08:10, R-7.3b) are overdue."""
-    assert codes(dataset, F.overdue_now(PROVINCE, NOW)) == dataset.code("R10", "R14")
-    assert {name: n for _pk, name, n in F.overdue_by_agency(PROVINCE, NOW)} == {
+    assert codes(dataset, series.overdue_now(PROVINCE, NOW)) == dataset.code("R10", "R14")
+    assert {name: n for _pk, name, n in series.overdue_by_agency(PROVINCE, NOW)} == {
         dataset.c1.name: 1,
         dataset.c2.name: 1,
     }
-    assert {s: n for s, _label, n in F.overdue_by_step(PROVINCE, NOW)} == {"assign": 1, "handle": 1}
+    assert {s: n for s, _label, n in series.overdue_by_step(PROVINCE, NOW)} == {"assign": 1, "handle": 1}
 
 
 def test_public_on_time_flag(dataset):
     from pakn.reports.models import Report
 
-    flags = dict(Report.objects.annotate(ok=F.on_time_expression()).values_list("tracking_code", "ok"))
+    flags = dict(Report.objects.annotate(ok=quality.on_time_expression()).values_list("tracking_code", "ok"))
     expect = {
         "R1": True, "R11": True, "R13": True, "R2": True, "R6": True,  # R6: a department's target only
         "R4": False, "R5": False, "R12": False, "R3": False, "R9": False,

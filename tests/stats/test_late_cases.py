@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pakn.stats import figures as F
+from pakn.stats import quality
 from pakn.stats.late_items import late_done_items, late_pending_items, working_days_late
 from pakn.stats.models import LateExplanation
 from pakn.stats.periods import month
@@ -20,8 +20,8 @@ DAY = 27000  # seconds of office time in a working day (07:30–11:30, 13:30–1
 
 
 def items(scope, period):
-    done = late_done_items(list(F.late_done(scope, period)))
-    pending = late_pending_items(list(F.late_pending(scope, period, NOW)), period.cutoff(NOW))
+    done = late_done_items(list(quality.late_done(scope, period)))
+    pending = late_pending_items(list(quality.late_pending(scope, period, NOW)), period.cutoff(NOW))
     return done, pending
 
 
@@ -150,7 +150,7 @@ def test_an_explanation_written_while_pending_stays_once_the_step_is_done(datase
         now=NOW,
     )
     services.report_assign(report=r14, actor=leader, officer=dataset.org.officer, now=at("2026-05-15 10:30"))
-    done = late_done_items(list(F.late_done(Scope(dataset.c1, frozenset({dataset.c1.pk})), MAY)))
+    done = late_done_items(list(quality.late_done(Scope(dataset.c1, frozenset({dataset.c1.pk})), MAY)))
     item = next(i for i in done if i.tracking_code == r14.tracking_code)
     assert item.explanation is not None and "nghỉ ốm" in item.explanation.text
 

@@ -16,10 +16,11 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pakn.reports import services
+from pakn.reports import services, sweeps
 from pakn.reports.models import DeadlinePolicy, Report, Step
 from pakn.reports.workflow import ReporterActor
 from pakn.stats import figures as F
+from pakn.stats import quality
 from pakn.stats.periods import month
 from pakn.stats.ranking import ranking
 from pakn.stats.scope import PROVINCE
@@ -90,7 +91,7 @@ def july(org: Org, r: dict[str, Report]) -> None:
         nature=DeadlinePolicy.Nature.STATUTORY, article="Quy định của tỉnh (ví dụ)", amount=1, unit="hours"
     )
     DeadlinePolicy.objects.filter(step=Step.CLARIFY).delete()
-    services.deadlines_sweep(now=at("2026-07-06 10:00"))
+    sweeps.deadlines_sweep(now=at("2026-07-06 10:00"))
 
 
 def printed(client: Any, user: Any) -> dict[str, list[tuple[Any, ...]]]:
@@ -115,8 +116,8 @@ def test_june_printed_in_july_and_again_in_august_is_identical(client, org, subm
     # The figures printed are the ones of the story: 2 handled in time, C open and overdue, 1 satisfied.
     totals = F.totals(PROVINCE, JUNE)
     assert (totals.received, totals.handled, totals.late, totals.open, totals.overdue) == (3, 2, 0, 1, 1)
-    assert [e.step for e in F.late_done(PROVINCE, JUNE)] == [Step.ASSIGN]
-    satisfaction = F.satisfaction(PROVINCE, JUNE)
+    assert [e.step for e in quality.late_done(PROVINCE, JUNE)] == [Step.ASSIGN]
+    satisfaction = quality.satisfaction(PROVINCE, JUNE)
     assert (satisfaction.satisfied, satisfaction.acceptable, satisfaction.unsatisfied) == (1, 0, 0)
 
     july(org, r)
@@ -126,7 +127,7 @@ def test_june_printed_in_july_and_again_in_august_is_identical(client, org, subm
         assert [(x.agency.pk, x.score) for x in ranking(PROVINCE, JUNE)] == june_ranking
     assert after == before
     # July counts what happened in July: A's new rating and B's first.
-    july_satisfaction = F.satisfaction(PROVINCE, JULY)
+    july_satisfaction = quality.satisfaction(PROVINCE, JULY)
     assert (july_satisfaction.satisfied, july_satisfaction.acceptable, july_satisfaction.unsatisfied) == (
         0,
         1,
@@ -152,7 +153,7 @@ def test_a_case_reopened_and_rated_again_in_the_same_month_counts_both_ratings(o
         note="Chưa xong.",
         now=at("2026-06-09 09:00"),
     )
-    s = F.satisfaction(PROVINCE, JUNE)
+    s = quality.satisfaction(PROVINCE, JUNE)
     assert (s.satisfied, s.acceptable, s.unsatisfied, s.rated) == (1, 0, 1, 2)
     rows = F.per_agency(PROVINCE, JUNE, at("2026-07-01 00:00"))
     commune, supervisor = rows[org.commune.pk], rows[org.supervisor_agency.pk]

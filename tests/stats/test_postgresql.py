@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from pakn.stats import figures as F
+from pakn.stats import quality
 from pakn.stats.periods import month, year
 from pakn.stats.scope import PROVINCE, Scope
 
@@ -21,7 +21,9 @@ pytestmark = [
 
 
 def percentile_cont(scope, period):
-    durations = F.last_results(scope, period).annotate(handling=F.HANDLING_TIME).values("handling")
+    durations = (
+        quality.last_results(scope, period).annotate(handling=quality.HANDLING_TIME).values("handling")
+    )
     sql, params = durations.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -35,7 +37,7 @@ def percentile_cont(scope, period):
 @pytest.mark.parametrize("period", [month(2026, 4), month(2026, 3), month(2026, 5), year(2026)])
 def test_percentiles_equal_percentile_cont(dataset, period):
     median, p90 = percentile_cont(PROVINCE, period)
-    h = F.handling_time(PROVINCE, period)
+    h = quality.handling_time(PROVINCE, period)
     assert (h.median, h.p90) == (median, p90)
 
 
@@ -43,5 +45,5 @@ def test_percentiles_of_an_agency_equal_percentile_cont(dataset):
     scope = Scope(dataset.c1, frozenset({dataset.c1.pk}))
     median, p90 = percentile_cont(scope, month(2026, 4))
     assert (median, p90) == (timedelta(hours=7), timedelta(hours=19.8))
-    h = F.handling_time(scope, month(2026, 4))
+    h = quality.handling_time(scope, month(2026, 4))
     assert (h.median, h.p90) == (median, p90)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from pakn.reports.services import deadlines_sweep
+from pakn.reports.sweeps import deadlines_sweep
 
 
 class Command(BaseCommand):
