@@ -109,7 +109,9 @@ if bool(PAKN_VAPID_PUBLIC_KEY) != bool(PAKN_VAPID_PRIVATE_KEY):
     raise ImproperlyConfigured("PAKN_VAPID_PUBLIC_KEY and PAKN_VAPID_PRIVATE_KEY go together")
 PAKN_PUSH_TIMEOUT = env_int("PAKN_PUSH_TIMEOUT", 10)
 # Web-push endpoints accepted: HTTPS URLs of these push services (host names and their sub-domains) that
-# resolve only to public addresses (pakn.notify.endpoints; never the internal network).
+# resolve only to public addresses (pakn.notify.endpoints; never the internal network). These are where
+# browsers receive push messages (Chrome/Edge/Android: FCM; Firefox; Safari; legacy Edge: WNS), not
+# asset hosts: no page loads anything from them.
 PAKN_PUSH_SERVICES = env_list(
     "PAKN_PUSH_SERVICES",
     [

@@ -15,19 +15,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-# The push services of the browsers in use (Chrome/Edge/Android: FCM; Firefox: Mozilla autopush; Safari:
-# Apple; legacy Edge: WNS).
-DEFAULT_PUSH_SERVICES = (
-    "fcm.googleapis.com",
-    "android.googleapis.com",
-    "push.services.mozilla.com",
-    "web.push.apple.com",
-    "notify.windows.com",
-)
-
 
 def _known_service(host: str) -> bool:
-    services = getattr(settings, "PAKN_PUSH_SERVICES", DEFAULT_PUSH_SERVICES)
+    # The browsers' push services (settings.PAKN_PUSH_SERVICES: FCM, Mozilla autopush, Apple, WNS).
+    services = settings.PAKN_PUSH_SERVICES
     host = host.lower().rstrip(".")
     return any(host == s.lower() or host.endswith("." + s.lower()) for s in services)
 
