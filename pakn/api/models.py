@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pakn.core.fields import optional_link
+
 
 class RevokeReason(models.TextChoices):
     OWNER = "owner", _("chủ tài khoản thu hồi")
@@ -46,9 +48,7 @@ class ApiToken(models.Model):
     # second factor is reset or replaced). A token is refused when either no longer holds or when policy now
     # requires a factor it was issued without.
     credential_stamp = models.CharField(max_length=64, default="", editable=False)
-    otp_device = models.ForeignKey(
-        TOTPDevice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    otp_device = optional_link(TOTPDevice, on_delete=models.SET_NULL, editable=False)
     with_second_factor = models.BooleanField(_("cấp kèm xác thực hai lớp"), default=False)
 
     class Meta:

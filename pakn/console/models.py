@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.fields import optional_link
 from pakn.org.models import Category
 
 
@@ -20,11 +21,9 @@ class ResponseTemplate(models.Model):
 
     title = models.CharField(_("tên mẫu"), max_length=120)
     purpose = models.CharField(_("dùng cho"), max_length=20, choices=Purpose.choices, default=Purpose.RESULT)
-    category = models.ForeignKey(
+    category = optional_link(
         Category,
-        verbose_name=_("lĩnh vực"),
-        null=True,
-        blank=True,
+        _("lĩnh vực"),
         on_delete=models.CASCADE,
         related_name="response_templates",
         help_text=_("Để trống: dùng cho mọi lĩnh vực"),
@@ -49,9 +48,7 @@ class ClientSubmission(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=30)
-    event = models.ForeignKey(
-        "reports.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    event = optional_link("reports.Event", on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.core.crypto import EncryptedTextField
+from pakn.core.fields import optional_link
 
 
 class Kind(models.TextChoices):
@@ -101,22 +102,8 @@ class OutboxMessage(models.Model):
     # Globally unique (ids repeat after a database is recreated; a gateway remembers keys for days).
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
-    report = models.ForeignKey(
-        "reports.Report",
-        verbose_name=_("phản ánh"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    event = models.ForeignKey(
-        "reports.Event",
-        verbose_name=_("sự kiện"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    report = optional_link("reports.Report", _("phản ánh"), on_delete=models.CASCADE)
+    event = optional_link("reports.Event", _("sự kiện"), on_delete=models.SET_NULL)
     dedupe_key = models.CharField(max_length=120, unique=True)
     step = models.CharField(_("bước"), max_length=20, blank=True)
     step_started_at = models.DateTimeField(null=True, blank=True)
@@ -156,27 +143,11 @@ class Delivery(models.Model):
         OutboxMessage, verbose_name=_("thông báo"), on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cán bộ nhận"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    user = optional_link(settings.AUTH_USER_MODEL, _("cán bộ nhận"), on_delete=models.CASCADE)
     to_reporter = models.BooleanField(_("gửi người phản ánh"), default=False)
-    subscription = models.ForeignKey(
-        "PushSubscription",
-        verbose_name=_("thiết bị nhận"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    subscription = optional_link("PushSubscription", _("thiết bị nhận"), on_delete=models.SET_NULL)
     # A follower of a public report (issue 14, item 9): their texts carry the public page and an unsubscribe link.
-    follower = models.ForeignKey(
-        "Follower", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    follower = optional_link("Follower", on_delete=models.SET_NULL)
     # Phone number or e-mail address, encrypted at rest (R-3.2).
     address = EncryptedTextField(_("địa chỉ nhận"), blank=True)
     idempotency_key = models.CharField(_("khóa chống gửi trùng"), max_length=100, unique=True)
@@ -230,14 +201,7 @@ class Notification(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=200)
     body = models.TextField(_("nội dung"), blank=True)
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
-    report = models.ForeignKey(
-        "reports.Report",
-        verbose_name=_("phản ánh"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    report = optional_link("reports.Report", _("phản ánh"), on_delete=models.CASCADE)
     delivery = models.OneToOneField(
         Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )
@@ -332,16 +296,10 @@ class Preference(models.Model):
 class PushSubscription(models.Model):
     """A browser that allowed web push: a member of staff's, or a reporter's for one report (the PWA)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="push_subscriptions",
+    user = optional_link(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
     )
-    report = models.ForeignKey(
-        "reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    report = optional_link("reports.Report", on_delete=models.CASCADE)
     # A follower's browser (issue 14, item 9): told of the report's public updates, not the reporter's messages.
     follows = models.BooleanField(default=False)
     # The push service's URL identifies the browser: personal data, encrypted; looked up by its hash.

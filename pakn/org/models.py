@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.core.collation import COLLATION
+from pakn.core.fields import optional_link
 
 
 class Area(models.Model):
@@ -25,14 +26,7 @@ class Area(models.Model):
     type_label = models.CharField(
         _("loại"), max_length=50, blank=True, help_text=_("tỉnh, huyện, xã, phường…")
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("thuộc"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_link("self", _("thuộc"), related_name="children")
     legacy_codes = models.JSONField(
         _("mã cũ"), default=list, blank=True, help_text=_("Mã các đơn vị trước sắp xếp năm 2025")
     )
@@ -62,22 +56,8 @@ class Agency(models.Model):
     code = models.SlugField(_("mã"), max_length=50, unique=True)
     name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, db_index=True)
-    area = models.ForeignKey(
-        Area,
-        verbose_name=_("địa bàn"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="agencies",
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("cấp trên (nơi chuyển vượt thẩm quyền)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    area = optional_link(Area, _("địa bàn"), related_name="agencies")
+    parent = optional_link("self", _("cấp trên (nơi chuyển vượt thẩm quyền)"), related_name="children")
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
@@ -110,11 +90,9 @@ class Category(models.Model):
     code = models.SlugField(_("mã"), max_length=50, unique=True)
     name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     description = models.TextField(_("mô tả"), blank=True)
-    department = models.ForeignKey(
+    department = optional_link(
         Agency,
-        verbose_name=_("sở chủ trì ở cấp tỉnh"),
-        null=True,
-        blank=True,
+        _("sở chủ trì ở cấp tỉnh"),
         on_delete=models.SET_NULL,
         limit_choices_to={"kind": Agency.Kind.DEPARTMENT},
         related_name="categories",
@@ -145,24 +123,10 @@ class CategoryProposal(models.Model):
         REFUSED = "refused", _("Không chấp thuận")
 
     kind = models.CharField(_("loại đề xuất"), max_length=10, choices=Kind.choices)
-    category = models.ForeignKey(
-        Category,
-        verbose_name=_("lĩnh vực cần cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-    )
+    category = optional_link(Category, _("lĩnh vực cần cập nhật"), related_name="proposals")
     name = models.CharField(_("tên lĩnh vực"), max_length=200)
     description = models.TextField(_("mô tả"), blank=True)
-    department = models.ForeignKey(
-        Agency,
-        verbose_name=_("sở chủ trì ở cấp tỉnh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = optional_link(Agency, _("sở chủ trì ở cấp tỉnh"))
     reason = models.TextField(_("lý do đề xuất"))
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan đề xuất"), on_delete=models.PROTECT, related_name="category_proposals"
@@ -174,24 +138,10 @@ class CategoryProposal(models.Model):
     status = models.CharField(
         _("tình trạng"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    decided_by = models.ForeignKey(
-        "org.User",
-        verbose_name=_("người quyết định"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = optional_link("org.User", _("người quyết định"))
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decision_note = models.TextField(_("lý do, ghi chú của quản trị"), blank=True)
-    result = models.ForeignKey(
-        Category,
-        verbose_name=_("lĩnh vực sau khi áp dụng"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    result = optional_link(Category, _("lĩnh vực sau khi áp dụng"))
 
     class Meta:
         verbose_name = _("đề xuất lĩnh vực")
@@ -213,14 +163,7 @@ class User(AbstractUser):
         SUPERVISOR = "supervisor", _("Giám sát (Văn phòng UBND tỉnh)")
         ADMIN = "admin", _("Quản trị hệ thống")
 
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("cơ quan"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-    )
+    agency = optional_link(Agency, _("cơ quan"), related_name="staff")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
     is_focal = models.BooleanField(
         _("đầu mối"), default=False, help_text=_("Cán bộ đầu mối của cơ quan (theo Điều 14 Quy chế)")
@@ -289,14 +232,7 @@ class AreaBoundary(models.Model):
     max_lng = models.FloatField()
     source = models.CharField(_("tệp nguồn"), max_length=200, blank=True)
     imported_at = models.DateTimeField(_("nhập lúc"), default=timezone.now)
-    imported_by = models.ForeignKey(
-        "org.User",
-        verbose_name=_("người nhập"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    imported_by = optional_link("org.User", _("người nhập"), on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("ranh giới hành chính")

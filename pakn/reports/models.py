@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.core.crypto import EncryptedTextField
+from pakn.core.fields import optional_link
 from pakn.org.models import Agency, Area, Category
 
 
@@ -183,14 +184,7 @@ class Report(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT, related_name="reports"
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cán bộ xử lý"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assigned_reports",
-    )
+    assignee = optional_link(settings.AUTH_USER_MODEL, _("cán bộ xử lý"), related_name="assigned_reports")
     agency_since = models.DateTimeField(_("nhận tại cơ quan lúc"), null=True, blank=True)
     step = models.CharField(_("bước hiện tại"), max_length=20, choices=Step.choices, blank=True)
     step_started_at = models.DateTimeField(_("bắt đầu bước"), null=True, blank=True)
@@ -256,6 +250,16 @@ class Report(models.Model):
         """Overdue under Decision 826 (a missed internal target is not "overdue")."""
         moment = now or timezone.now()
         return bool(self.is_open and self.overdue_at and self.overdue_at < moment)  # type: ignore[operator]
+
+
+# The reporter's personal data (R-5.1): encrypted at rest, never public (R-3.2), erased by the retention.
+PERSONAL_FIELDS = (
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_id_number",
+    "reporter_email",
+)
 
 
 class Event(models.Model):
@@ -337,9 +341,7 @@ class Attachment(models.Model):
         AUDIO = "audio", _("Ghi âm")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
-    )
+    event = optional_link(Event, related_name="attachments")
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("tệp gốc"), upload_to="private/%Y/%m/")
     public_file = models.FileField(_("bản công khai"), upload_to="public/%Y/%m/", blank=True)
@@ -349,12 +351,8 @@ class Attachment(models.Model):
     uploaded_by_reporter = models.BooleanField(default=True)
     # Who added it (staff; None for the reporter) and, for staff files, the event that made the public copy
     # public (the approval of a result, or a "publish_media" action); a staff file is never public otherwise.
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    published_by_event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="published_attachments"
-    )
+    uploaded_by = optional_link(settings.AUTH_USER_MODEL)
+    published_by_event = optional_link(Event, related_name="published_attachments")
     # A staff redaction replaced (or removed) the public copy; the original stays for staff with the right.
     redacted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -379,9 +377,7 @@ class OpinionRequest(models.Model):
     due_at = models.DateTimeField(_("hạn trả lời"))
     statutory = models.BooleanField(_("hạn theo Quy chế"), default=False)
     answer = models.TextField(_("ý kiến"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = optional_link(settings.AUTH_USER_MODEL)
     answered_at = models.DateTimeField(null=True, blank=True)
     # When the sweep recorded that the deadline passed unanswered (R-7.5; once, `note_opinion_overdue`).
     overdue_noted_at = models.DateTimeField(_("ghi nhận quá hạn lúc"), null=True, blank=True)
@@ -405,33 +401,12 @@ class ReporterBan(models.Model):
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     reason = models.TextField(_("lý do"))
-    report = models.ForeignKey(
-        Report,
-        verbose_name=_("phản ánh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="bans",
-    )
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("cơ quan hạn chế"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    report = optional_link(Report, _("phản ánh"), related_name="bans")
+    agency = optional_link(Agency, _("cơ quan hạn chế"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(_("đã gỡ lúc"), null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người gỡ"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lifted_by = optional_link(settings.AUTH_USER_MODEL, _("người gỡ"))
     lift_reason = models.TextField(_("lý do gỡ"), blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.fields import optional_link
 from pakn.org.models import Agency
 from pakn.reports.models import Event, Report, Step
 
@@ -21,14 +22,8 @@ class LateExplanation(models.Model):
     report = models.ForeignKey(
         Report, verbose_name=_("phản ánh"), on_delete=models.PROTECT, related_name="late_explanations"
     )
-    event = models.ForeignKey(
-        Event,
-        verbose_name=_("sự kiện hoàn thành bước"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Trống khi bước chưa được thực hiện"),
+    event = optional_link(
+        Event, _("sự kiện hoàn thành bước"), help_text=_("Trống khi bước chưa được thực hiện")
     )
     step = models.CharField(_("bước"), max_length=20, choices=Step.choices)
     due_at = models.DateTimeField(_("hạn của bước"))
