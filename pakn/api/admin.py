@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from pakn.api.models import ApiToken, RevokeReason
+from pakn.core.admin_base import ViewOnlyAdmin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -27,7 +28,9 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ViewOnlyAdmin):
+    """A token is issued to a device at login, never typed in here; the administrator lists and revokes."""
+
     list_display = [
         "user",
         "device_name",
@@ -56,12 +59,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     actions = ["revoke"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # a token is issued to a device at login, never typed in here
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="Thu hồi các mã truy cập đã chọn")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

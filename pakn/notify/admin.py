@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils.html import format_html, format_html_join
 
+from pakn.core.admin_base import ViewOnlyAdmin
 from pakn.notify.models import (
     Delivery,
     MessageTemplate,
@@ -34,14 +35,6 @@ def mask(address: str) -> str:
     return address[:4] + "***" + address[-3:] if len(address) > 7 else "***"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.action(description="Gửi lại các lượt gửi đã chọn")
 def retry_deliveries(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Delivery]
@@ -56,7 +49,7 @@ def retry_deliveries(
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ViewOnlyAdmin):
     list_display = (
         "id",
         "kind",
@@ -121,7 +114,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
+class OutboxMessageAdmin(ViewOnlyAdmin):
     list_display = ("id", "kind", "code", "created_at", "delivery_summary")
     list_filter = ("kind",)
     search_fields = ("context__code", "dedupe_key")
@@ -191,7 +184,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ViewOnlyAdmin):
     list_display = ("title", "user", "kind", "created_at", "read_at")
     list_filter = ("kind",)
     search_fields = ("title", "user__username")
@@ -207,7 +200,7 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PushSubscription)
-class PushSubscriptionAdmin(ReadOnlyAdmin):
+class PushSubscriptionAdmin(ViewOnlyAdmin):
     list_display = ("id", "user", "report", "user_agent", "created_at", "last_success_at")
     search_fields = ("user__username",)
     exclude = ("endpoint", "endpoint_hash", "p256dh", "auth")

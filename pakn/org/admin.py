@@ -16,6 +16,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pakn.core.admin_base import ReadOnlyAdmin, ViewOnlyAdmin
 from pakn.org.accounts import user_second_factor_reset
 from pakn.org.boundaries import boundaries_import
 from pakn.org.models import AccountEvent, Agency, Area, AreaBoundary, Category, CategoryProposal, User
@@ -44,7 +45,7 @@ class BoundaryImportForm(forms.Form):
 
 
 @admin.register(AreaBoundary)
-class AreaBoundaryAdmin(admin.ModelAdmin):
+class AreaBoundaryAdmin(ViewOnlyAdmin):
     """Boundaries are read here and replaced only by importing a file (recorded: who, when, which file)."""
 
     list_display = ["area", "source", "imported_at", "imported_by"]
@@ -53,12 +54,6 @@ class AreaBoundaryAdmin(admin.ModelAdmin):
     fields = ["area", "source", "imported_at", "imported_by"]
     readonly_fields = ["area", "source", "imported_at", "imported_by"]
     change_list_template = "admin/org/areaboundary/change_list.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.import_view)
@@ -116,22 +111,13 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategoryProposal)
-class CategoryProposalAdmin(admin.ModelAdmin):
+class CategoryProposalAdmin(ReadOnlyAdmin):
     """The record of agencies' proposals and their decisions (R-14.3); decided in the console's page
     "Đề xuất lĩnh vực" (/console/linh-vuc/), which applies an approval, so read-only here."""
 
     list_display = ("name", "kind", "agency", "proposed_at", "status", "decided_by", "decided_at")
     list_filter = ("status", "kind")
     search_fields = ("name", "reason", "decision_note")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class _RoleAgencyFormMixin(forms.ModelForm):
@@ -243,7 +229,7 @@ class UserAdmin(DjangoUserAdmin):
 # reset on the account's page (pakn.org.accounts.user_second_factor_reset).
 
 
-class ReadOnlyTOTPDeviceAdmin(admin.ModelAdmin):
+class ReadOnlyTOTPDeviceAdmin(ReadOnlyAdmin):
     list_display = ["user", "name", "confirmed", "last_used_at"]
     list_filter = ["confirmed"]
     search_fields = ["user__username", "name"]
@@ -260,15 +246,6 @@ class ReadOnlyTOTPDeviceAdmin(admin.ModelAdmin):
     def is_confirmed(self, device: TOTPDevice) -> bool:
         return bool(device.confirmed)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
@@ -276,22 +253,13 @@ admin.site.register(TOTPDevice, ReadOnlyTOTPDeviceAdmin)
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "actor", "reason"]
     list_filter = ["action"]
     search_fields = ["user__username", "actor__username", "reason"]
     list_select_related = ["user", "actor"]
     fields = ["at", "user", "action", "actor", "reason"]
     readonly_fields = ["at", "user", "action", "actor", "reason"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class SecondFactorResetForm(forms.Form):

@@ -5,7 +5,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from pakn.core.admin_base import ReadOnlyAdmin
+from pakn.reports.chain import SEALED_FIELDS
 from pakn.reports.models import DeadlinePolicy, Event, PersonalDataAccess, Report, ReporterBan
+
+# The report as its timeline seals it (pakn.reports.chain): its public and workflow fields, no personal data.
+REPORT_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(SEALED_FIELDS))
 
 
 @admin.register(DeadlinePolicy)
@@ -13,19 +18,6 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_display = ["step", "agency_kind", "is_complex", "amount", "unit", "basis"]
     list_filter = ["step", "agency_kind"]
     list_editable = ["amount", "unit"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Writes go through services and the workflow, never through the admin (DESIGN rule 1)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(admin.TabularInline):
@@ -56,31 +48,7 @@ class ReportAdmin(ReadOnlyAdmin):
     list_display = ["tracking_code", "category", "state", "agency", "due_at", "channel", "created_at"]
     list_filter = ["state", "channel", "category", "is_valuable", "is_abusive", "is_state_secret"]
     search_fields = ["tracking_code"]
-    fields = (
-        "tracking_code",
-        "channel",
-        "category",
-        "title",
-        "content",
-        "address_text",
-        "area",
-        "latitude",
-        "longitude",
-        "state",
-        "agency",
-        "assignee",
-        "step",
-        "due_at",
-        "escalate_by",
-        "is_complex",
-        "is_state_secret",
-        "is_valuable",
-        "is_abusive",
-        "result_text",
-        "rating",
-        "created_at",
-    )
-    readonly_fields = fields
+    fields = readonly_fields = REPORT_FIELDS
     inlines = [EventInline]
     date_hierarchy = "created_at"
 
