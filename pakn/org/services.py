@@ -238,57 +238,72 @@ def agencies_bootstrap(
     dataset = _check_dataset(dataset, from_file=rows is not None)
     result = result or ImportResult(dataset=dataset)
     with transaction.atomic():
-        agencies: dict[str, Agency] = {}
-        for code, name, kind, parent_code in BASE_AGENCIES:
-            parent = agencies[parent_code] if parent_code else None
-            agency, created = Agency.objects.get_or_create(
-                code=code, defaults={"name": _base_agency_name(code, name), "kind": kind, "parent": parent}
-            )
-            agencies[code] = agency
-            result.agencies_created += created
-        ioc = agencies[IOC_CODE]
+        agencies = _base_agencies(result)
         if rows is not None:
             _extra_agencies(rows.agencies, agencies, result)
-
-        # One People's Committee per area that has a committee kind; its parent is the committee of the
-        # parent area when there is one, else the IOC.
-        committees: dict[int, Agency] = {}
-        areas = Area.objects.filter(dataset=dataset).select_related("parent")
-        for area in sorted(areas, key=lambda a: _KIND_RANK[a.kind]):
-            committee_kind = _COMMITTEE_KIND.get(area.kind)
-            if committee_kind is None:
-                continue
-            parent = committees.get(area.parent_id) if area.parent_id else None
-            agency, created = Agency.objects.get_or_create(
-                code=committee_code(area),
-                defaults={
-                    "name": f"UBND {area.name}",
-                    "kind": committee_kind,
-                    "area": area,
-                    "parent": parent or ioc,
-                },
-            )
-            committees[area.pk] = agency
-            result.agencies_created += created
-
-        # Whether a committee is active follows its area (active when imported last), so switching back and
-        # forth is reversible.
-        committees_all = Agency.objects.filter(kind__in=set(_COMMITTEE_KIND.values()), area__isnull=False)
-        result.agencies_activated += committees_all.filter(area__is_active=True, is_active=False).update(
-            is_active=True
-        )
-        result.agencies_deactivated += committees_all.filter(is_active=True, area__is_active=False).update(
-            is_active=False
-        )
-
-        departments = {a.code: a for a in Agency.objects.filter(code__in=set(CATEGORY_DEPARTMENTS.values()))}
-        for category in Category.objects.filter(code__in=list(CATEGORY_DEPARTMENTS), department__isnull=True):
-            department = departments.get(CATEGORY_DEPARTMENTS[category.code])
-            if department is not None:
-                category.department = department
-                category.save(update_fields=["department"])
-                result.categories_linked += 1
+        _committees(dataset, agencies[IOC_CODE], result)
+        _committees_follow_areas(result)
+        _link_category_departments(result)
     return result
+
+
+def _base_agencies(result: ImportResult) -> dict[str, Agency]:
+    """The agencies every installation starts with (BASE_AGENCIES), by code; created when missing."""
+    agencies: dict[str, Agency] = {}
+    for code, name, kind, parent_code in BASE_AGENCIES:
+        parent = agencies[parent_code] if parent_code else None
+        agency, created = Agency.objects.get_or_create(
+            code=code, defaults={"name": _base_agency_name(code, name), "kind": kind, "parent": parent}
+        )
+        agencies[code] = agency
+        result.agencies_created += created
+    return agencies
+
+
+def _committees(dataset: str, ioc: Agency, result: ImportResult) -> None:
+    """One People's Committee per area that has a committee kind; its parent is the committee of the
+    parent area when there is one, else the IOC."""
+    committees: dict[int, Agency] = {}
+    areas = Area.objects.filter(dataset=dataset).select_related("parent")
+    for area in sorted(areas, key=lambda a: _KIND_RANK[a.kind]):
+        committee_kind = _COMMITTEE_KIND.get(area.kind)
+        if committee_kind is None:
+            continue
+        parent = committees.get(area.parent_id) if area.parent_id else None
+        agency, created = Agency.objects.get_or_create(
+            code=committee_code(area),
+            defaults={
+                "name": f"UBND {area.name}",
+                "kind": committee_kind,
+                "area": area,
+                "parent": parent or ioc,
+            },
+        )
+        committees[area.pk] = agency
+        result.agencies_created += created
+
+
+def _committees_follow_areas(result: ImportResult) -> None:
+    """Whether a committee is active follows its area (active when imported last), so switching back and
+    forth is reversible."""
+    committees_all = Agency.objects.filter(kind__in=set(_COMMITTEE_KIND.values()), area__isnull=False)
+    result.agencies_activated += committees_all.filter(area__is_active=True, is_active=False).update(
+        is_active=True
+    )
+    result.agencies_deactivated += committees_all.filter(is_active=True, area__is_active=False).update(
+        is_active=False
+    )
+
+
+def _link_category_departments(result: ImportResult) -> None:
+    """Each category that names no department gets its default one (CATEGORY_DEPARTMENTS)."""
+    departments = {a.code: a for a in Agency.objects.filter(code__in=set(CATEGORY_DEPARTMENTS.values()))}
+    for category in Category.objects.filter(code__in=list(CATEGORY_DEPARTMENTS), department__isnull=True):
+        department = departments.get(CATEGORY_DEPARTMENTS[category.code])
+        if department is not None:
+            category.department = department
+            category.save(update_fields=["department"])
+            result.categories_linked += 1
 
 
 def org_import(*, dataset: str = DEFAULT_DATASET, csv_path: Path | None = None) -> ImportResult:

@@ -58,8 +58,48 @@ class Anchors:
 
 
 def _chain_problem(report: Report, anchor: tuple[int, str, int] | None) -> BrokenLink | None:
+    """The first problem of one report's chain: a broken link, a head that does not match the last event,
+    a signed checkpoint's head missing or rewritten, or public fields changed outside the timeline."""
+    walked = _walk_events(report)
+    if isinstance(walked, BrokenLink):
+        return walked
+    hashes, last = walked
+
+    def broken(reason: str, seq: int | None, event_id: int | None) -> BrokenLink:
+        return BrokenLink(report.pk, report.tracking_code, seq, event_id, reason)
+
+    end_seq, end_id = (last.seq, last.pk) if last else (None, None)
+    if report.event_count != len(hashes) or report.head_hash != (last.hash if last else ""):
+        return broken(
+            "the report's head does not match its last event (events removed or added)", end_seq, end_id
+        )
+    if anchor is not None:
+        seq, digest, number = anchor
+        if seq not in hashes:
+            return broken(
+                f"signed checkpoint {number} recorded {seq} events; the timeline now ends at "
+                f"{len(hashes)} (truncated)",
+                end_seq,
+                end_id,
+            )
+        if hashes[seq] != digest:
+            return broken(
+                f"event seq {seq} differs from the one signed checkpoint {number} recorded (rewritten)",
+                seq,
+                None,
+            )
+    if last is not None:
+        changed = fields_differing(report, last.sealed_fields)
+        if changed:
+            return broken(
+                "report fields changed outside the timeline: " + ", ".join(changed), last.seq, last.pk
+            )
+    return None
+
+
+def _walk_events(report: Report) -> BrokenLink | tuple[dict[int, str], Event | None]:
+    """Follow the chain event by event: the first broken link, or each event's hash by seq and the last."""
     prev = ""
-    expected_seq = 1
     last: Event | None = None
     hashes: dict[int, str] = {}
     for event in report.events.order_by("seq").iterator():
@@ -67,8 +107,8 @@ def _chain_problem(report: Report, anchor: tuple[int, str, int] | None) -> Broke
         def broken(reason: str, e: Event = event) -> BrokenLink:
             return BrokenLink(report.pk, report.tracking_code, e.seq, e.pk, reason)
 
-        if event.seq != expected_seq:
-            return broken(f"expected seq {expected_seq}: an event is missing")
+        if event.seq != len(hashes) + 1:
+            return broken(f"expected seq {len(hashes) + 1}: an event is missing")
         if event.prev_hash != prev:
             return broken("prev_hash does not match the previous event")
         try:
@@ -78,47 +118,8 @@ def _chain_problem(report: Report, anchor: tuple[int, str, int] | None) -> Broke
             return broken(f"sealed with audit key {e} which is not configured (altered, or key dropped)")
         hashes[event.seq] = event.hash
         prev = event.hash
-        expected_seq += 1
         last = event
-    end_seq, end_id = (last.seq, last.pk) if last else (None, None)
-    if report.event_count != expected_seq - 1 or report.head_hash != prev:
-        return BrokenLink(
-            report.pk,
-            report.tracking_code,
-            end_seq,
-            end_id,
-            "the report's head does not match its last event (events removed or added)",
-        )
-    if anchor is not None:
-        seq, digest, number = anchor
-        if seq not in hashes:
-            return BrokenLink(
-                report.pk,
-                report.tracking_code,
-                end_seq,
-                end_id,
-                f"signed checkpoint {number} recorded {seq} events; the timeline now ends at "
-                f"{expected_seq - 1} (truncated)",
-            )
-        if hashes[seq] != digest:
-            return BrokenLink(
-                report.pk,
-                report.tracking_code,
-                seq,
-                None,
-                f"event seq {seq} differs from the one signed checkpoint {number} recorded (rewritten)",
-            )
-    if last is not None:
-        changed = fields_differing(report, last.sealed_fields)
-        if changed:
-            return BrokenLink(
-                report.pk,
-                report.tracking_code,
-                last.seq,
-                last.pk,
-                "report fields changed outside the timeline: " + ", ".join(changed),
-            )
-    return None
+    return hashes, last
 
 
 def verify_report(report: Report, anchors: Anchors | None = None) -> BrokenLink | None:

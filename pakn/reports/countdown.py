@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
-from pakn.reports.models import Report
+from pakn.reports.models import DeadlinePolicy, Report
+from pakn.reports.sla import DEFAULTS, candidate_keys, duration_words, working_day_seconds
 from pakn.workdays.calendar import Duration, Unit, WorkCalendar, get_calendar
 
 DUE_SOON_WORKING_HOURS = 4
@@ -24,33 +25,6 @@ class Countdown:
     overdue: bool
     due_soon: bool
     text: str
-
-
-def working_day_seconds(calendar: WorkCalendar) -> int:
-    """The length of a working day from the office hours (07:30–11:30, 13:30–17:00 → 7.5 hours)."""
-    from django.conf import settings
-
-    from pakn.workdays.calendar import parse_office_hours
-
-    total = 0
-    for start, end in parse_office_hours(settings.PAKN_OFFICE_HOURS):
-        total += (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds
-    return total or 8 * 3600
-
-
-def _duration_text(seconds: int, day: int) -> str:
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, day)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days} ngày")
-    if hours:
-        parts.append(f"{hours} giờ")
-    if minutes and not days:
-        parts.append(f"{minutes} phút")
-    return " ".join(parts) or "dưới 1 phút"
 
 
 def countdown(
@@ -71,32 +45,23 @@ def countdown(
         late = (
             calendar.working_seconds_between(due_at, now) if working else int((now - due_at).total_seconds())
         )
-        return Countdown(-late, True, False, f"Quá hạn {_duration_text(late, day)}{suffix}")
+        return Countdown(-late, True, False, f"Quá hạn {duration_words(late, day)}{suffix}")
     left = calendar.working_seconds_between(now, due_at) if working else int((due_at - now).total_seconds())
-    return Countdown(left, False, due_at <= soon, f"Còn {_duration_text(left, day)}{suffix}")
+    return Countdown(left, False, due_at <= soon, f"Còn {duration_words(left, day)}{suffix}")
 
 
 class DeadlineUnits:
     """Whether each step's deadline counts working time, from the DeadlinePolicy table read once."""
 
     def __init__(self) -> None:
-        from pakn.reports.models import DeadlinePolicy
-        from pakn.reports.sla import DEFAULTS
-
         self.rows = {(p.step, p.agency_kind, p.is_complex): p.unit for p in DeadlinePolicy.objects.all()}
         self.defaults = {(d.step, d.agency_kind, d.is_complex): d.unit for d in DEFAULTS}
 
     def working(self, step: str, agency_kind: str, is_complex: bool = False) -> bool:
-        keys = [
-            (step, agency_kind, is_complex),
-            (step, agency_kind, False),
-            (step, "", is_complex),
-            (step, "", False),
-        ]
         for table in (self.rows, self.defaults):
-            for key in keys:
-                if key in table:
-                    return table[key] in (Unit.WORKING_HOURS, Unit.WORKING_DAYS)
+            for kind, cx in candidate_keys(agency_kind, is_complex):
+                if (step, kind, cx) in table:
+                    return table[(step, kind, cx)] in (Unit.WORKING_HOURS, Unit.WORKING_DAYS)
         return True
 
 

@@ -342,22 +342,30 @@ def request_opinions(report: Report, actor: Actor, now: datetime, p: dict[str, A
 
     def create_requests(event: Event) -> None:
         for d in departments:
-            deadline = sla.deadline_for(Step.OPINION, d.kind, now)
-            OpinionRequest.objects.create(
-                report=report,
-                department=d,
-                question=question,
-                requested_by=user,
-                requested_at=now,
-                due_at=deadline.at if deadline else now,
-                statutory=bool(deadline and deadline.statutory),
-            )
+            opinion_request_create(report, d, question=question, by=user, now=now)
 
     return Outcome(
         report.state,
         note="Xin ý kiến: " + "; ".join(d.name for d in departments),
         data={"departments": [d.pk for d in departments]},
         after=[create_requests],
+    )
+
+
+def opinion_request_create(
+    report: Report, department: Agency, *, question: str, by: User, now: datetime
+) -> OpinionRequest:
+    """One request for an opinion (R-7.5), due by the opinion step's policy at the department's kind; due at
+    once when the table has no row for it."""
+    deadline = sla.deadline_for(Step.OPINION, department.kind, now)
+    return OpinionRequest.objects.create(
+        report=report,
+        department=department,
+        question=question,
+        requested_by=by,
+        requested_at=now,
+        due_at=deadline.at if deadline else now,
+        statutory=bool(deadline and deadline.statutory),
     )
 
 

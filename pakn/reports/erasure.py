@@ -9,16 +9,9 @@ from typing import Any
 
 from django.conf import settings
 
-from pakn.reports.models import Report
+from pakn.reports.models import PERSONAL_FIELDS, Report
 from pakn.reports.pii import mask_personal_data
 
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-)
 ACTION = "anonymise"
 NAME_MASK = "***"
 

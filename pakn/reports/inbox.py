@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pakn.core.crypto import lookup_hash
 from pakn.org.models import Agency, Area, Category, User
+from pakn.reports.checks import IDENTIFIERS
 
 # The one countdown lives in the core (pakn.reports.countdown); re-exported for the console's pages.
 from pakn.reports.countdown import Clock as Clock
@@ -31,6 +32,7 @@ from pakn.reports.countdown import due_soon_limit as due_soon_limit
 from pakn.reports.models import (
     CLOSED_STATES,
     OPEN_STATES,
+    PERSONAL_FIELDS,
     Event,
     OpinionRequest,
     PersonalDataAccess,
@@ -39,16 +41,8 @@ from pakn.reports.models import (
 )
 from pakn.reports.selectors import agency_subtree_ids, can_see_personal_data, report_scope
 from pakn.reports.services import normalize_tracking_code
-from pakn.reports.validators import normalize_id_number, normalize_phone
 
 Role = User.Role
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-)
 PAGE_SIZE = 25
 COUNT_CAP = 1000
 
@@ -112,15 +106,6 @@ def _asked_open(agency_id: int | None, *, pending: bool) -> list[int]:
 # A tab is written as state → condition, with no OR across states: each part then reads one range of the
 # (state, due_at) and (agency, state, due_at) indexes, and the parts are merged (a hand-made merge append).
 Parts = dict[str, Q]
-LIVE_STATES = (
-    State.RECEIVED,
-    State.AWAITING_INFO,
-    State.ROUTED,
-    State.IN_PROGRESS,
-    State.AWAITING_APPROVAL,
-    State.COORDINATING,
-    State.RESOLVED,  # only with a clarification pending
-)
 # A pending clarification always has its step's deadline; asking for it keeps the index range small (the
 # resolved reports without one are most of the table).
 CLARIFY = Q(clarification_pending=True, due_at__isnull=False)
@@ -268,18 +253,13 @@ def parse_search(text: str) -> Search:
         return Search("code", Q(tracking_code=code))
     condition = Q(pk__in=[])
     kinds, hashes = [], []
-    try:
-        hashes.append(lookup_hash("phone", normalize_phone(raw)))
-        condition |= Q(phone_hash=hashes[-1])
-        kinds.append("phone")
-    except ValidationError:
-        pass
-    try:
-        hashes.append(lookup_hash("id", normalize_id_number(raw)))
-        condition |= Q(id_number_hash=hashes[-1])
-        kinds.append("id")
-    except ValidationError:
-        pass
+    for _field, hash_field, kind, normalize in IDENTIFIERS:
+        try:
+            hashes.append(lookup_hash(kind, normalize(raw)))
+        except ValidationError:
+            continue
+        condition |= Q(**{hash_field: hashes[-1]})
+        kinds.append(kind)
     if not kinds:
         return Search(
             "invalid",

@@ -70,20 +70,12 @@ def request_leadership_opinion(report: Report, actor: Actor, now: datetime, p: d
         raise ValidationError({"question": "Chưa có Văn phòng UBND tỉnh trong hệ thống."})
     if not not_waiting_for_leadership(report, now):
         raise ValidationError({"question": "Đang chờ ý kiến lãnh đạo UBND tỉnh về phản ánh này."})
-    assert isinstance(actor, User)
-    deadline = sla.deadline_for(Step.OPINION, office.kind, now)
-    due_at = deadline.at if deadline else now
+    user = actor
+    assert isinstance(user, User)
+    due_at = sla.due_for(Step.OPINION, office.kind, now) or now
 
     def create_request(event: Event) -> None:
-        OpinionRequest.objects.create(
-            report=report,
-            department=office,
-            question=question,
-            requested_by=actor,
-            requested_at=now,
-            due_at=due_at,
-            statutory=bool(deadline and deadline.statutory),
-        )
+        effects.opinion_request_create(report, office, question=question, by=user, now=now)
 
     return Outcome(
         report.state,

@@ -11,19 +11,11 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from pakn.reports.models import Attachment, Report, State
+from pakn.reports.models import PERSONAL_FIELDS, Attachment, Report, State
 from pakn.reports.selectors import public_reports
 
-PERSONAL_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_id_number",
-    "reporter_email",
-    "phone_hash",
-    "id_number_hash",
-    "secret_hash",
-)
+# The columns a public answer never reads: the reporter's data and the keyed hashes that identify him.
+HIDDEN_FIELDS = (*PERSONAL_FIELDS, "phone_hash", "id_number_hash", "secret_hash")
 
 # States in which the IOC has accepted the report (step 2 done): the reporter's photos become public then.
 ACCEPTED_STATES = frozenset(
@@ -33,7 +25,7 @@ ACCEPTED_STATES = frozenset(
 
 def public_queryset() -> QuerySet[Report]:
     """Public reports with what a public answer shows, without any personal-data column."""
-    return public_reports().select_related("category", "area", "agency").defer(*PERSONAL_FIELDS)
+    return public_reports().select_related("category", "area", "agency").defer(*HIDDEN_FIELDS)
 
 
 # --- Attachments -------------------------------------------------------------------------------------------

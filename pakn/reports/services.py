@@ -22,8 +22,13 @@ from django.utils import timezone
 from pakn.org.models import Agency, Area, Category, User
 from pakn.reports import limits, workflow
 from pakn.reports.actions import SPECS
-from pakn.reports.checks import coordinate, is_barred, place_errors, reporter_identity_changes
-from pakn.reports.limits import text_errors
+from pakn.reports.checks import (
+    coordinate,
+    place_errors,
+    refuse_barred,
+    submission_errors,
+    submission_identity,
+)
 from pakn.reports.models import OPEN_STATES, Channel, Event, Report, ReporterBan, ReporterKind, State, Step
 from pakn.reports.pii import mask_personal_data
 from pakn.reports.succession import ACTION as SUCCESSION_ACTION
@@ -94,63 +99,63 @@ def report_submit(
 
     R-5.1 fields are required unless `allow_incomplete` (Open311 clients lack some): then the report still
     enters triage and the operator asks the reporter for what is missing (R-7.2b).
+
+    Longer than 60 lines only by its signature, one keyword per field a surface may send, and the table of
+    the report's fields; its steps are the functions below (errors, identity, bans, creation).
     """
     now = now or timezone.now()
-    # Lengths and control characters first, the same for every surface (pakn.reports.limits).
-    errors: dict[str, list[str]] = text_errors(
-        {
-            "title": title,
-            "content": content,
-            "address_text": address_text,
-            "reporter_name": reporter_name,
-            "reporter_address": reporter_address,
-            "reporter_phone": reporter_phone,
-            "reporter_id_number": reporter_id_number,
-            "reporter_email": reporter_email,
-        }
+    texts = {
+        "title": title,
+        "content": content,
+        "address_text": address_text,
+        "reporter_name": reporter_name,
+        "reporter_address": reporter_address,
+        "reporter_phone": reporter_phone,
+        "reporter_id_number": reporter_id_number,
+        "reporter_email": reporter_email,
+    }
+    errors = submission_errors(
+        texts,
+        category=category,
+        channel=channel,
+        located=bool(
+            address_text.strip() or area is not None or (latitude is not None and longitude is not None)
+        ),
+        declared_truthful=declared_truthful,
+        allow_incomplete=allow_incomplete,
     )
-    content = (content or "").strip()
-    if not content and "content" not in errors:
-        errors["content"] = ["Vui lòng nhập nội dung phản ánh."]
-    if category is None or not category.is_active:
-        errors["category"] = ["Vui lòng chọn lĩnh vực."]
-    if channel not in Channel.values:
-        errors["channel"] = ["Kênh gửi không hợp lệ."]
-    if not allow_incomplete:
-        if not reporter_name.strip():
-            errors["reporter_name"] = ["Vui lòng nhập họ và tên."]
-        if not reporter_address.strip():
-            errors["reporter_address"] = ["Vui lòng nhập địa chỉ liên hệ."]
-        if not (address_text.strip() or area is not None or (latitude is not None and longitude is not None)):
-            errors["address_text"] = ["Vui lòng cho biết nơi xảy ra sự việc."]
-        if not declared_truthful:
-            errors["declared_truthful"] = [
-                "Vui lòng cam kết thông tin phản ánh là trung thực (theo Điều 5 Quy chế)."
-            ]
-        if not reporter_phone.strip():
-            errors["reporter_phone"] = ["Vui lòng nhập số điện thoại."]
-        if not reporter_id_number.strip():
-            errors["reporter_id_number"] = ["Vui lòng nhập số định danh cá nhân (12 chữ số)."]
     for name, messages in place_errors(latitude=latitude, longitude=longitude, area=area).items():
         errors.setdefault(name, []).extend(messages)
-    identity: dict[str, str] = {}
-    try:
-        identity = reporter_identity_changes(
-            phone=reporter_phone.strip(), id_number=reporter_id_number.strip()
-        )
-    except ValidationError as e:
-        for name, messages in e.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+    identity = submission_identity(reporter_phone, reporter_id_number, errors)
     if errors:
         raise ValidationError(errors)
-    if is_barred(
-        phone_hash=identity.get("phone_hash", ""), id_number_hash=identity.get("id_number_hash", "")
-    ):
-        raise ValidationError(
-            "Số điện thoại hoặc số định danh này đã bị hạn chế gửi phản ánh do nhiều lần phản ánh sai sự thật "
-            "(theo Điều 15 Quy chế). Vui lòng liên hệ Trung tâm IOC nếu cần trao đổi.",
-            code="barred",
-        )
+    refuse_barred(identity)
+    content = (content or "").strip()
+    fields = {
+        "channel": channel,
+        "category": category,
+        "title": title.strip()[:200],
+        "content": content,
+        # The public copy, masked now so public search never matches hidden text (R-3.2).
+        "public_title": mask_personal_data(title.strip()[:200])[:200],
+        "public_content": mask_personal_data(content),
+        "latitude": coordinate(latitude),
+        "longitude": coordinate(longitude),
+        "address_text": address_text.strip()[:300],
+        "area": area,
+        "reporter_kind": reporter_kind,
+        "reporter_name": reporter_name.strip(),
+        "reporter_address": reporter_address.strip(),
+        "reporter_email": reporter_email.strip(),
+        "declared_truthful": declared_truthful,
+        **identity,
+    }
+    return _create_submitted(fields, actor=actor, now=now)
+
+
+def _create_submitted(fields: dict[str, Any], *, actor: Actor | None, now: datetime) -> Submission:
+    """The report created in triage at the IOC with its first event, under a fresh tracking code (retried
+    on the rare collision of codes)."""
     ioc = _ioc()
     secret = secrets.token_urlsafe(24)
     for attempt in range(5):
@@ -159,28 +164,12 @@ def report_submit(
                 report = Report.objects.create(
                     tracking_code=new_tracking_code(),
                     secret_hash=secret_hash(secret),
-                    channel=channel,
-                    category=category,
-                    title=title.strip()[:200],
-                    content=content,
-                    # The public copy, masked now so public search never matches hidden text (R-3.2).
-                    public_title=mask_personal_data(title.strip()[:200])[:200],
-                    public_content=mask_personal_data(content),
-                    latitude=coordinate(latitude),
-                    longitude=coordinate(longitude),
-                    address_text=address_text.strip()[:300],
-                    area=area,
-                    reporter_kind=reporter_kind,
-                    reporter_name=reporter_name.strip(),
-                    reporter_address=reporter_address.strip(),
-                    reporter_email=reporter_email.strip(),
-                    declared_truthful=declared_truthful,
                     state=State.RECEIVED,
                     agency=ioc,
                     agency_since=now,
                     created_at=now,
                     updated_at=now,
-                    **identity,
+                    **fields,
                     **workflow.enter_step(Step.TRIAGE, ioc, now),
                 )
                 workflow.record_creation(

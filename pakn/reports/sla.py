@@ -92,7 +92,8 @@ class Deadline(NamedTuple):
     statutory: bool
 
 
-def _candidates(agency_kind: str, is_complex: bool) -> list[tuple[str, bool]]:
+def candidate_keys(agency_kind: str, is_complex: bool) -> list[tuple[str, bool]]:
+    """The (agency kind, complex) keys a step's policy is looked up by, the most specific first."""
     keys = [(agency_kind, is_complex), (agency_kind, False), ("", is_complex), ("", False)]
     seen: list[tuple[str, bool]] = []
     for key in keys:
@@ -107,7 +108,7 @@ def policy_for(step: str, agency_kind: str, *, is_complex: bool = False) -> Dead
         (p.agency_kind, p.is_complex): p
         for p in DeadlinePolicy.objects.filter(step=step, agency_kind__in=[agency_kind, ""])
     }
-    for key in _candidates(agency_kind, is_complex):
+    for key in candidate_keys(agency_kind, is_complex):
         if key in rows:
             return rows[key]
     return None
@@ -143,7 +144,7 @@ def _values(d: PolicyDefault, policy_model: type[DeadlinePolicy]) -> dict[str, A
 def default_for(step: str, agency_kind: str, is_complex: bool) -> PolicyDefault | None:
     """The default row the regulation gives for this key, or the nearest one (same step, any agency)."""
     by_key = {(d.step, d.agency_kind, d.is_complex): d for d in DEFAULTS}
-    for kind, cx in _candidates(agency_kind, is_complex):
+    for kind, cx in candidate_keys(agency_kind, is_complex):
         if (step, kind, cx) in by_key:
             return by_key[(step, kind, cx)]
     return None

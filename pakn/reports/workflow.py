@@ -98,50 +98,13 @@ def _record(
     *,
     note_public: bool = False,
 ) -> Event:
+    """Append the event of an outcome and move the report with a compare-and-swap, then follow up."""
     from_state = report.state
-    closes = outcome.closes
-    if closes is None and outcome.to_state != from_state and report.step:
-        closes = (report.step, report.due_at, report.step_statutory)
-    step, step_due, statutory = closes if closes else ("", None, False)
-    event = Event(
-        report=report,
-        seq=report.event_count + 1,
-        at=now,
-        actor=actor if isinstance(actor, User) else None,
-        actor_kind=_actor_kind(actor),
-        agency=outcome.event_agency or report.agency,
-        target_agency=outcome.target_agency,
-        action=action,
-        from_state=from_state,
-        to_state=outcome.to_state,
-        step=step,
-        step_due_at=step_due,
-        on_time=(now <= step_due) if step_due else None,
-        statutory=statutory if step_due else None,
-        due_at=outcome.changes.get("due_at", report.due_at),
-        overdue_at=outcome.changes.get("overdue_at", report.overdue_at),
-        note=outcome.note or "",
-        note_public=note_public and bool(outcome.note),
-        visibility=visibility,
-        data=_jsonable(outcome.data),
-        prev_hash=report.head_hash,
+    note_public = note_public and bool(outcome.note)
+    event = _new_event(
+        report, outcome, actor, now, action=action, visibility=visibility, note_public=note_public
     )
-    changes = {
-        **outcome.changes,
-        "state": outcome.to_state,
-        "version": report.version + 1,
-        "event_count": event.seq,
-        "updated_at": now,
-    }
-    if outcome.to_state in CLOSED_STATES and from_state not in CLOSED_STATES:
-        changes.setdefault("escalate_by", None)
-    # The public search's copy of the public text, written with that text (pakn.reports.search).
-    search_text = search_text_for(report, changes)
-    if search_text != report.search_text:
-        changes["search_text"] = search_text
-    # The event seals the report's public fields as it leaves them (tamper evidence, docs/security.md).
-    event.sealed_fields = chain.sealed_fields(report, changes)
-    changes["head_hash"] = chain.seal(event)
+    changes = _report_changes(report, outcome, event, now)
     updated = Report.objects.filter(pk=report.pk, version=report.version, state=from_state).update(**changes)
     if updated != 1:
         raise StaleReport("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
@@ -156,6 +119,57 @@ def _record(
     for other, other_action, other_outcome in outcome.linked:  # e.g. the original of a duplicate
         _record(other, other_action, SPECS[other_action].visibility, other_outcome, actor, now)
     return event
+
+
+def _new_event(report: Report, outcome: Outcome, actor: Actor, now: datetime, **fields: Any) -> Event:
+    """The (unsaved, unsealed) event of an outcome, with the deadline of the step it closes; `fields`: its
+    action, visibility and whether its note is public."""
+    closes = outcome.closes
+    if closes is None and outcome.to_state != report.state and report.step:
+        closes = (report.step, report.due_at, report.step_statutory)
+    step, step_due, statutory = closes if closes else ("", None, False)
+    return Event(
+        report=report,
+        seq=report.event_count + 1,
+        at=now,
+        actor=actor if isinstance(actor, User) else None,
+        actor_kind=_actor_kind(actor),
+        agency=outcome.event_agency or report.agency,
+        target_agency=outcome.target_agency,
+        from_state=report.state,
+        to_state=outcome.to_state,
+        step=step,
+        step_due_at=step_due,
+        on_time=(now <= step_due) if step_due else None,
+        statutory=statutory if step_due else None,
+        due_at=outcome.changes.get("due_at", report.due_at),
+        overdue_at=outcome.changes.get("overdue_at", report.overdue_at),
+        note=outcome.note or "",
+        data=_jsonable(outcome.data),
+        prev_hash=report.head_hash,
+        **fields,
+    )
+
+
+def _report_changes(report: Report, outcome: Outcome, event: Event, now: datetime) -> dict[str, Any]:
+    """What the outcome writes to the report, with the search copy and the new chain head; seals `event`."""
+    changes = {
+        **outcome.changes,
+        "state": outcome.to_state,
+        "version": report.version + 1,
+        "event_count": event.seq,
+        "updated_at": now,
+    }
+    if outcome.to_state in CLOSED_STATES and report.state not in CLOSED_STATES:
+        changes.setdefault("escalate_by", None)
+    # The public search's copy of the public text, written with that text (pakn.reports.search).
+    search_text = search_text_for(report, changes)
+    if search_text != report.search_text:
+        changes["search_text"] = search_text
+    # The event seals the report's public fields as it leaves them (tamper evidence, docs/security.md).
+    event.sealed_fields = chain.sealed_fields(report, changes)
+    changes["head_hash"] = chain.seal(event)
+    return changes
 
 
 def _actor_kind(actor: Actor) -> str:
