@@ -192,7 +192,7 @@ def legacy_hash(e: Event) -> str:
 def _later(e: Event) -> dict[str, Any] | None:
     """Event fields added after chains were first sealed (the nature of a deadline, docs/deadlines.md):
     under the MAC when set, so events sealed before them still verify."""
-    # getattr: migration 0004 seals with a historical model that predates these fields.
+    # getattr: a historical model may predate these fields (migration 0004 sealed with one before the squash).
     later = {"statutory": getattr(e, "statutory", None), "overdue_at": _iso(getattr(e, "overdue_at", None))}
     if getattr(
         e, "note_public", False
