@@ -15,13 +15,14 @@ from pakn.org.services import org_import, user_create
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# Migrations that seed reference data (categories, calendar overrides, deadline policies, message templates).
+# Migrations that seed reference data (categories, calendar overrides, deadline policies, message templates,
+# response templates): each has a `seed(apps, schema_editor)`.
 SEED_MIGRATIONS = (
-    "pakn.org.migrations.0002_seed_categories",
-    "pakn.workdays.migrations.0002_seed_2026_overrides",
-    "pakn.reports.migrations.0002_seed_deadline_policies",
-    "pakn.notify.migrations.0003_seed_templates",
-    "pakn.console.migrations.0002_seed_response_templates",
+    "pakn.org.migrations.0001_squashed_0007_category_proposals",
+    "pakn.workdays.migrations.0001_squashed_0002_seed_2026_overrides",
+    "pakn.reports.migrations.0001_squashed_0011_ban_lifting_opinion_overdue",
+    "pakn.notify.migrations.0001_squashed_0011_kinds_after_follow",
+    "pakn.console.migrations.0001_squashed_0002_seed_response_templates",
 )
 
 

@@ -8,8 +8,8 @@ marks, category or agency without the head event's seal disagreeing.
 
 Keys rotate like the data keys: the first key of `PAKN_AUDIT_KEY` seals new events, every listed key still
 verifies (each event names its key by `key_id`); `pakn audit rekey` re-seals every chain with the first key.
-Events written before keyed chains existed were re-sealed by migration 0004 after their unkeyed chain was
-checked (`legacy_hash` keeps that format for the migration).
+Events written before keyed chains existed were re-sealed by migration 0004 (before go-live; squashed
+since) after their unkeyed chain was checked; `legacy_hash` keeps that format, which an attacker may still use.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ def legacy_hash(e: Event) -> str:
 def _later(e: Event) -> dict[str, Any] | None:
     """Event fields added after chains were first sealed (the nature of a deadline, docs/deadlines.md):
     under the MAC when set, so events sealed before them still verify."""
-    # getattr: migration 0004 seals with a historical model that predates these fields.
+    # getattr: a historical model may predate these fields (migration 0004 sealed with one before the squash).
     later = {"statutory": getattr(e, "statutory", None), "overdue_at": _iso(getattr(e, "overdue_at", None))}
     if getattr(
         e, "note_public", False

@@ -135,7 +135,7 @@ def due_for(step: str, agency_kind: str, start: datetime, *, is_complex: bool = 
 
 
 def _values(d: PolicyDefault, policy_model: type[DeadlinePolicy]) -> dict[str, Any]:
-    # A migration's historical model may predate a field (migration 0002 seeds before `nature` existed).
+    # A migration's historical model may predate a field (before the squash, 0002 seeded before `nature`).
     fields = {f.name for f in policy_model._meta.get_fields()}
     values = {"amount": d.amount, "unit": d.unit, "nature": d.nature, "article": d.article, "basis": d.basis}
     return {k: v for k, v in values.items() if k in fields}

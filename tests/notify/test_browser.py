@@ -43,12 +43,9 @@ def seeded(db: Any) -> None:
 
     from django.apps import apps
 
-    for module in (
-        "pakn.org.migrations.0002_seed_categories",
-        "pakn.reports.migrations.0002_seed_deadline_policies",
-        "pakn.workdays.migrations.0002_seed_2026_overrides",
-        "pakn.notify.migrations.0003_seed_templates",
-    ):
+    from tests.conftest import SEED_MIGRATIONS
+
+    for module in SEED_MIGRATIONS:
         import_module(module).seed(apps, None)
 
 

@@ -3,10 +3,7 @@ count shows what still needs action, not every message ever received."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
-
-from django.apps import apps
 
 from pakn.notify.models import Kind, Notification, OutboxMessage
 from pakn.notify.selectors import needs_action_count, unread_count
@@ -143,22 +140,3 @@ def test_the_console_badge_and_tab_count_what_needs_action(client, flow: Flow, p
     html = client.get("/console/notifications/?loc=can-xu-ly").content.decode()
     assert "data-needs-action" not in html and "Không còn việc nào cần xử lý." in html
     assert "Đã xong" in client.get("/console/notifications/").content.decode()
-
-
-def test_the_migration_clears_what_was_done_before_it(flow: Flow, people, commit):
-    """Notifications written before `done_at`: those about a step done since are done; those about the
-    case's current step (and, for one person, still his) ask for it; information read is done."""
-    with commit():
-        report = flow.in_progress()
-    before = report.step_started_at
-    assert before is not None
-    officer, leader = people["officer"], people["commune_leader"]
-    Notification.objects.filter(report=report).update(step="", step_started_at=None, done_at=None)
-    assert needs_action_count(leader) == 1  # as before this change: the «routed» of a case since assigned
-    info = Notification.objects.create(user=leader, kind=Kind.DAILY_DIGEST, title="Tổng hợp", read_at=before)
-    import_module("pakn.notify.migrations.0008_notifications_done_so_far").forwards(apps, None)
-    assigned = _one(officer, Kind.ASSIGNED)
-    assert assigned.done_at is None and assigned.step == "handle" and assigned.step_started_at == before
-    assert _one(leader, Kind.ROUTED).done_at is not None
-    info.refresh_from_db()
-    assert info.done_at == before

@@ -13,7 +13,7 @@ from pakn.org.models import User
 from pakn.reports import services
 from pakn.reports.models import Report, State
 from pakn.reports.workflow import StaleReport
-from tests.conftest import at, make_user
+from tests.conftest import SEED_MIGRATIONS, at, make_user
 from tests.reports.conftest import snapshot
 
 NOW = at("2026-03-02 09:00")
@@ -60,12 +60,8 @@ def reseeded(transactional_db: None) -> None:
 
     Not serialized_rollback: after such a flush it fails on the content types the flush recreated.
     """
-    for module in (
-        "pakn.org.migrations.0002_seed_categories",
-        "pakn.reports.migrations.0002_seed_deadline_policies",
-        "pakn.workdays.migrations.0002_seed_2026_overrides",
-    ):
-        import_module(module).seed(apps, None)  # get_or_create: idempotent
+    for module in SEED_MIGRATIONS:
+        import_module(module).seed(apps, None)  # idempotent
 
 
 @pytest.mark.postgres

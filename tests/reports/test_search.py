@@ -116,23 +116,6 @@ def test_a_result_is_searchable_once_approved_and_a_state_secret_never(org, publ
     assert not public_search(public_queryset(), "va xong").exists()
 
 
-def test_existing_reports_are_filled_by_the_migration(published):
-    """reports.0004 fills search_text for reports that existed before it."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    report = published(0, content=ROAD)
-    Report.objects.filter(pk=report.pk).update(search_text="")
-    migration = import_module("pakn.reports.migrations.0007_search_text")
-    migration.fill(apps, None)
-    text = Report.objects.get(pk=report.pk).search_text
-    assert (
-        text.startswith(" truoc so 25 tran dang ninh duong tran dang ninh co o ga lon goi de")
-        and "0912" not in text
-    )
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
 def test_postgresql_answers_the_search_from_the_trigram_index(published):

@@ -119,21 +119,3 @@ def test_a_ban_without_its_report_is_lifted_by_the_supervisor_only(org):
     services.reporter_ban_lift(ban=ban, actor=org.supervisor, note="Đã xem xét lại.", now=LIFTED_AT)
     ban.refresh_from_db()
     assert (ban.lifted_at, ban.lifted_by, ban.lift_reason) == (LIFTED_AT, org.supervisor, "Đã xem xét lại.")
-
-
-def test_existing_bans_are_linked_to_their_report_and_agency_by_the_migration(org, settings):
-    """Migration reports.0009: a ban set before it (no report, no agency) is matched to the report whose
-    `bar_reporter` event set it, so only that agency's leaders (or the supervisor) may lift it."""
-    import importlib
-
-    from django.apps import apps
-
-    report, ban = _banned(org, settings)
-    unmatched = ReporterBan.objects.create(phone_hash="y" * 64, reason="Cũ.", created_by=org.supervisor)
-    ReporterBan.objects.update(report=None, agency=None)
-    migration = importlib.import_module("pakn.reports.migrations.0011_ban_lifting_opinion_overdue")
-    migration.link_bans(apps, None)
-    ban.refresh_from_db()
-    unmatched.refresh_from_db()
-    assert (ban.report_id, ban.agency_id) == (report.pk, org.ioc.pk)
-    assert (unmatched.report_id, unmatched.agency_id) == (None, org.supervisor_agency.pk)

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0002_seed_categories'),
-        ('reports', '0002_seed_deadline_policies'),
+        ('org', '0001_squashed_0007_category_proposals'),
+        ('reports', '0001_squashed_0011_ban_lifting_opinion_overdue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
