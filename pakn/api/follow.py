@@ -7,7 +7,6 @@ web push takes the browser's subscription. The answers never say whether a phone
 
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import Throttled
@@ -15,7 +14,8 @@ from pydantic import Field
 
 from pakn.api.common import AddressRate
 from pakn.api.problems import Problem
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core.quotas import quota_wait
+from pakn.core.ratelimit import client_ip
 from pakn.notify import follow as following
 from pakn.reports import services
 from pakn.reports.duplicates import me_too_add, me_too_count
@@ -55,11 +55,9 @@ class MeTooOut(Schema):
 )
 def me_too(request: HttpRequest, tracking_code: str, payload: MeTooIn) -> Any:
     report = _report(tracking_code)
-    decision = rate_hit(
-        "api-me-too", client_ip(request), limit=settings.PAKN_ME_TOO_PER_ADDRESS_HOUR, window_seconds=3600
-    )
-    if not decision.allowed:
-        raise _throttled(decision.retry_after)
+    wait = quota_wait("api-me-too", client_ip(request))
+    if wait:
+        raise _throttled(wait)
     counted = me_too_add(report=report, voter=f"app:{payload.device}")
     return {"counted": counted, "count": me_too_count(report)}
 

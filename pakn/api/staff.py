@@ -5,6 +5,7 @@ pakn.reports.services; a case lists the actions the workflow allows this user no
 valid buttons. Personal data only through GET …/reporter, to those who may see it, every view recorded.
 """
 
+from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ from pakn.reports.actions import SPECS, allowed_actions, check, label_of
 from pakn.reports.checks import missing_information
 from pakn.reports.countdown import Clock
 from pakn.reports.duplicates import me_too_count
-from pakn.reports.models import Attachment, Report, State
+from pakn.reports.models import Attachment, Event, OpinionRequest, Report, State
 from pakn.reports.public import attachment_is_public, public_media_path
 from pakn.reports.selectors import (
     assignable_officers,
@@ -289,26 +290,81 @@ def inbox(request: HttpRequest, filters: Query[s.InboxFiltersIn]) -> Any:
 # --- A case ---------------------------------------------------------------------------------------------------
 
 
-def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
-
-    clock = Clock.start()
-    now = clock.now
+def _case_actions(report: Report, user: User, now: datetime) -> list[dict[str, str]]:
+    """The actions the workflow allows this user now, as buttons an app can offer."""
     base = reverse("api:case", args=[report.pk])
-    actions = [
+    return [
         {"action": spec.action, "label": spec.title(), "method": "POST", "path": f"{base}/{spec.api_path}"}
         for spec in allowed_actions(report, user, now=now)
         if spec.api_path
     ]
+
+
+def _event_out(e: Event) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "action": e.action,
+        "label": label_of(e.action),
+        "actor": _user_ref(e.actor),
+        "actor_kind": e.actor_kind,
+        "agency": e.agency.name if e.agency else "",
+        "target_agency": e.target_agency.name if e.target_agency else "",
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "step": e.step,
+        "step_due_at": e.step_due_at,
+        "on_time": e.on_time,
+        "due_at": e.due_at,
+        "note": e.note,
+        "note_readers": note_readers(e),
+        "visibility": e.visibility,
+    }
+
+
+def _attachment_out(request: HttpRequest, report: Report, a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "content_type": a.content_type,
+        "size": a.size,
+        "uploaded_by_reporter": a.uploaded_by_reporter,
+        "created_at": a.created_at,
+        "url": absolute(request, reverse("api:case_attachment", args=[report.pk, a.pk])),
+        "public_url": absolute(request, public_media_path(a, report.tracking_code))
+        if attachment_is_public(a, report)
+        else None,
+    }
+
+
+def _opinion_out(o: OpinionRequest) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "department": _agency_ref(o.department),
+        "question": o.question,
+        "requested_at": o.requested_at,
+        "due_at": o.due_at,
+        "answer": o.answer,
+        "answered_at": o.answered_at,
+        "answered_by": _user_ref(o.answered_by),
+    }
+
+
+def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
+    """A case as its staff reader sees it: the summary, the full text, the allowed actions and the records."""
+    clock = Clock.start()
+    actions = _case_actions(report, user, clock.now)
     suggested = None
     if any(a["action"] == "forward" for a in actions):
         suggested = _agency_ref(suggested_commune_agency(report.area, report.latitude, report.longitude))
-    attachments = list(
+    attachments = (
         Attachment.objects.filter(report=report).select_related("event").order_by("created_at", "pk")
     )
+    title, content = staff_text(user, report)
     return {
         **_summary(report, clock),
-        "title": staff_text(user, report)[0],
-        "content": staff_text(user, report)[1],
+        "title": title,
+        "content": content,
         "address_text": report.address_text,
         "missing_information": missing_information(report) if report.state == State.RECEIVED else [],
         "area_code": report.area.code if report.area else None,
@@ -330,56 +386,9 @@ def _case(request: HttpRequest, report: Report, user: User) -> dict[str, Any]:
         "me_too_count": me_too_count(report),  # issue 14, item 9
         "follower_count": follower_count(report),
         "allowed_actions": actions,
-        "timeline": [
-            {
-                "seq": e.seq,
-                "at": e.at,
-                "action": e.action,
-                "label": label_of(e.action),
-                "actor": _user_ref(e.actor),
-                "actor_kind": e.actor_kind,
-                "agency": e.agency.name if e.agency else "",
-                "target_agency": e.target_agency.name if e.target_agency else "",
-                "from_state": e.from_state,
-                "to_state": e.to_state,
-                "step": e.step,
-                "step_due_at": e.step_due_at,
-                "on_time": e.on_time,
-                "due_at": e.due_at,
-                "note": e.note,
-                "note_readers": note_readers(e),
-                "visibility": e.visibility,
-            }
-            for e in case_events(report)
-        ],
-        "attachments": [
-            {
-                "id": a.pk,
-                "kind": a.kind,
-                "content_type": a.content_type,
-                "size": a.size,
-                "uploaded_by_reporter": a.uploaded_by_reporter,
-                "created_at": a.created_at,
-                "url": absolute(request, reverse("api:case_attachment", args=[report.pk, a.pk])),
-                "public_url": absolute(request, public_media_path(a, report.tracking_code))
-                if attachment_is_public(a, report)
-                else None,
-            }
-            for a in attachments
-        ],
-        "opinions": [
-            {
-                "id": o.pk,
-                "department": _agency_ref(o.department),
-                "question": o.question,
-                "requested_at": o.requested_at,
-                "due_at": o.due_at,
-                "answer": o.answer,
-                "answered_at": o.answered_at,
-                "answered_by": _user_ref(o.answered_by),
-            }
-            for o in case_opinions(report)
-        ],
+        "timeline": [_event_out(e) for e in case_events(report)],
+        "attachments": [_attachment_out(request, report, a) for a in attachments],
+        "opinions": [_opinion_out(o) for o in case_opinions(report)],
     }
 
 

@@ -62,17 +62,8 @@ def _fail(request: HttpRequest, username: str) -> None:
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
 
 
-def token_issue(
-    *,
-    request: HttpRequest,
-    username: str,
-    password: str,
-    device_name: str,
-    otp_code: str = "",
-    now: datetime | None = None,
-) -> Issued:
-    """Log an official in from a device and issue that device's token (R-3.1)."""
-    now = now or timezone.now()
+def _authenticated(request: HttpRequest, username: str, password: str) -> User:
+    """The active account these credentials name, or LoginFailed (locked address, locked account, wrong)."""
     wait = login_refused_for_address(request)
     if wait:
         raise LoginFailed(
@@ -93,33 +84,56 @@ def token_issue(
         )
     if not isinstance(user, User) or not user.is_active:
         raise LoginFailed("invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    return user
+
+
+def _second_factor(
+    request: HttpRequest, username: str, user: User, otp_code: str, now: datetime
+) -> TOTPDevice | None:
+    """The TOTP device that accepted `otp_code` (None for an account without one), or LoginFailed."""
     devices = _confirmed_totp(user)
-    factor: TOTPDevice | None = None
-    if devices:
-        code = (otp_code or "").strip().replace(" ", "")
-        if not code:
+    if not devices:
+        if getattr(settings, "PAKN_STAFF_2FA_REQUIRED", False):
             raise LoginFailed(
-                "otp_required", "Tài khoản có xác thực hai bước: vui lòng nhập mã từ ứng dụng xác thực."
+                "otp_enrolment_required",
+                "Cán bộ phải bật xác thực hai bước: hãy đăng ký trong trang Tài khoản của bảng điều khiển trước.",
             )
-        usable = [d for d in devices if d.verify_is_allowed()[0]]
-        if not usable:
-            # django_otp throttles a device after a wrong code: 1, 2, 4… seconds before the next try.
-            until = min(d.verify_is_allowed()[1].get("locked_until", now) for d in devices)
-            wait = max(1, int((until - timezone.now()).total_seconds()) + 1)
-            raise LoginFailed(
-                "otp_throttled",
-                f"Nhập sai mã xác thực: vui lòng đợi {wait} giây rồi thử lại.",
-                retry_after=wait,
-            )
-        factor = next((device for device in usable if device.verify_token(code)), None)
-        if factor is None:
-            _fail(request, username)
-            raise LoginFailed("otp_invalid", "Mã xác thực hai bước không đúng hoặc đã hết hạn.")
-    elif getattr(settings, "PAKN_STAFF_2FA_REQUIRED", False):
+        return None
+    code = (otp_code or "").strip().replace(" ", "")
+    if not code:
         raise LoginFailed(
-            "otp_enrolment_required",
-            "Cán bộ phải bật xác thực hai bước: hãy đăng ký trong trang Tài khoản của bảng điều khiển trước.",
+            "otp_required", "Tài khoản có xác thực hai bước: vui lòng nhập mã từ ứng dụng xác thực."
         )
+    usable = [d for d in devices if d.verify_is_allowed()[0]]
+    if not usable:
+        # django_otp throttles a device after a wrong code: 1, 2, 4… seconds before the next try.
+        until = min(d.verify_is_allowed()[1].get("locked_until", now) for d in devices)
+        wait = max(1, int((until - timezone.now()).total_seconds()) + 1)
+        raise LoginFailed(
+            "otp_throttled",
+            f"Nhập sai mã xác thực: vui lòng đợi {wait} giây rồi thử lại.",
+            retry_after=wait,
+        )
+    factor = next((device for device in usable if device.verify_token(code)), None)
+    if factor is None:
+        _fail(request, username)
+        raise LoginFailed("otp_invalid", "Mã xác thực hai bước không đúng hoặc đã hết hạn.")
+    return factor
+
+
+def token_issue(
+    *,
+    request: HttpRequest,
+    username: str,
+    password: str,
+    device_name: str,
+    otp_code: str = "",
+    now: datetime | None = None,
+) -> Issued:
+    """Log an official in from a device and issue that device's token (R-3.1)."""
+    now = now or timezone.now()
+    user = _authenticated(request, username, password)
+    factor = _second_factor(request, username, user, otp_code, now)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

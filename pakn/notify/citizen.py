@@ -4,7 +4,6 @@ the sign-in code to a phone number, and the reporter's follow-up link replaced w
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 
 from django.db import transaction
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from pakn.core import province
-from pakn.notify.models import Channel, Delivery, Kind, OutboxMessage
-from pakn.notify.services import enqueue_delivery, followup_link
+from pakn.notify.models import Kind, OutboxMessage
+from pakn.notify.services import code_sms_queue, followup_link
 from pakn.reports.models import Report
 
 
@@ -27,26 +26,16 @@ def sign_in_code_send(*, phone: str, code: str, minutes: int, now: datetime | No
     with override("vi"):
         context = {"site_name": province.site_short_name(), "minutes": minutes}
     with transaction.atomic():
-        message = OutboxMessage.objects.create(
+        return code_sms_queue(
             kind=Kind.SIGN_IN_CODE,
-            dedupe_key=f"sign-in:{uuid.uuid4().hex}",
+            dedupe="sign-in",
+            code={"code": code},
             context=context,
-            private_context=json.dumps({"code": code}),
-            created_at=now,
-        )
-        Delivery.objects.create(
-            outbox=message,
-            channel=Channel.SMS,
-            to_reporter=True,
             address=phone,
-            idempotency_key=f"{message.uid.hex}-sms-c",
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
+            recipient="c",
+            now=now,
+            to_reporter=True,
         )
-        ids = [message.pk]
-        transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
-    return message
 
 
 def followup_link_replace(*, report: Report, secret: str) -> int:

@@ -14,9 +14,7 @@ of pakn.notify.services: whatever it writes commits or rolls back with the chang
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,7 +32,8 @@ from pakn.notify.services import (
     Planned,
     _check_subscription,
     _endpoint_hash,
-    enqueue_delivery,
+    code_sms_queue,
+    deliveries_queue,
     outbox_write,
     push_enabled,
     report_context,
@@ -113,23 +112,17 @@ def follow_by_sms(*, report: Report, phone: str, client: str, now: datetime | No
 
 
 def _send_code(follower: Follower, report: Report, code: str, now: datetime) -> None:
-    message = OutboxMessage.objects.create(
+    code_sms_queue(
         kind=Kind.FOLLOW_CODE,
-        report=report,
-        dedupe_key=f"follow-code:{uuid.uuid4().hex}",
+        dedupe="follow-code",
+        code={"otp": code},
         context={**report_context(report, now), "minutes": CODE_MINUTES},
-        private_context=json.dumps({"otp": code}),
-        created_at=now,
-    )
-    Delivery.objects.create(
-        outbox=message,
-        channel=Channel.SMS,
-        follower=follower,
         address=follower.phone,
-        idempotency_key=f"{message.uid.hex}-sms-f{follower.pk}",
-        next_attempt_at=min(now, timezone.now()),
+        recipient=f"f{follower.pk}",
+        now=now,
+        report=report,
+        follower=follower,
     )
-    transaction.on_commit(lambda: enqueue_delivery([message.pk]), robust=True)
 
 
 def follow_confirm(
@@ -266,7 +259,6 @@ def followers_for_event(event: Event, report: Report, *, context: dict[str, Any]
         context={**report_context(report, event.at), "update": update, "public_url": public_url(report)},
         created_at=event.at,
     )
-    due = min(event.at, timezone.now())
     rows = []
     for f in followers:
         if f.channel == Follower.Channel.SMS:
@@ -277,9 +269,7 @@ def followers_for_event(event: Event, report: Report, *, context: dict[str, Any]
             )
     for d in rows:
         d.idempotency_key = f"{message.uid.hex}-{d.channel}-f{d.follower.pk if d.follower else 0}"
-        d.next_attempt_at = d.created_at = d.updated_at = due
-    Delivery.objects.bulk_create(rows)
-    transaction.on_commit(lambda: enqueue_delivery([message.pk]), robust=True)
+    deliveries_queue(rows, [message.pk], event.at)
 
 
 def _duplicate_linked(event: Event, duplicate: Report) -> None:

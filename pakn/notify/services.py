@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -188,15 +189,56 @@ def outbox_write(
             deliveries += staff_deliveries(message, list(users))
         if plan.reporter and report is not None:
             deliveries += reporter_deliveries(message, report)
-    # Due at once, on the clock of the change (tests and demo data act at chosen moments) or the real one.
+    deliveries_queue(deliveries, [m.pk for m in messages], at)
+    return messages
+
+
+def code_sms_queue(
+    *,
+    kind: str,
+    dedupe: str,
+    code: dict[str, str],
+    context: dict[str, Any],
+    address: str,
+    recipient: str,
+    now: datetime,
+    report: Report | None = None,
+    **who: Any,
+) -> OutboxMessage:
+    """Queue one SMS that carries a secret code (a sign-in code, a follow confirmation) to `address`.
+
+    The code is only in the message's encrypted private part, `address` only in the delivery's encrypted
+    column; `recipient` ends the delivery's idempotency key and `who` names the recipient's row."""
+    message = OutboxMessage.objects.create(
+        kind=kind,
+        report=report,
+        dedupe_key=f"{dedupe}:{uuid.uuid4().hex}",
+        context=context,
+        private_context=json.dumps(code),
+        created_at=now,
+    )
+    sms = Delivery(
+        outbox=message,
+        channel=Channel.SMS,
+        address=address,
+        idempotency_key=f"{message.uid.hex}-sms-{recipient}",
+        **who,
+    )
+    deliveries_queue([sms], [message.pk], now)
+    return message
+
+
+def deliveries_queue(deliveries: list[Delivery], outbox_ids: list[int], at: datetime) -> None:
+    """Insert these deliveries, and ask the worker for their messages once the transaction commits.
+
+    They are due at once, on the clock of the change (tests and demo data act at chosen moments) or the real
+    one, whichever is earlier."""
     due = min(at, timezone.now())
     for d in deliveries:
         d.next_attempt_at = d.created_at = d.updated_at = due
     Delivery.objects.bulk_create(deliveries)
-    ids = [m.pk for m in messages]
-    if ids:
-        transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
-    return messages
+    if outbox_ids:
+        transaction.on_commit(lambda: enqueue_delivery(outbox_ids), robust=True)
 
 
 def enqueue_delivery(outbox_ids: list[int]) -> None:
@@ -225,31 +267,28 @@ def staff_deliveries(message: OutboxMessage, users: list[User]) -> list[Delivery
             subscriptions.setdefault(s.user_id or 0, []).append(s)
     rows = []
     for user in users:
-        chosen = channels_for(user, message.kind, prefs.get(user.pk))
-        for channel in chosen:
-            if channel == Channel.PUSH:
-                for s in subscriptions.get(user.pk, []):
-                    rows.append(
-                        Delivery(
-                            outbox=message,
-                            channel=channel,
-                            user=user,
-                            subscription=s,
-                            idempotency_key=_key(message, channel, f"p{s.pk}"),
-                        )
-                    )
-                continue
-            address = {"email": user.email, "sms": user.phone}.get(channel, "")
-            rows.append(
+        for channel in channels_for(user, message.kind, prefs.get(user.pk)):
+            rows += [
                 Delivery(
                     outbox=message,
                     channel=channel,
                     user=user,
-                    address=address,
-                    idempotency_key=_key(message, channel, f"u{user.pk}"),
+                    idempotency_key=_key(message, channel, recipient),
+                    **where,
                 )
-            )
+                for recipient, where in _staff_targets(user, channel, subscriptions.get(user.pk, []))
+            ]
     return rows
+
+
+def _staff_targets(
+    user: User, channel: str, subscriptions: list[PushSubscription]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Where a member of staff gets a message on `channel`: each of his browsers for push, else his address;
+    each with its part of the delivery's idempotency key."""
+    if channel == Channel.PUSH:
+        return [(f"p{s.pk}", {"subscription": s}) for s in subscriptions]
+    return [(f"u{user.pk}", {"address": {"email": user.email, "sms": user.phone}.get(channel, "")})]
 
 
 def reporter_deliveries(message: OutboxMessage, report: Report) -> list[Delivery]:

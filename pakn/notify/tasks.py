@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,23 +27,12 @@ log = logging.getLogger(__name__)
 BATCH = 20
 
 
-def _attempt_safely(delivery_id: int) -> None:
-    """One attempt; if the database failed under it (restart, dropped connection), reconnect for the next
-    one and come back to this delivery when a lease it may hold has expired."""
+def _attempt_safely(delivery_ids: list[int], attempt: Callable[[], object]) -> None:
+    """Run `attempt` (one delivery's, or several's with shared reads: delivery.attempt_many); if the database
+    failed under it (restart, dropped connection), reconnect for the next one and come back to these
+    deliveries when a lease they may hold has expired."""
     try:
-        delivery.attempt(delivery_id)
-    except DatabaseError:
-        log.warning(
-            "database error while delivering %s; retrying after the lease", delivery_id, exc_info=True
-        )
-        connection.close()
-        delivery.schedule_attempt(delivery_id, timedelta(seconds=settings.PAKN_NOTIFY_LEASE_SECONDS + 1))
-
-
-def _attempt_many_safely(delivery_ids: list[int]) -> None:
-    """One attempt at each, with shared reads (delivery.attempt_many); on a database error, as above."""
-    try:
-        delivery.attempt_many(delivery_ids)
+        attempt()
     except DatabaseError:
         log.warning(
             "database error while delivering %s; retrying after the lease", delivery_ids, exc_info=True
@@ -50,6 +40,10 @@ def _attempt_many_safely(delivery_ids: list[int]) -> None:
         connection.close()
         for pk in delivery_ids:
             delivery.schedule_attempt(pk, timedelta(seconds=settings.PAKN_NOTIFY_LEASE_SECONDS + 1))
+
+
+def _attempt_many_safely(delivery_ids: list[int]) -> None:
+    _attempt_safely(delivery_ids, lambda: delivery.attempt_many(delivery_ids))
 
 
 @db_task(retries=5, retry_delay=5)
@@ -65,7 +59,7 @@ def deliver_outbox(outbox_ids: list[int]) -> None:
 
 @db_task()
 def deliver(delivery_id: int) -> None:
-    _attempt_safely(delivery_id)
+    _attempt_safely([delivery_id], lambda: delivery.attempt(delivery_id))
 
 
 def connect_queue() -> None:

@@ -4,7 +4,6 @@ static/notify/sw.js, scoped to /static/notify/: it controls no console page, it 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from pakn.core.bodies import json_object
 from pakn.notify import selectors, services
 from pakn.notify.models import REQUIRED_KINDS, Channel, Kind, Notification, PushSubscription
 
@@ -56,14 +56,19 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _mark_read(request: HttpRequest, pk: int) -> Notification:
+    """The user's notification `pk`, marked read (404 when it is not his)."""
+    try:
+        return services.notification_mark_read(user=request.user, notification_id=pk)  # type: ignore[arg-type]
+    except Notification.DoesNotExist as e:
+        raise Http404 from e
+
+
 @staff_login
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read and go to what it is about."""
-    try:
-        notification = services.notification_mark_read(user=request.user, notification_id=pk)  # type: ignore[arg-type]
-    except Notification.DoesNotExist as e:
-        raise Http404 from e
+    notification = _mark_read(request, pk)
     url = notification.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(url)
@@ -73,10 +78,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_login
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        notification = services.notification_mark_read(user=request.user, notification_id=pk)  # type: ignore[arg-type]
-    except Notification.DoesNotExist as e:
-        raise Http404 from e
+    notification = _mark_read(request, pk)
     if getattr(request, "htmx", False):
         return render(request, "notify/_item.html", {"n": notification, "next": request.POST.get("next", "")})
     return HttpResponseRedirect(_back(request))
@@ -149,19 +151,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 @staff_login
 @require_POST
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """The browser's PushSubscription.toJSON(): {endpoint, keys: {p256dh, auth}}."""
-    data = _json(request)
+    data = json_object(request)
     raw_keys = data.get("keys")
     keys: dict[str, Any] = raw_keys if isinstance(raw_keys, dict) else {}
     try:
@@ -180,5 +174,6 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
 @staff_login
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
-    deleted = services.push_unsubscribe(user=request.user, endpoint=str(_json(request).get("endpoint") or ""))  # type: ignore[arg-type]
+    endpoint = str(json_object(request).get("endpoint") or "")
+    deleted = services.push_unsubscribe(user=request.user, endpoint=endpoint)  # type: ignore[arg-type]
     return JsonResponse({"ok": True, "deleted": deleted})

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -33,7 +34,7 @@ from pakn.reports.models import CLOSED_STATES, OPEN_STATES, Event, Report, State
 from pakn.reports.public import public_media_by_report, public_media_path, public_queryset
 from pakn.reports.search import public_search
 from pakn.reports.selectors import public_report, public_reports
-from pakn.reports.services import normalize_tracking_code
+from pakn.reports.services import Submission, normalize_tracking_code
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this document's shape last changed (discovery's `changeset`).
@@ -43,6 +44,22 @@ MAX_SPAN = timedelta(days=90)
 DESCRIPTION_MAX = 4000
 
 View = Callable[..., HttpResponse]
+
+
+def _over_read_limit(request: HttpRequest, fmt: str, cost: int = 1) -> HttpResponse | None:
+    """Count `cost` reads from this client address: the 429 answer (with Retry-After) when over the limit."""
+    limit, window = rate_for("read")
+    decision = rate_hit(
+        "open311-read", client_ip(request) or "unknown", limit=limit, window_seconds=window, cost=cost
+    )
+    if decision.allowed:
+        return None
+    return errors(
+        429,
+        [f"Quá nhiều yêu cầu. Vui lòng thử lại sau {decision.retry_after} giây."],
+        fmt,
+        headers={"Retry-After": str(decision.retry_after)},
+    )
 
 
 def open311_view(view: View) -> View:
@@ -65,18 +82,7 @@ def open311_view(view: View) -> View:
                 [f"jurisdiction_id không đúng: hệ thống này phục vụ {province.open311_jurisdiction()}."],
                 fmt,
             )
-        limit, window = rate_for("read")
-        decision = rate_hit(
-            "open311-read", client_ip(request) or "unknown", limit=limit, window_seconds=window
-        )
-        if not decision.allowed:
-            return errors(
-                429,
-                [f"Quá nhiều yêu cầu. Vui lòng thử lại sau {decision.retry_after} giây."],
-                fmt,
-                headers={"Retry-After": str(decision.retry_after)},
-            )
-        return view(request, *args, fmt=fmt, **kwargs)
+        return _over_read_limit(request, fmt) or view(request, *args, fmt=fmt, **kwargs)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -232,45 +238,56 @@ def _positive(text: str | None, default: int, maximum: int) -> int | None:
     return int(text)
 
 
-def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
-    params = request.GET
-    qs = _queryset()
-    ids = [normalize_tracking_code(i) for i in params.get("service_request_id", "").split(",") if i.strip()]
+def _requests_by_id(request: HttpRequest, fmt: str, ids: list[str]) -> HttpResponse:
+    """The requests with these codes (the specification: a list of ids overrides every other parameter)."""
     if len(ids) > settings.PAKN_OPEN311_MAX_REQUEST_IDS:
         return errors(
             400,
             [f"Mỗi yêu cầu tra cứu tối đa {settings.PAKN_OPEN311_MAX_REQUEST_IDS} mã service_request_id."],
             fmt,
         )
-    if len(ids) > 1:
-        # Each code is a look-up: a list counts against the read limit like as many requests (issue 10).
-        limit, window = rate_for("read")
-        decision = rate_hit(
-            "open311-read",
-            client_ip(request) or "unknown",
-            limit=limit,
-            window_seconds=window,
-            cost=len(ids) - 1,
-        )
-        if not decision.allowed:
-            return errors(
-                429,
-                [f"Quá nhiều yêu cầu. Vui lòng thử lại sau {decision.retry_after} giây."],
-                fmt,
-                headers={"Retry-After": str(decision.retry_after)},
-            )
-    if ids:
-        # The specification: a list of ids overrides every other parameter.
-        rows = list(qs.filter(tracking_code__in=ids[:MAX_RESULTS]).order_by("-created_at", "-pk"))
-        return respond(_requests(request, rows), fmt, "service_requests")
+    # Each code is a look-up: a list counts against the read limit like as many requests (issue 10).
+    refused = _over_read_limit(request, fmt, cost=len(ids) - 1) if len(ids) > 1 else None
+    if refused:
+        return refused
+    rows = list(_queryset().filter(tracking_code__in=ids[:MAX_RESULTS]).order_by("-created_at", "-pk"))
+    return respond(_requests(request, rows), fmt, "service_requests")
+
+
+@dataclass(frozen=True)
+class _ListQuery:
+    """The parameters of a GET requests list, read and checked."""
+
+    start: datetime
+    end: datetime
+    statuses: list[str]
+    codes: list[str]
+    words: str
+    page: int
+    page_size: int
+
+    def rows(self) -> list[Report]:
+        qs = _queryset().filter(created_at__gte=self.start, created_at__lte=self.end)
+        if self.codes:
+            qs = qs.filter(category__code__in=self.codes)
+        if self.statuses and len(set(self.statuses)) == 1:
+            qs = qs.filter(state__in=OPEN_STATES if self.statuses[0] == "open" else CLOSED_STATES)
+        if self.words:  # an extension of GeoReport v2: the same public search as the portal and the REST API
+            qs = public_search(qs, self.words)
+        offset = (self.page - 1) * self.page_size
+        return list(qs.order_by("-created_at", "-pk")[offset : offset + self.page_size])
+
+
+def _list_query(params: QueryDict) -> _ListQuery | list[str]:
+    """The checked parameters of a requests list, or what is wrong with them (in the order they are named)."""
     problems: list[str] = []
     start = end = None
     if params.get("start_date"):
-        start = _moment(params["start_date"])
+        start = _moment(params.get("start_date", ""))
         if start is None:
             problems.append("start_date không đúng định dạng W3C (ví dụ 2026-03-02T08:00:00+07:00).")
     if params.get("end_date"):
-        end = _moment(params["end_date"])
+        end = _moment(params.get("end_date", ""))
         if end is None:
             problems.append("end_date không đúng định dạng W3C (ví dụ 2026-03-02T17:00:00+07:00).")
     statuses = [x.strip() for x in params.get("status", "").split(",") if x.strip()]
@@ -286,7 +303,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if page_size is None:
         problems.append(f"page_size phải là số nguyên từ 1 đến {MAX_RESULTS}.")
     if problems:
-        return errors(400, problems, fmt)
+        return problems
     assert page is not None and page_size is not None
     # The specification's default range: the last 90 days; a range may not span more than 90 days.
     if end is None:
@@ -294,20 +311,23 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if start is None:
         start = end - MAX_SPAN
     if start > end:
-        return errors(400, ["start_date phải trước end_date."], fmt)
+        return ["start_date phải trước end_date."]
     if end - start > MAX_SPAN:
-        return errors(400, ["Khoảng thời gian tra cứu không được quá 90 ngày."], fmt)
-    qs = qs.filter(created_at__gte=start, created_at__lte=end)
+        return ["Khoảng thời gian tra cứu không được quá 90 ngày."]
     codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
-    if codes:
-        qs = qs.filter(category__code__in=codes)
-    if statuses and len(set(statuses)) == 1:
-        qs = qs.filter(state__in=OPEN_STATES if statuses[0] == "open" else CLOSED_STATES)
-    if words:  # an extension of GeoReport v2: the same public search as the portal and the REST API
-        qs = public_search(qs, words)
-    offset = (page - 1) * page_size
-    rows = list(qs.order_by("-created_at", "-pk")[offset : offset + page_size])
-    return respond(_requests(request, rows), fmt, "service_requests")
+    return _ListQuery(start, end, statuses, codes, words, page, page_size)
+
+
+def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    ids = [
+        normalize_tracking_code(i) for i in request.GET.get("service_request_id", "").split(",") if i.strip()
+    ]
+    if ids:
+        return _requests_by_id(request, fmt, ids)
+    query = _list_query(request.GET)
+    if isinstance(query, list):
+        return errors(400, query, fmt)
+    return respond(_requests(request, query.rows()), fmt, "service_requests")
 
 
 @csrf_exempt
@@ -360,6 +380,36 @@ FORM_FIELDS = (
 ATTRIBUTE = re.compile(r"^attribute\[([A-Za-z0-9_\-]+)\]$")
 
 
+def _request_input(request: HttpRequest) -> services.RequestInput:
+    return services.RequestInput(
+        service_code=request.POST.get("service_code", ""),
+        attributes={
+            m.group(1): request.POST.get(name, "") for name in request.POST if (m := ATTRIBUTE.match(name))
+        },
+        **{name: request.POST.get(name, "") for name in FORM_FIELDS},
+    )
+
+
+def _created(submission: Submission, fmt: str) -> HttpResponse:
+    """The 201 answer to a submitted request: its code (also its token), the notice and the follow-up secret."""
+    report = submission.report
+    due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
+    notice = (
+        f"Đã tiếp nhận phản ánh {report.tracking_code}. Trung tâm IOC kiểm tra và chuyển xử lý trước {due} "
+        "(theo Điều 7 Quy chế); nếu thiếu địa chỉ liên hệ hoặc số định danh cá nhân, người phản ánh sẽ được đề nghị bổ sung."
+    )
+    body = [
+        {
+            "service_request_id": report.tracking_code,
+            "token": report.tracking_code,
+            "service_notice": notice,
+            "account_id": None,
+            "follow_up_secret": submission.secret,
+        }
+    ]
+    return respond(body, fmt, "service_requests", status=201)
+
+
 def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = services.client_for_key(request.POST.get("api_key") or request.GET.get("api_key"))
     if client is None:
@@ -380,40 +430,16 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         seen = idempotency.replay_if_seen(request, scope)
         if seen is not None:
             return seen
-        data = services.RequestInput(
-            service_code=request.POST.get("service_code", ""),
-            attributes={
-                m.group(1): request.POST.get(name, "")
-                for name in request.POST
-                if (m := ATTRIBUTE.match(name))
-            },
-            **{name: request.POST.get(name, "") for name in FORM_FIELDS},
-        )
+        data = _request_input(request)
         checked = services.request_check(data)
         uploads = list(request.FILES.getlist("media"))
         if data.media_url.strip():
             uploads.insert(0, services.media_fetch(data.media_url))
-
-        def effect() -> HttpResponse:
-            submission = services.request_submit(data=data, uploads=uploads, checked=checked)
-            report = submission.report
-            due = timezone.localtime(report.due_at).strftime("%H:%M %d/%m/%Y") if report.due_at else ""
-            notice = (
-                f"Đã tiếp nhận phản ánh {report.tracking_code}. Trung tâm IOC kiểm tra và chuyển xử lý trước {due} "
-                "(theo Điều 7 Quy chế); nếu thiếu địa chỉ liên hệ hoặc số định danh cá nhân, người phản ánh sẽ được đề nghị bổ sung."
-            )
-            body = [
-                {
-                    "service_request_id": report.tracking_code,
-                    "token": report.tracking_code,
-                    "service_notice": notice,
-                    "account_id": None,
-                    "follow_up_secret": submission.secret,
-                }
-            ]
-            return respond(body, fmt, "service_requests", status=201)
-
-        return idempotency.run_once(request, scope, effect)
+        return idempotency.run_once(
+            request,
+            scope,
+            lambda: _created(services.request_submit(data=data, uploads=uploads, checked=checked), fmt),
+        )
     except services.RequestInvalid as e:
         return errors(e.status, [f"{name}: {message}" for name, message in e.errors], fmt)
     except services.MediaFetchError as e:

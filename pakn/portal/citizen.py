@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pakn.core.crypto import lookup_hash
-from pakn.core.ratelimit import rate_hit
+from pakn.core.quotas import quota_wait
 from pakn.notify.citizen import followup_link_replace, sign_in_code_send
 from pakn.notify.models import PushSubscription
 from pakn.notify.services import followup_link, push_subscribe, push_unsubscribe
@@ -78,22 +78,9 @@ def sign_in_code_request(*, phone: str, address: str, now: datetime | None = Non
     now = now or timezone.now()
     normalized = normalize_phone(phone)
     phone_hash = lookup_hash("phone", normalized)
-    by_address = rate_hit(
-        "citizen-code-address",
-        address,
-        limit=settings.PAKN_CITIZEN_CODES_PER_ADDRESS_HOUR,
-        window_seconds=3600,
-    )
-    if not by_address.allowed:
-        raise RateLimited(by_address.retry_after)
-    by_phone = rate_hit(
-        "citizen-code-phone",
-        phone_hash,
-        limit=settings.PAKN_CITIZEN_CODES_PER_PHONE_HOUR,
-        window_seconds=3600,
-    )
-    if not by_phone.allowed:
-        raise RateLimited(by_phone.retry_after)
+    wait = quota_wait("citizen-code-address", address) or quota_wait("citizen-code-phone", phone_hash)
+    if wait:
+        raise RateLimited(wait)
     key = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     key_hash = _sha(key)
@@ -118,14 +105,9 @@ def sign_in_code_check(*, key: str, code: str, address: str, now: datetime | Non
     Raises RateLimited (too many checks from this address) or CodeRefused.
     """
     now = now or timezone.now()
-    decision = rate_hit(
-        "citizen-check-address",
-        address,
-        limit=settings.PAKN_CITIZEN_CHECKS_PER_ADDRESS_HOUR,
-        window_seconds=3600,
-    )
-    if not decision.allowed:
-        raise RateLimited(decision.retry_after)
+    wait = quota_wait("citizen-check-address", address)
+    if wait:
+        raise RateLimited(wait)
     key_hash = _sha(key or "")
     limit = settings.PAKN_CITIZEN_CODE_ATTEMPTS
     live = SignInChallenge.objects.filter(

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core.quotas import quota_wait
+from pakn.core.ratelimit import client_ip
 from pakn.notify import follow as following
 from pakn.notify.models import Follower
 from pakn.portal import selectors
@@ -55,10 +56,7 @@ def _first_message(error: ValidationError) -> str:
 @require_POST
 def me_too(request: HttpRequest, code: str) -> HttpResponse:
     report = _report(code)
-    decision = rate_hit(
-        "portal-me-too", client_ip(request), limit=settings.PAKN_ME_TOO_PER_ADDRESS_HOUR, window_seconds=3600
-    )
-    if not decision.allowed:
+    if quota_wait("portal-me-too", client_ip(request)):
         messages.error(request, _("Bạn đã thao tác quá nhiều lần. Vui lòng thử lại sau."))
         return _to_detail(report, "#cung-gap")
     try:
@@ -78,6 +76,25 @@ def _follow_page(request: HttpRequest, report: Report, **context: Any) -> HttpRe
     return render(request, "portal/follow.html", {"nav": "list", "report": report, **context}, status=status)
 
 
+def _refused(request: HttpRequest, report: Report, step: str, error: ValidationError) -> HttpResponse:
+    """The step's page again with why: 429 with Retry-After when over a limit, 400 for a wrong input."""
+    if isinstance(error, following.FollowRefused):
+        response = _follow_page(request, report, step=step, error=_first_message(error), status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return _follow_page(request, report, step=step, error=_first_message(error), status=400)
+
+
+def _set_pending(request: HttpRequest, report: Report, follower_pk: int | None) -> None:
+    """Remember (or, with None, forget) the follower waiting for his SMS code on this report."""
+    pending = dict(request.session.get(PENDING_SESSION_KEY, {}))
+    if follower_pk is None:
+        pending.pop(report.tracking_code, None)
+    else:
+        pending[report.tracking_code] = follower_pk
+    request.session[PENDING_SESSION_KEY] = pending
+
+
 @require_POST
 def follow_sms(request: HttpRequest, code: str) -> HttpResponse:
     """Step 1: the phone number; a code is sent to it by SMS."""
@@ -86,15 +103,9 @@ def follow_sms(request: HttpRequest, code: str) -> HttpResponse:
         follower = following.follow_by_sms(
             report=report, phone=request.POST.get("phone", ""), client=client_ip(request)
         )
-    except following.FollowRefused as e:
-        response = _follow_page(request, report, step="phone", error=_first_message(e), status=429)
-        response["Retry-After"] = str(e.retry_after)
-        return response
     except ValidationError as e:
-        return _follow_page(request, report, step="phone", error=_first_message(e), status=400)
-    pending = dict(request.session.get(PENDING_SESSION_KEY, {}))
-    pending[report.tracking_code] = follower.pk
-    request.session[PENDING_SESSION_KEY] = pending
+        return _refused(request, report, "phone", e)
+    _set_pending(request, report, follower.pk)
     return _follow_page(request, report, step="code")
 
 
@@ -110,15 +121,9 @@ def follow_confirm(request: HttpRequest, code: str) -> HttpResponse:
         following.follow_confirm(
             report=report, phone=follower.phone, code=request.POST.get("code", ""), client=client_ip(request)
         )
-    except following.FollowRefused as e:
-        response = _follow_page(request, report, step="code", error=_first_message(e), status=429)
-        response["Retry-After"] = str(e.retry_after)
-        return response
     except ValidationError as e:
-        return _follow_page(request, report, step="code", error=_first_message(e), status=400)
-    pending = dict(request.session.get(PENDING_SESSION_KEY, {}))
-    pending.pop(report.tracking_code, None)
-    request.session[PENDING_SESSION_KEY] = pending
+        return _refused(request, report, "code", e)
+    _set_pending(request, report, None)
     messages.success(
         request,
         _("Đã đăng ký theo dõi. Bạn sẽ nhận tin nhắn khi phản ánh được chuyển xử lý hoặc có kết quả."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -96,6 +97,11 @@ class PlaceFieldsMixin(TextChecked):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = communes()  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.clean_place(cleaned)
+        return cleaned
+
     def clean_place(self, cleaned: dict[str, Any]) -> None:
         lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
         if (
@@ -106,25 +112,31 @@ class PlaceFieldsMixin(TextChecked):
             self.add_error("latitude", _("Vui lòng nhập đủ vĩ độ và kinh độ (hoặc chọn vị trí trên bản đồ)."))
 
 
+def _checked(normalize: Callable[[str], Any], value: str) -> str:
+    """`value` as typed when the core's validator accepts it (or it is empty); its messages translated."""
+    if value:
+        try:
+            normalize(value)
+        except ValidationError as e:
+            raise ValidationError([gettext(m) for m in e.messages]) from e
+    return value
+
+
 def _clean_phone(value: str) -> str:
-    if value:
-        try:
-            normalize_phone(value)
-        except ValidationError as e:
-            raise ValidationError([gettext(m) for m in e.messages]) from e
-    return value
+    return _checked(normalize_phone, value)
 
 
-def _clean_id_number(value: str) -> str:
-    if value:
-        try:
-            normalize_id_number(value)
-        except ValidationError as e:
-            raise ValidationError([gettext(m) for m in e.messages]) from e
-    return value
+class ReporterNumbersChecked(PlaceFieldsMixin):
+    """A form with the place and the reporter's phone and ID number, each checked when given (R-5.1)."""
+
+    def clean_reporter_phone(self) -> str:
+        return _clean_phone(self.cleaned_data.get("reporter_phone", "").strip())
+
+    def clean_reporter_id_number(self) -> str:
+        return _checked(normalize_id_number, self.cleaned_data.get("reporter_id_number", "").strip())
 
 
-class ReportForm(PlaceFieldsMixin):
+class ReportForm(ReporterNumbersChecked):
     """What R-5.1 asks for, and the declaration of R-5.2."""
 
     # Parsed by the view: a malformed key (an old cached form) must not stop the report.
@@ -213,15 +225,8 @@ class ReportForm(PlaceFieldsMixin):
         # The error summary names this long checkbox by a short word.
         self.fields["declared_truthful"].summary_label = _("Cam kết")  # type: ignore[attr-defined]
 
-    def clean_reporter_phone(self) -> str:
-        return _clean_phone(self.cleaned_data.get("reporter_phone", "").strip())
-
-    def clean_reporter_id_number(self) -> str:
-        return _clean_id_number(self.cleaned_data.get("reporter_id_number", "").strip())
-
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self.clean_place(cleaned)
+        cleaned = super().clean()
         has_pin = cleaned.get("latitude") is not None and cleaned.get("longitude") is not None
         if not (cleaned.get("address_text") or cleaned.get("area") or has_pin) and not self.has_error(
             "latitude"
@@ -254,7 +259,7 @@ class ReportForm(PlaceFieldsMixin):
         }
 
 
-class SupplementForm(PlaceFieldsMixin):
+class SupplementForm(ReporterNumbersChecked):
     """R-7.2b: what the IOC asked for; every field optional, but something must be given."""
 
     note = forms.CharField(
@@ -279,17 +284,6 @@ class SupplementForm(PlaceFieldsMixin):
         max_length=_limit("reporter_id_number"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-
-    def clean_reporter_phone(self) -> str:
-        return _clean_phone(self.cleaned_data.get("reporter_phone", "").strip())
-
-    def clean_reporter_id_number(self) -> str:
-        return _clean_id_number(self.cleaned_data.get("reporter_id_number", "").strip())
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self.clean_place(cleaned)
-        return cleaned
 
     def service_fields(self) -> dict[str, Any]:
         c = self.cleaned_data

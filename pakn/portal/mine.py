@@ -8,7 +8,6 @@ private (never cached, never indexed, no referrer); no phone number is ever put 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pakn.core.bodies import json_object
 from pakn.core.ratelimit import client_ip
 from pakn.notify.services import push_enabled
 from pakn.portal import citizen
@@ -164,21 +164,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 @require_POST
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """The browser's PushSubscription.toJSON() ({endpoint, keys: {p256dh, auth}}), for all his reports."""
     session = _session(request)
     if session is None:
         return private(JsonResponse({"ok": False, "errors": [_("Phiên đăng nhập đã hết hạn.")]}, status=401))
-    data = _json_body(request)
+    data = json_object(request)
     raw_keys = data.get("keys")
     keys: dict[str, Any] = raw_keys if isinstance(raw_keys, dict) else {}
     try:
@@ -199,5 +191,5 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     session = _session(request)
     if session is None:
         return private(JsonResponse({"ok": False}, status=401))
-    deleted = citizen.push_unsubscribe_all(session, endpoint=str(_json_body(request).get("endpoint") or ""))
+    deleted = citizen.push_unsubscribe_all(session, endpoint=str(json_object(request).get("endpoint") or ""))
     return private(JsonResponse({"ok": True, "deleted": deleted}))

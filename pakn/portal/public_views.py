@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from pakn.core import province
 from pakn.core.paging import CappedPaginator
-from pakn.core.ratelimit import client_ip, rate_count, rate_hit
+from pakn.core.quotas import quota_wait
+from pakn.core.ratelimit import client_ip, rate_count
 from pakn.portal import selectors
 from pakn.portal.follow_views import follow_context
 from pakn.portal.forms import LookupForm, PublicFilterForm
@@ -59,20 +60,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.GET)
     status = 200
     if form.is_valid():
-        decision = rate_hit(
-            "portal-lookup",
-            client_ip(request),
-            limit=settings.PAKN_PORTAL_LOOKUPS_PER_ADDRESS,
-            window_seconds=600,
-        )
-        if not decision.allowed:
+        wait = quota_wait("portal-lookup", client_ip(request))
+        if wait:
             form.add_error(
                 "ma",
                 _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(wait)s.")
-                % {"wait": minutes_text(decision.retry_after)},
+                % {"wait": minutes_text(wait)},
             )
             response = render(request, "portal/lookup.html", {"nav": "lookup", "form": form}, status=429)
-            response["Retry-After"] = str(decision.retry_after)
+            response["Retry-After"] = str(wait)
             return response
         code = normalize_tracking_code(form.cleaned_data["ma"])
         if public_queryset().filter(tracking_code=code).exists():
@@ -155,11 +151,9 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One report's public page: its public timeline, deadlines met or missed, the result and its photos."""
     now = timezone.now()
     address = client_ip(request)
-    pages = rate_hit(
-        "portal-detail", address, limit=settings.PAKN_PORTAL_DETAILS_PER_ADDRESS, window_seconds=600
-    )
+    wait = quota_wait("portal-detail", address)
     lookups = settings.PAKN_PORTAL_LOOKUPS_PER_ADDRESS
-    if not pages.allowed or rate_count("portal-lookup", address, window_seconds=600) >= lookups:
+    if wait or rate_count("portal-lookup", address, window_seconds=600) >= lookups:
         response = render(
             request,
             "portal/lookup.html",
@@ -170,12 +164,12 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
             },
             status=429,
         )
-        response["Retry-After"] = str(pages.retry_after or 600)
+        response["Retry-After"] = str(wait or 600)
         return response
     try:
         report = selectors.public_report_by_code(code)
     except Http404:
-        rate_hit("portal-lookup", address, limit=lookups, window_seconds=600)  # trying codes is a look-up
+        quota_wait("portal-lookup", address)  # trying codes is a look-up
         return render(request, "portal/not_found.html", {"nav": "", "code": code}, status=404)
     pr = public_report(report, now=now)
     photos = selectors.public_photos(report)

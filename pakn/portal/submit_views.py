@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pakn.core.ratelimit import client_ip, rate_hit
+from pakn.core.quotas import quota_wait
+from pakn.core.ratelimit import client_ip
 from pakn.org.boundaries import commune_at
 from pakn.portal import selectors
 from pakn.portal.forms import ReportForm
@@ -53,26 +54,12 @@ SENDER_COOKIE = "pakn_sender"
 
 def _rate_refusal(request: HttpRequest, *, phone: str = "") -> int:
     """Seconds to wait when a submission from this address (or for this phone) is over its limit, else 0."""
-    by_address = rate_hit(
-        "portal-submit-address",
-        client_ip(request),
-        limit=settings.PAKN_PORTAL_SUBMITS_PER_ADDRESS_HOUR,
-        window_seconds=3600,
-    )
-    if not by_address.allowed:
-        return by_address.retry_after
-    if phone:
-        with contextlib.suppress(ValidationError):  # counted as typed when it is not a valid number
-            phone = normalize_phone(phone)
-        by_phone = rate_hit(
-            "portal-submit-phone",
-            phone,
-            limit=settings.PAKN_PORTAL_SUBMITS_PER_PHONE_DAY,
-            window_seconds=86400,
-        )
-        if not by_phone.allowed:
-            return by_phone.retry_after
-    return 0
+    wait = quota_wait("portal-submit-address", client_ip(request))
+    if wait or not phone:
+        return wait
+    with contextlib.suppress(ValidationError):  # counted as typed when it is not a valid number
+        phone = normalize_phone(phone)
+    return quota_wait("portal-submit-phone", phone)
 
 
 def _form_context(
