@@ -59,7 +59,24 @@ class StashedUpload(models.Model):
         return self.name
 
 
-class SignInChallenge(models.Model):
+class CitizenKey(models.Model):
+    """What a citizen's sign-in challenge and session share: the browser's random key and the phone's
+    look-up hash (both stored only as hashes), a life that expires, and an end (used, signed out, replaced)."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class SignInChallenge(CitizenKey):
     """A one-time code sent by SMS to sign in to "Phản ánh của tôi" (issue 14, item 8).
 
     The browser holds a random key (a cookie), stored here only as its SHA-256. The code is kept only as an
@@ -69,35 +86,18 @@ class SignInChallenge(models.Model):
     is used, expires, has been guessed wrong too often, or a newer code is asked for the same number.
     """
 
-    key_hash = models.CharField(max_length=64, unique=True)
-    phone_hash = models.CharField(max_length=64, db_index=True)
     code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("mã đăng nhập Phản ánh của tôi")
         verbose_name_plural = _("mã đăng nhập Phản ánh của tôi")
 
-    def __str__(self) -> str:
-        return f"#{self.pk}"
 
-
-class CitizenSession(models.Model):
+class CitizenSession(CitizenKey):
     """A citizen signed in to "Phản ánh của tôi": his own cookie (`pakn_citizen`), never Django's session,
     so it can never carry a staff login. Short-lived from sign-in (not extended), ended by signing out."""
-
-    key_hash = models.CharField(max_length=64, unique=True)
-    phone_hash = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiên Phản ánh của tôi")
         verbose_name_plural = _("phiên Phản ánh của tôi")
-
-    def __str__(self) -> str:
-        return f"#{self.pk}"

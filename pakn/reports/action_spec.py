@@ -116,8 +116,11 @@ class Input:
         return self.shown is None or self.shown(report)
 
 
-def note_input(label: str = _("Ghi chú (không bắt buộc)"), *, readers: str = Readers.STAFF) -> Input:
-    return Input("note", Kind.TEXT, label, rows=2, readers=readers)
+def note_input(
+    label: str = _("Ghi chú (không bắt buộc)"), *, readers: str = Readers.STAFF, help: Help = ""
+) -> Input:
+    """A short note that may be left empty, with who reads it (and, if given, when it is expected)."""
+    return Input("note", Kind.TEXT, label, rows=2, help=help, readers=readers)
 
 
 # The opt-in that publishes a staff note (issue 14, item 2): off unless the author ticks it.

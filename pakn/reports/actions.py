@@ -217,13 +217,8 @@ SPECS_IN_ORDER: tuple[ActionSpec, ...] = (
         effects.reject,
         inputs=(
             Input("reason_code", Kind.CHOICE, _("Lý do"), choices=REJECT_CHOICES, default="other"),
-            Input(
-                "note",
-                Kind.TEXT,
-                _("Giải thích thêm"),
-                rows=2,
-                help=_("Bắt buộc khi chọn «Lý do khác»."),
-                readers=Readers.REPORTER,
+            note_input(
+                _("Giải thích thêm"), help=_("Bắt buộc khi chọn «Lý do khác»."), readers=Readers.REPORTER
             ),
         ),
         help=_("Lý do từ chối được gửi cho người phản ánh."),

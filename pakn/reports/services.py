@@ -436,15 +436,6 @@ def report_publish_media(
     return workflow.apply(report, "publish_media", actor=actor, now=now, attachments=attachments, note=note)
 
 
-def report_redact_text(
-    *, report: Report, actor: Actor, content: str, title: str = "", note: str, now: datetime | None = None
-) -> Event:
-    """R-3.2: replace the public copy of the text; the original stays for staff with the right."""
-    return workflow.apply(
-        report, "redact_text", actor=actor, now=now, content=content, title=title, note=note
-    )
-
-
 def report_redact_photo(
     *,
     report: Report,

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_noop as _
 
 from pakn.org.models import Agency, User
-from pakn.reports.action_spec import ActionSpec, Input, Kind, Readers
+from pakn.reports.action_spec import ActionSpec, note_input
 from pakn.reports.actors import Actor, InvalidTransition, _staff
 from pakn.reports.effects import Outcome
 from pakn.reports.models import Event, Report, State
@@ -78,13 +78,9 @@ URGE_SPECS: tuple[ActionSpec, ...] = (
         Visibility.INTERNAL,
         _urge,
         inputs=(
-            Input(
-                "note",
-                Kind.TEXT,
+            note_input(
                 _("Nội dung đôn đốc (không bắt buộc)"),
-                rows=2,
                 help=_("Gửi đến lãnh đạo cơ quan đang xử lý; chỉ cán bộ xem được, không công khai."),
-                readers=Readers.STAFF,
             ),
         ),
         ready=is_overdue,
