@@ -290,12 +290,6 @@ def report_assign(
     return workflow.apply(report, "assign", actor=actor, now=now, officer=officer, note=note)
 
 
-def report_reassign(
-    *, report: Report, actor: Actor, officer: User, note: str = "", now: datetime | None = None
-) -> Event:
-    return workflow.apply(report, "reassign", actor=actor, now=now, officer=officer, note=note)
-
-
 def report_escalate(
     *, report: Report, actor: Actor, note: str, is_complex: bool = False, now: datetime | None = None
 ) -> Event:
@@ -335,24 +329,6 @@ def report_give_opinion(*, report: Report, actor: Actor, answer: str, now: datet
     return report_act(report=report, action="give_opinion", actor=actor, now=now, answer=answer)
 
 
-def report_request_leadership_opinion(
-    *, report: Report, actor: Actor, question: str, now: datetime | None = None
-) -> Event:
-    """R-7.5 (Điều 7 khoản 5): the IOC asks the province's leadership, through its office, for an opinion."""
-    return workflow.apply(report, "request_leadership_opinion", actor=actor, now=now, question=question)
-
-
-def report_give_leadership_opinion(
-    *, report: Report, actor: Actor, answer: str, now: datetime | None = None
-) -> Event:
-    return workflow.apply(report, "give_leadership_opinion", actor=actor, now=now, answer=answer)
-
-
-def report_update_progress(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
-    """R-14.1 (Điều 14 khoản 1): a focal official records the progress of a case (public, Điều 9)."""
-    return workflow.apply(report, "update_progress", actor=actor, now=now, note=note)
-
-
 def report_publish_result(
     *, report: Report, actor: Actor, result_text: str, note: str = "", now: datetime | None = None
 ) -> Event:
@@ -363,12 +339,6 @@ def report_publish_result(
 def report_take_over(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
     """R-4.4: the supervisor takes over a disputed or unresolved case and coordinates it."""
     return workflow.apply(report, "take_over", actor=actor, now=now, note=note)
-
-
-def report_urge(*, report: Report, actor: Actor, note: str = "", now: datetime | None = None) -> Event:
-    """R-10.1: the supervisor (or the leader of an agency above) urges the agency holding an overdue case;
-    recorded on the internal timeline, its leaders are notified (pakn.reports.urging)."""
-    return workflow.apply(report, "urge", actor=actor, now=now, note=note)
 
 
 def report_reply(*, report: Report, actor: Actor, note: str, now: datetime | None = None) -> Event:
@@ -427,13 +397,6 @@ def report_attach_media(
 ) -> Event:
     """Staff add files to a case: recorded with who added them; public only once published (issue 10)."""
     return workflow.apply(report, "attach_media", actor=actor, now=now, uploads=uploads, note=note)
-
-
-def report_publish_media(
-    *, report: Report, actor: Actor, attachments: list[int], note: str = "", now: datetime | None = None
-) -> Event:
-    """R-9.2: make chosen staff photos of a resolved case public."""
-    return workflow.apply(report, "publish_media", actor=actor, now=now, attachments=attachments, note=note)
 
 
 def report_redact_photo(

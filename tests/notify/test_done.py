@@ -48,8 +48,12 @@ def test_an_officer_whose_case_is_reassigned_has_nothing_left_to_do(flow: Flow, 
         report = flow.in_progress()
     assert _one(people["officer"], Kind.ASSIGNED).done_at is None
     with commit():
-        services.report_reassign(
-            report=report, actor=people["commune_leader"], officer=people["officer2"], now=flow.next(report)
+        services.report_act(
+            action="reassign",
+            report=report,
+            actor=people["commune_leader"],
+            officer=people["officer2"],
+            now=flow.next(report),
         )
     assert _one(people["officer"], Kind.ASSIGNED).done_at is not None
     assert _one(people["officer2"], Kind.ASSIGNED).done_at is None  # same step, now his

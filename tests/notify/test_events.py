@@ -120,8 +120,8 @@ CASES: dict[str, Case] = {
         {"officer2"},
         False,
         lambda f: f.in_progress(),
-        lambda f, r: services.report_reassign(
-            report=r, actor=f.p["commune_leader"], officer=f.p["officer2"], now=f.next(r)
+        lambda f, r: services.report_act(
+            action="reassign", report=r, actor=f.p["commune_leader"], officer=f.p["officer2"], now=f.next(r)
         ),
     ),
     "report_result": Case(

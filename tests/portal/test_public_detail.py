@@ -63,7 +63,8 @@ def test_internal_entries_and_non_public_notes_never_show(client, org, reports):
     services.report_assign(
         report=done, actor=org.commune_leader, officer=org.officer, now=at("2026-03-03 09:00")
     )
-    services.report_reassign(
+    services.report_act(
+        action="reassign",
         report=done,
         actor=org.commune_leader,
         officer=org.officer2,

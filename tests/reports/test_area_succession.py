@@ -191,7 +191,9 @@ def test_after_the_move_escalation_works(live_2022):
     moved.refresh_from_db()
     new_leader = make_user(moved.agency, User.Role.LEADER)
     new_officer = make_user(moved.agency, User.Role.OFFICER)
-    services.report_reassign(report=moved, actor=new_leader, officer=new_officer, now=at("2026-02-23 10:05"))
+    services.report_act(
+        action="reassign", report=moved, actor=new_leader, officer=new_officer, now=at("2026-02-23 10:05")
+    )
     assert moved.assignee == new_officer
 
 

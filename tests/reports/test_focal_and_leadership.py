@@ -144,11 +144,19 @@ def test_a_focal_official_updates_progress_across_tet(any_org):
     due = report.due_at
     assert due == at("2026-02-23 15:00")
 
-    services.report_update_progress(
-        report=report, actor=focal, note="Đã khảo sát, liên hệ 0912345678.", now=at("2026-02-17 09:00")
+    services.report_act(
+        action="update_progress",
+        report=report,
+        actor=focal,
+        note="Đã khảo sát, liên hệ 0912345678.",
+        now=at("2026-02-17 09:00"),
     )
-    services.report_update_progress(
-        report=report, actor=focal, note="Đang thi công vá mặt đường.", now=at("2026-02-23 10:00")
+    services.report_act(
+        action="update_progress",
+        report=report,
+        actor=focal,
+        note="Đang thi công vá mặt đường.",
+        now=at("2026-02-23 10:00"),
     )
     report.refresh_from_db()
     assert (report.state, report.due_at, report.step) == (State.IN_PROGRESS, due, Step.HANDLE)
@@ -166,8 +174,12 @@ def test_a_focal_official_updates_progress_across_tet(any_org):
         offered = [s.action for s in allowed_actions(report, stranger, now=at("2026-02-23 11:00"))]
         assert "update_progress" not in offered
         with pytest.raises(ActionRefused):
-            services.report_update_progress(
-                report=report, actor=stranger, note="Tiến độ.", now=at("2026-02-23 11:00")
+            services.report_act(
+                action="update_progress",
+                report=report,
+                actor=stranger,
+                note="Tiến độ.",
+                now=at("2026-02-23 11:00"),
             )
 
 
@@ -184,8 +196,12 @@ def test_the_ioc_asks_the_provincial_leadership_before_tet(any_org):
     org = any_org
     supervisor = org.supervisor
     report = _coordinating(org, "2026-02-13 14:00")
-    services.report_request_leadership_opinion(
-        report=report, actor=org.operator, question="Đề nghị cho ý kiến chỉ đạo.", now=at("2026-02-13 15:00")
+    services.report_act(
+        action="request_leadership_opinion",
+        report=report,
+        actor=org.operator,
+        question="Đề nghị cho ý kiến chỉ đạo.",
+        now=at("2026-02-13 15:00"),
     )
     request = OpinionRequest.objects.get(report=report)
     assert (request.department, request.due_at, request.statutory) == (
@@ -208,8 +224,12 @@ def test_the_ioc_asks_the_provincial_leadership_before_tet(any_org):
         "give_leadership_opinion"
     ) == 1
 
-    services.report_give_leadership_opinion(
-        report=report, actor=supervisor, answer="Giao Sở Xây dựng chủ trì.", now=at("2026-02-23 10:00")
+    services.report_act(
+        action="give_leadership_opinion",
+        report=report,
+        actor=supervisor,
+        answer="Giao Sở Xây dựng chủ trì.",
+        now=at("2026-02-23 10:00"),
     )
     # The case stays with the IOC throughout: the statistics' holder at any moment is the IOC.
     for moment in ("2026-02-16 09:00", "2026-02-23 12:00"):
@@ -236,10 +256,18 @@ def test_only_the_ioc_consults_the_leadership(org):
     report = _coordinating(org, "2026-03-06 15:00")
     for actor in (org.commune_leader, org.specialist(0), org.supervisor):
         with pytest.raises(ActionRefused):
-            services.report_request_leadership_opinion(
-                report=report, actor=actor, question="Xin ý kiến.", now=at("2026-03-06 16:00")
+            services.report_act(
+                action="request_leadership_opinion",
+                report=report,
+                actor=actor,
+                question="Xin ý kiến.",
+                now=at("2026-03-06 16:00"),
             )
     with pytest.raises(ActionRefused):
-        services.report_give_leadership_opinion(
-            report=report, actor=org.supervisor, answer="Ý kiến.", now=at("2026-03-06 16:00")
+        services.report_act(
+            action="give_leadership_opinion",
+            report=report,
+            actor=org.supervisor,
+            answer="Ý kiến.",
+            now=at("2026-03-06 16:00"),
         )

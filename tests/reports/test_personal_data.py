@@ -210,7 +210,8 @@ def test_public_events_never_include_internal_entries_or_non_public_notes(org, j
     services.report_assign(
         report=report, actor=org.commune_leader, officer=org.officer, now=at("2026-03-02 08:50")
     )
-    services.report_reassign(
+    services.report_act(
+        action="reassign",
         report=report,
         actor=org.commune_leader,
         officer=org.officer2,

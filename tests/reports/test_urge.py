@@ -45,8 +45,8 @@ def test_the_supervisor_urges_an_overdue_case_recorded_internally_and_the_leader
     before = Report.objects.get(pk=report.pk)
     assert "urge" in [s.action for s in allowed_actions(report, supervisor, now=now)]
 
-    event = services.report_urge(
-        report=report, actor=supervisor, note="Đề nghị báo cáo trong hôm nay.", now=now
+    event = services.report_act(
+        action="urge", report=report, actor=supervisor, note="Đề nghị báo cáo trong hôm nay.", now=now
     )
 
     assert (event.action, event.visibility, event.actor) == ("urge", Event.Visibility.INTERNAL, supervisor)
@@ -74,7 +74,7 @@ def test_a_case_within_its_deadline_cannot_be_urged(org, journey):
     assert "urge" not in [s.action for s in allowed_actions(report, org.supervisor, now=now)]
     before = snapshot(report)
     with pytest.raises(InvalidTransition):
-        services.report_urge(report=report, actor=org.supervisor, now=now)
+        services.report_act(action="urge", report=report, actor=org.supervisor, now=now)
     assert snapshot(report) == before
 
 
@@ -87,7 +87,7 @@ def test_only_who_oversees_the_holding_agency_may_urge(org, journey, who):
     assert "urge" not in [s.action for s in allowed_actions(report, actor, now=now)]
     before = snapshot(report)
     with pytest.raises(ActionRefused):
-        services.report_urge(report=report, actor=actor, now=now)
+        services.report_act(action="urge", report=report, actor=actor, now=now)
     assert snapshot(report) == before
 
 
@@ -95,7 +95,7 @@ def test_the_supervisor_urges_the_ioc_on_a_report_not_routed_in_time(org, journe
     """R-10.2: a report left at the IOC past its hour: the supervisor urges the IOC's desk."""
     report = journey.received()
     desk = {org.operator.username, org.ioc_leader.username}
-    event = services.report_urge(report=report, actor=org.supervisor, now=_later(report))
+    event = services.report_act(action="urge", report=report, actor=org.supervisor, now=_later(report))
     assert _recipients(event) == desk
 
 
@@ -108,7 +108,7 @@ def test_the_supervisor_does_not_urge_its_own_case(org, journey):
     now = _later(report)
     assert "urge" not in [s.action for s in allowed_actions(report, org.supervisor, now=now)]
     with pytest.raises(ActionRefused):
-        services.report_urge(report=report, actor=org.supervisor, now=now)
+        services.report_act(action="urge", report=report, actor=org.supervisor, now=now)
 
 
 def test_a_district_leader_urges_its_commune_on_2022_data(org2022):
@@ -123,6 +123,6 @@ def test_a_district_leader_urges_its_commune_on_2022_data(org2022):
     leader = org.commune_leader
     assert "urge" not in [s.action for s in allowed_actions(report, org.district_officer, now=now)]
     assert "urge" in [s.action for s in allowed_actions(report, org.district_leader, now=now)]
-    event = services.report_urge(report=report, actor=org.district_leader, now=now)
+    event = services.report_act(action="urge", report=report, actor=org.district_leader, now=now)
     assert _recipients(event) == {leader.username}
     assert OutboxMessage.objects.get(event=event).context["from_agency"] == org.district.name

@@ -109,7 +109,9 @@ def test_a_staff_photo_can_only_be_published_by_the_holding_agency_or_the_provin
     from pakn.reports.workflow import ActionRefused
 
     with pytest.raises(ActionRefused):
-        services.report_publish_media(report=report, actor=org.other_leader, attachments=[attachment.pk])
+        services.report_act(
+            action="publish_media", report=report, actor=org.other_leader, attachments=[attachment.pk]
+        )
     assert public_ids(report) == []
 
 
