@@ -42,7 +42,21 @@ class Area(models.Model):
         return self.name
 
 
-class Agency(models.Model):
+class CodedName(models.Model):
+    """Reference data an administrator keeps (agencies, categories): a stable code that imports and links
+    use, and a name sorted and searched in Vietnamese, by which it is shown."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(CodedName):
     """A body that handles reports. Its parent is where its cases escalate (R-7.6: the chain is data)."""
 
     class Kind(models.TextChoices):
@@ -53,8 +67,6 @@ class Agency(models.Model):
         COMMUNE = "commune", _("UBND cấp xã")
         ENTERPRISE = "enterprise", _("Doanh nghiệp công ích")
 
-    code = models.SlugField(_("mã"), max_length=50, unique=True)
-    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, db_index=True)
     area = optional_link(Area, _("địa bàn"), related_name="agencies")
     parent = optional_link("self", _("cấp trên (nơi chuyển vượt thẩm quyền)"), related_name="children")
@@ -66,9 +78,6 @@ class Agency(models.Model):
         verbose_name = _("cơ quan xử lý")
         verbose_name_plural = _("cơ quan xử lý")
         ordering = ["kind", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_province_level(self) -> bool:
@@ -84,11 +93,9 @@ class Agency(models.Model):
         return chain
 
 
-class Category(models.Model):
+class Category(CodedName):
     """A subject field of reports (lĩnh vực, R-6.1); data an administrator edits."""
 
-    code = models.SlugField(_("mã"), max_length=50, unique=True)
-    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     description = models.TextField(_("mô tả"), blank=True)
     department = optional_link(
         Agency,
@@ -104,9 +111,6 @@ class Category(models.Model):
         verbose_name = _("lĩnh vực")
         verbose_name_plural = _("lĩnh vực")
         ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CategoryProposal(models.Model):
