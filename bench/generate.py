@@ -274,7 +274,9 @@ class Maker:
             department = r.choice(org.departments)
             if tl.add("request_opinions", holder, "coordinating", target=department, next_hours=48):
                 asked = tl.t
-                answered = tl.add("give_opinion", department, "coordinating", hours=24, late=0.2, next_hours=24)
+                answered = tl.add(
+                    "give_opinion", department, "coordinating", hours=24, late=0.2, next_hours=24
+                )
                 tl.opinions.append((department, asked, tl.t if answered else None))
             if not tl.add("publish_result", holder, "resolved", step="coordinate", hours=72, late=0.2):
                 return tl
