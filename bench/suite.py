@@ -142,10 +142,8 @@ def main() -> None:
     if not ARGS.no_console:
         import console_inbox
 
-        people = console_inbox.staff()
-        print("\n| viewer | console | median ms | queries |\n|---|---|---:|---:|")
-        for who, what, ms, queries in console_inbox.measure(people):
-            print(f"| {who} | {what} | {ms:.1f} | {queries} |", flush=True)
+        print()
+        console_inbox.table(console_inbox.measure(console_inbox.staff()))
     if ARGS.stats:
         import stats_bench
         from django.utils import timezone
