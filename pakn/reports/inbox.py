@@ -164,18 +164,31 @@ def _agency_work(viewer: User) -> Parts:
     return {**dict.fromkeys(OPEN_STATES, where), State.RESOLVED: where & CLARIFY}
 
 
-def _done(viewer: User) -> Q:
-    closed = Q(state__in=CLOSED_STATES)
+def _done_parts(viewer: User) -> list[QuerySet[Report]]:
+    """The done tab as disjoint querysets it is the union of, all within report_scope: the closed cases of
+    the viewer's agencies, the others assigned to him, the others he acted on (a department: the cases it
+    answered).
+
+    Each part is read through its own index (agency and state; assignee; the viewer's timeline entries):
+    as one condition with OR, PostgreSQL scanned the table for a commune's cases (issue 13). Disjoint, they
+    are counted with UNION ALL, which stops at the cap."""
+    scope = report_scope(viewer)
     if viewer.role == Role.SPECIALIST:
         answered = OpinionRequest.objects.filter(
             department_id=viewer.agency_id, answered_at__isnull=False
         ).values("report_id")
-        return Q(pk__in=answered)
+        return [scope.filter(pk__in=answered)]
+    closed = scope.filter(state__in=CLOSED_STATES)
     ids = watched_agency_ids(viewer)
     if ids is None:
-        return closed
+        return [closed]
     mine = Event.objects.filter(actor_id=viewer.pk).values("report_id")
-    return closed & (Q(agency_id__in=ids) | Q(assignee_id=viewer.pk) | Q(pk__in=mine))
+    elsewhere = closed.exclude(agency_id__in=ids)
+    return [
+        closed.filter(agency_id__in=ids),
+        elsewhere.filter(assignee_id=viewer.pk),
+        elsewhere.exclude(assignee_id=viewer.pk).filter(pk__in=mine),
+    ]
 
 
 def tab_parts(viewer: User, tab: str, now: datetime, soon: datetime) -> Parts:
@@ -193,9 +206,7 @@ def tab_parts(viewer: User, tab: str, now: datetime, soon: datetime) -> Parts:
 
 
 def tab_condition(viewer: User, tab: str, now: datetime, soon: datetime) -> Q:
-    """A tab as one condition (for counting)."""
-    if tab == "done":
-        return _done(viewer)
+    """An open tab as one condition (for counting)."""
     condition = Q(pk__in=[])
     for state, q in tab_parts(viewer, tab, now, soon).items():
         condition |= Q(state=state) & q
@@ -400,8 +411,8 @@ def inbox_page(
     """
     a, b = Cursor.decode(after), Cursor.decode(before)
     if tab == "done":
-        qs = _plain(report_scope(viewer).filter(_done(viewer)).filter(filters.condition()))
-        return _scoped(viewer, _page_by_id(qs, a, b, size))
+        parts = [_plain(part.filter(filters.condition())) for part in _done_parts(viewer)]
+        return _scoped(viewer, _page_by_id(parts, a, b, size))
     backwards = b is not None
     order: list[Any] = (
         [F("due_at").desc(nulls_first=True), "-pk"] if backwards else [F("due_at").asc(nulls_last=True), "pk"]
@@ -444,9 +455,16 @@ def _scoped(viewer: User, page: InboxPage) -> InboxPage:
     return page
 
 
-def _page_by_id(qs: QuerySet[Report], a: Cursor | None, b: Cursor | None, size: int) -> InboxPage:
+def _by_id(parts: list[QuerySet[Report]], after: Q, order: str, size: int) -> list[Report]:
+    """The first `size` rows of the union of `parts` in `order` ("pk" or "-pk"): each part read in that
+    order and limited, then merged."""
+    rows = {r.pk: r for part in parts for r in part.filter(after).order_by(order)[:size]}
+    return sorted(rows.values(), key=lambda r: r.pk, reverse=order == "-pk")[:size]
+
+
+def _page_by_id(parts: list[QuerySet[Report]], a: Cursor | None, b: Cursor | None, size: int) -> InboxPage:
     if b is not None:
-        rows = list(qs.filter(pk__gt=b.pk).order_by("pk")[: size + 1])
+        rows = _by_id(parts, Q(pk__gt=b.pk), "pk", size + 1)
         more = len(rows) > size
         rows = rows[:size][::-1]
         page = InboxPage(rows)
@@ -455,9 +473,7 @@ def _page_by_id(qs: QuerySet[Report], a: Cursor | None, b: Cursor | None, size: 
             if more:
                 page.prev_cursor = Cursor(None, rows[0].pk).encode()
         return page
-    if a is not None:
-        qs = qs.filter(pk__lt=a.pk)
-    rows = list(qs.order_by("-pk")[: size + 1])
+    rows = _by_id(parts, Q(pk__lt=a.pk) if a is not None else Q(), "-pk", size + 1)
     page = InboxPage(rows[:size])
     if len(rows) > size:
         page.next_cursor = Cursor(None, page.rows[-1].pk).encode()
@@ -485,11 +501,18 @@ def inbox_counts(
 
     The open tabs' conditions lie within report_scope by construction (the viewer's own agencies, the
     agencies below a leader's, a department's asked cases; tests/console/test_inbox.py checks it for every
-    role), so they are counted without it; the done tab, which reads the viewer's past events, keeps it."""
+    role), so they are counted without it; the done tab, which reads the viewer's past events, keeps it (a
+    union of its parts, each read through its index)."""
     counts = []
     for key, label in TABS:
-        base = report_scope(viewer) if key == "done" else Report.objects.all()
-        qs = base.filter(tab_condition(viewer, key, now, soon)).filter(filters.condition())
+        qs: QuerySet[Report, Any]
+        if key == "done":
+            first, *others = (
+                p.filter(filters.condition()).order_by().values("pk") for p in _done_parts(viewer)
+            )
+            qs = first.union(*others, all=True) if others else first
+        else:
+            qs = Report.objects.filter(tab_condition(viewer, key, now, soon)).filter(filters.condition())
         n = qs.order_by()[: cap + 1].count()
         counts.append(TabCount(key, label, min(n, cap), n > cap))
     return counts
@@ -514,8 +537,12 @@ class OverdueRow:
 
 def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[OverdueRow]:
     """Overdue open cases grouped by the agency holding them, the most overdue agencies first; the first few
-    cases of each agency come from one query (a row number per agency)."""
-    overdue = report_scope(viewer).filter(state__in=OPEN_STATES, due_at__lt=now)
+    cases of each agency come from one query (a row number per agency).
+
+    Both read the index of open cases by agency and deadline (report_open_agency_due) alone: the counts and
+    the ranks need no report row, and only the cases shown are then loaded (issue 13: 70,000 overdue
+    reports at a million cost a second when every row was read)."""
+    overdue = report_scope(viewer).filter(state__in=sorted(OPEN_STATES), due_at__lt=now)
     groups = list(
         overdue.order_by()
         .values("agency_id")
@@ -524,10 +551,20 @@ def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[O
     )
     agencies = Agency.objects.in_bulk([g["agency_id"] for g in groups])
     rows = {g["agency_id"]: OverdueRow(agencies[g["agency_id"]], g["n"], g["oldest"]) for g in groups}
-    ranked = _plain(overdue.filter(agency_id__in=list(rows))).annotate(
-        rank=Window(RowNumber(), partition_by=[F("agency_id")], order_by=[F("due_at").asc(), F("pk").asc()])
+    ranked = (
+        overdue.filter(agency_id__in=list(rows))
+        .order_by()
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("agency_id")], order_by=[F("due_at").asc(), F("pk").asc()]
+            )
+        )
+        .filter(rank__lte=per_agency)
+        .values_list("pk", flat=True)
     )
-    shown = with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank")))
+    shown = with_related(
+        list(_plain(Report.objects.filter(pk__in=list(ranked))).order_by("agency_id", "due_at", "pk"))
+    )
     urged = dict(
         Event.objects.filter(report__in=shown, action="urge")
         .values("report_id")
