@@ -115,11 +115,14 @@ class ListedReport(PublicReport):
     12), versioned by the public copy so a browser's cached copy of a replaced photo is not reused."""
 
     thumbnail: str = ""
+    url: str = ""  # its public page
 
 
 def public_page_items(reports: list[Report], *, now: datetime) -> list[ListedReport]:
-    """The public type of each report of a page, with its list photo (one query for the page)."""
+    """The public type of each report of a page, with its list photo (one query for the page) and the
+    address of its page (reversed once for the page: a tracking code needs no quoting)."""
     photos = list_photos(reports)
+    detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
     items = []
     for r in reports:
         public = public_report(r, now=now)
@@ -129,7 +132,11 @@ def public_page_items(reports: list[Report], *, now: datetime) -> list[ListedRep
             url = reverse("portal:photo_sized", args=[r.tracking_code, photo.pk, "mini"])
             thumbnail = f"{url}?v={public_copy_version(photo)}"
         items.append(
-            ListedReport(**{f.name: getattr(public, f.name) for f in fields(public)}, thumbnail=thumbnail)
+            ListedReport(
+                **{f.name: getattr(public, f.name) for f in fields(public)},
+                thumbnail=thumbnail,
+                url=detail_url.format(r.tracking_code),
+            )
         )
     return items
 

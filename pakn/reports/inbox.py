@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pakn.core.crypto import lookup_hash
+from pakn.core.paging import capped_counts
 from pakn.org.models import Agency, Area, Category, User
 
 # The one countdown lives in the core (pakn.reports.countdown); re-exported for the console's pages.
@@ -502,20 +503,19 @@ def inbox_counts(
     The open tabs' conditions lie within report_scope by construction (the viewer's own agencies, the
     agencies below a leader's, a department's asked cases; tests/console/test_inbox.py checks it for every
     role), so they are counted without it; the done tab, which reads the viewer's past events, keeps it (a
-    union of its parts, each read through its index)."""
-    counts = []
-    for key, label in TABS:
-        qs: QuerySet[Report, Any]
+    union of its parts, each read through its index). All five are counted in one query."""
+    tabs: list[QuerySet[Report, Any]] = []
+    for key, _label in TABS:
         if key == "done":
             first, *others = (
                 p.filter(filters.condition()).order_by().values("pk") for p in _done_parts(viewer)
             )
-            qs = first.union(*others, all=True) if others else first
+            tabs.append(first.union(*others, all=True) if others else first)
         else:
-            qs = Report.objects.filter(tab_condition(viewer, key, now, soon)).filter(filters.condition())
-        n = qs.order_by()[: cap + 1].count()
-        counts.append(TabCount(key, label, min(n, cap), n > cap))
-    return counts
+            condition = tab_condition(viewer, key, now, soon)
+            tabs.append(Report.objects.filter(condition).filter(filters.condition()).values("pk"))
+    counts = capped_counts(tabs, cap + 1)
+    return [TabCount(key, label, min(n, cap), n > cap) for (key, label), n in zip(TABS, counts, strict=True)]
 
 
 def tab_label(viewer: User, key: str) -> str:

@@ -30,7 +30,18 @@ Role = User.Role
 
 
 def agency_subtree_ids(agency: Agency) -> list[int]:
-    """The agency and every agency below it (its escalation children, recursively)."""
+    """The agency and every agency below it (its escalation children, recursively).
+
+    Kept on the agency object, which lives for one request (report_scope asks for each query it builds)."""
+    cached: list[int] | None = agency.__dict__.get("_subtree_ids")
+    if cached is not None:
+        return list(cached)
+    ids = _subtree_ids(agency)
+    agency.__dict__["_subtree_ids"] = ids
+    return list(ids)
+
+
+def _subtree_ids(agency: Agency) -> list[int]:
     ids = [agency.pk]
     frontier = [agency.pk]
     while frontier:
