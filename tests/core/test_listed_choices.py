@@ -1,5 +1,6 @@
-"""Model choice fields read their choices with one plain query and write their select without the template
-engine, exactly as Django's widget templates do (pakn.core.choices, issue 13)."""
+"""Model choice fields read their choices with one plain query; selects and textareas are written without
+the template engine, exactly as Django's widget templates write them (pakn.core.choices and widgets, issue
+13)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pakn.console.forms import InboxFilterForm
-from pakn.core.choices import ListedSelect
+from pakn.core.widgets import ListedSelect, ListedTextarea
 from pakn.org.models import Area, Category
 from pakn.portal.forms import PublicFilterForm
 from tests.conftest import Org
@@ -56,3 +57,13 @@ def test_choices_are_read_with_one_plain_query(org: Org) -> None:
         str(form["xa"])
     assert len(ctx.captured_queries) == 1
     assert "DECLARE" not in ctx.captured_queries[0]["sql"]  # no server-side cursor on PostgreSQL
+
+
+@pytest.mark.parametrize("value", [None, "", 'Đã xử lý <b>xong</b> & "báo" lại', "  dòng\nhai  "])
+@pytest.mark.parametrize(
+    "attrs", [None, {"rows": "3", "required": True, "aria-invalid": "true", "disabled": False}]
+)
+def test_the_textarea_is_byte_for_byte_djangos(value: Any, attrs: dict[str, Any] | None) -> None:
+    ours = ListedTextarea(attrs={"rows": "4"}).render("note", value, attrs=attrs)
+    theirs = forms.Textarea(attrs={"rows": "4"}).render("note", value, attrs=attrs)
+    assert ours == theirs
