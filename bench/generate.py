@@ -35,12 +35,13 @@ from django.utils import timezone
 
 from pakn.core.crypto import encrypt, lookup_hash
 from pakn.org.models import Agency, Category, User
+from pakn.reports.search import search_text_of
 
 BATCH = 10_000
 CODE = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 NOTIFY_DAYS = 90
-TABLES = ("reports_report", "reports_event", "reports_attachment", "notify_outboxmessage", "notify_delivery",
-          "notify_notification")  # fmt: skip
+TABLES = ("reports_report", "reports_event", "reports_attachment", "reports_opinionrequest",
+          "notify_outboxmessage", "notify_delivery", "notify_notification")  # fmt: skip
 H = timedelta(hours=1)
 
 REPORT_COLUMNS = (
@@ -49,13 +50,17 @@ REPORT_COLUMNS = (
     "reporter_id_number reporter_email phone_hash id_number_hash declared_truthful state agency_id assignee_id "
     "agency_since step step_started_at due_at escalate_by overdue_noted is_complex is_state_secret is_valuable "
     "is_abusive result_text resolved_at closed_reason clarification_pending rating rated_at created_at "
-    "updated_at version head_hash event_count"
+    "updated_at version head_hash event_count step_statutory escalate_statutory overdue_at search_text"
 ).split()
 EVENT_COLUMNS = (
     "id report_id seq at actor_id actor_kind agency_id target_agency_id action from_state to_state step "
-    "step_due_at on_time due_at note visibility data prev_hash hash key_id sealed_fields"
+    "step_due_at on_time due_at note visibility data prev_hash hash key_id sealed_fields statutory overdue_at "
+    "note_public"
 ).split()
-ATTACHMENT_COLUMNS = "report_id event_id kind file public_file content_type size sha256 uploaded_by_reporter created_at".split()
+ATTACHMENT_COLUMNS = (
+    "report_id event_id kind file public_file content_type size sha256 uploaded_by_reporter created_at redacted"
+).split()
+OPINION_COLUMNS = "report_id department_id question requested_by_id requested_at due_at statutory answer answered_by_id answered_at".split()
 OUTBOX_COLUMNS = (
     "id uid kind report_id event_id dedupe_key step step_started_at context private_context created_at"
 )
@@ -63,7 +68,10 @@ DELIVERY_COLUMNS = (
     "id outbox_id channel user_id to_reporter subscription_id address idempotency_key status attempts "
     "next_attempt_at lease_until last_error provider_ref sent_at created_at updated_at"
 )
-NOTIFICATION_COLUMNS = "user_id kind title body url report_id delivery_id created_at read_at"
+NOTIFICATION_COLUMNS = "user_id kind title body url report_id delivery_id created_at read_at step"
+# The states whose pending step has a deadline Decision 826 sets (triage, supplement, assign, coordinate,
+# handle; the approval, the clarification and the opinion have internal targets: reports.0006's policy).
+STATUTORY_AT = {"received", "awaiting_info", "routed", "coordinating", "in_progress"}
 PUBLIC = {"submit", "forward", "assign", "escalate", "approve", "publish_result", "rate", "take_over"}
 REPORTER = {"request_info", "supplement", "reject", "reply", "clarify", "cancel_expired"}
 KIND_OF = {
@@ -128,6 +136,7 @@ class Timeline:
         self.m, self.r, self.now = maker, report, now
         self.t: datetime = report["created_at"]
         self.events: list[dict[str, Any]] = []
+        self.opinions: list[tuple[Agency, datetime, datetime | None]] = []  # department, asked, answered
         self.done = False
 
     def add(self, action: str, agency: Agency, to_state: str, *, step: str = "", hours: float = 0,
@@ -149,17 +158,20 @@ class Timeline:
             self.done = True
             return False
         from_state = self.r["state"]
+        closed_statutory = self.r["step_statutory"] if due else None
         next_due = at + timedelta(hours=next_hours) if next_hours else None
+        statutory = bool(next_due) and to_state in STATUTORY_AT
         visibility = "public" if action in PUBLIC else "reporter" if action in REPORTER else "internal"
         self.events.append({
             "seq": len(self.events) + 1, "at": at, "actor_kind": actor_kind, "agency_id": agency.pk,
             "target_agency_id": target.pk if target else None, "action": action, "from_state": from_state,
             "to_state": to_state, "step": step, "step_due_at": due, "on_time": (at <= due) if due else None,
-            "due_at": next_due, "note": note, "visibility": visibility,
+            "due_at": next_due, "note": note, "visibility": visibility, "statutory": closed_statutory,
+            "overdue_at": next_due if statutory else None,
         })  # fmt: skip
         self.t = at
         self.r.update(state=to_state, due_at=next_due, step_started_at=at if next_due else None,
-                      updated_at=at)  # fmt: skip
+                      updated_at=at, step_statutory=statutory, overdue_at=next_due if statutory else None)  # fmt: skip
         return True
 
 
@@ -179,7 +191,8 @@ class Maker:
             "channel": r.choice(["web", "app", "app", "web", "open311", "staff"]),
             "category_id": r.choice(org.categories).pk, "title": "", "content":
             f"Phản ánh số {i}: rác thải tồn đọng, đường hỏng gần chợ thôn {i % 97}.", "public_title": "",
-            "public_content": "", "text_public": True, "latitude": round(21.85 + r.uniform(-0.3, 0.3), 6),
+            "public_content": f"Phản ánh số {i}: rác thải tồn đọng, đường hỏng gần chợ thôn {i % 97}.",
+            "text_public": True, "latitude": round(21.85 + r.uniform(-0.3, 0.3), 6),
             "longitude": round(106.76 + r.uniform(-0.3, 0.3), 6), "address_text": f"Thôn {i % 97}",
             "area_id": commune.area_id, "reporter_kind": "person",
             "reporter_name": encrypt(r.choice(self.names)), "reporter_address": encrypt(f"Số {i % 300} Lê Lợi"),
@@ -191,6 +204,7 @@ class Maker:
             "escalate_by": None, "overdue_noted": False, "is_complex": False, "is_state_secret": False,
             "is_valuable": False, "is_abusive": False, "result_text": "", "resolved_at": None,
             "closed_reason": "", "clarification_pending": False, "rating": "", "rated_at": None,
+            "step_statutory": False, "escalate_statutory": False, "overdue_at": None,
             "created_at": start + timedelta(seconds=r.uniform(0, span)), "_commune": commune,
         }  # fmt: skip
 
@@ -201,9 +215,12 @@ class Maker:
         tl.events.append({"seq": 1, "at": report["created_at"], "actor_kind": "reporter", "agency_id": ioc.pk,
                           "target_agency_id": None, "action": "submit", "from_state": "", "to_state": "received",
                           "step": "", "step_due_at": None, "on_time": None, "visibility": "public", "note": "",
-                          "due_at": report["created_at"] + H})  # fmt: skip
+                          "due_at": report["created_at"] + H, "statutory": None,
+                          "overdue_at": report["created_at"] + H})  # fmt: skip
         report.update(
             due_at=report["created_at"] + H,
+            step_statutory=True,
+            overdue_at=report["created_at"] + H,
             updated_at=report["created_at"],
             agency_since=report["created_at"],
         )
@@ -256,7 +273,11 @@ class Maker:
                 holder = org.supervisor
             department = r.choice(org.departments)
             if tl.add("request_opinions", holder, "coordinating", target=department, next_hours=48):
-                tl.add("give_opinion", department, "coordinating", hours=24, late=0.2, next_hours=24)
+                asked = tl.t
+                answered = tl.add(
+                    "give_opinion", department, "coordinating", hours=24, late=0.2, next_hours=24
+                )
+                tl.opinions.append((department, asked, tl.t if answered else None))
             if not tl.add("publish_result", holder, "resolved", step="coordinate", hours=72, late=0.2):
                 return tl
         else:
@@ -280,7 +301,7 @@ class Maker:
             if not tl.add("approve", commune, "resolved", step="approve", hours=24, late=0.05):
                 return tl
         report.update(resolved_at=tl.t, result_text="Đã kiểm tra, xử lý xong tại hiện trường.", step="",
-                      due_at=None, step_started_at=None)  # fmt: skip
+                      due_at=None, step_started_at=None, step_statutory=False, overdue_at=None)  # fmt: skip
         if r.random() < 0.05 and tl.add("reply", holder, "resolved", actor_kind="reporter", next_hours=24):
             report["clarification_pending"] = True
             if tl.add("clarify", holder, "resolved", step="clarify", hours=24, late=0.2):
@@ -388,7 +409,7 @@ def _notifications(org: Org, report: dict[str, Any], events: list[dict[str, Any]
                                     f"{uid.hex}-console-u{user}", "sent", 1, e["at"], None, "", "", e["at"],
                                     e["at"], e["at"]))  # fmt: skip
             out["notification"].append((user, kind, f"{kind} {report['tracking_code']}", "", "", report["id"],
-                                         delivery, e["at"], e["at"] + H if e["at"] < since + timedelta(days=80) else None))  # fmt: skip
+                                         delivery, e["at"], e["at"] + H if e["at"] < since + timedelta(days=80) else None, ""))  # fmt: skip
 
 
 def generate(total: int, *, seed: int = 13, now: datetime | None = None, log: Any = print) -> None:
@@ -409,7 +430,7 @@ def generate(total: int, *, seed: int = 13, now: datetime | None = None, log: An
     log(f"  indexes built ({time.perf_counter() - began:.0f} s)")
     writer.reset_sequences(TABLES)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum leaves a live database: visibility map set
 
 
 def _fill(maker: Maker, org: Org, writer: Writer, ids: dict[str, int], have: int, total: int, now: datetime,
@@ -417,7 +438,7 @@ def _fill(maker: Maker, org: Org, writer: Writer, ids: dict[str, int], have: int
     """The batches: generate BATCH reports with their rows, write them in one transaction."""
     since = now - timedelta(days=NOTIFY_DAYS)
     for first in range(have, total, BATCH):
-        reports, events, attachments = [], [], []
+        reports, events, attachments, opinions = [], [], [], []
         out: dict[str, list[tuple[Any, ...]]] = {"outbox": [], "delivery": [], "notification": []}
         for i in range(first, min(first + BATCH, total)):
             report = maker.report(i, start, (now - start).total_seconds())
@@ -429,20 +450,28 @@ def _fill(maker: Maker, org: Org, writer: Writer, ids: dict[str, int], have: int
                 events.append((e["id"], report["id"], e["seq"], e["at"], None, e["actor_kind"], e["agency_id"],
                                e["target_agency_id"], e["action"], e["from_state"], e["to_state"], e["step"],
                                e["step_due_at"], e["on_time"], e.get("due_at"), e["note"], e["visibility"], "{}",
-                               "", digest, "", "{}"))  # fmt: skip
-            report.update(event_count=len(tl.events), version=len(tl.events), head_hash=events[-1][19])
+                               "", digest, "", "{}", e.get("statutory"), e.get("overdue_at"), False))  # fmt: skip
+            report.update(event_count=len(tl.events), version=len(tl.events), head_hash=events[-1][19],
+                          search_text=search_text_of(report))  # fmt: skip
+            for department, asked, answered in tl.opinions:
+                requester = (org.leaders.get(report["agency_id"]) or org.leaders[org.ioc.pk])[0]
+                answerer = (org.leaders.get(department.pk) or [None])[0] if answered else None
+                opinions.append((report["id"], department.pk, "Đề nghị cho ý kiến.", requester, asked,
+                                 asked + timedelta(hours=24), False, "Thống nhất." if answered else "", answerer,
+                                 answered))  # fmt: skip
             reports.append(tuple(report[c] for c in REPORT_COLUMNS))
             if maker.rng.random() < 0.3:
                 for k in range(1 + (maker.rng.random() < 0.3)):
                     name = f"{report['created_at']:%Y/%m}/{report['id']}-{k}.jpg"
                     attachments.append((report["id"], tl.events[0]["id"], "image", f"private/{name}",
                                         f"public/{name}", "image/jpeg", 180_000 + k, f"{report['id']:064x}",
-                                        True, report["created_at"]))  # fmt: skip
+                                        True, report["created_at"], False))  # fmt: skip
             _notifications(org, report, tl.events, ids, out, since)
         with transaction.atomic():
             writer.write("reports_report", REPORT_COLUMNS, reports)
             writer.write("reports_event", EVENT_COLUMNS, events)
             writer.write("reports_attachment", ATTACHMENT_COLUMNS, attachments)
+            writer.write("reports_opinionrequest", OPINION_COLUMNS, opinions)
             writer.write("notify_outboxmessage", OUTBOX_COLUMNS.split(), out["outbox"])
             writer.write("notify_delivery", DELIVERY_COLUMNS.split(), out["delivery"])
             writer.write("notify_notification", NOTIFICATION_COLUMNS.split(), out["notification"])

@@ -36,6 +36,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--postgres", default="", help="PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark's database and regenerate")
+    parser.add_argument("--name", default="suite", help="the benchmark database's name (bench/owndb.py)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-console", action="store_true")
     parser.add_argument(
@@ -47,7 +48,7 @@ def _arguments() -> argparse.Namespace:
 
 
 ARGS = _arguments()
-DB = own_database("suite", postgres=ARGS.postgres, fresh=ARGS.fresh)
+DB = own_database(ARGS.name, postgres=ARGS.postgres, fresh=ARGS.fresh)
 os.environ["PAKN_PUBLIC_CACHE_SECONDS"] = "0"
 os.environ["PAKN_API_READS_PER_MINUTE"] = "100000000"
 
@@ -141,10 +142,8 @@ def main() -> None:
     if not ARGS.no_console:
         import console_inbox
 
-        people = console_inbox.staff()
-        print("\n| viewer | console | median ms | queries |\n|---|---|---:|---:|")
-        for who, what, ms, queries in console_inbox.measure(people):
-            print(f"| {who} | {what} | {ms:.1f} | {queries} |", flush=True)
+        print()
+        console_inbox.table(console_inbox.measure(console_inbox.staff()))
     if ARGS.stats:
         import stats_bench
         from django.utils import timezone

@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pakn.console.models import ResponseTemplate
+from pakn.core import choices
 from pakn.org.models import Agency, Area, Category, User
 from pakn.org.selectors import forward_targets
 from pakn.org.services import suggested_commune_agency
@@ -61,7 +62,7 @@ def _attachment_label(attachment: Attachment) -> str:
     )
 
 
-class OfficerChoiceField(forms.ModelChoiceField):
+class OfficerChoiceField(choices.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         role = "Lãnh đạo" if obj.role == Role.LEADER else "Cán bộ"
         return f"{obj} — {role}, {obj.open_cases} việc đang xử lý"
@@ -102,7 +103,7 @@ class ActionForm(SpecForm):
             return self._officer_field(item)
         if item.kind == Kind.DEPARTMENTS:
             departments = Agency.objects.filter(kind=Agency.Kind.DEPARTMENT, is_active=True).order_by("name")
-            return forms.ModelMultipleChoiceField(
+            return choices.ModelMultipleChoiceField(
                 queryset=departments, widget=forms.CheckboxSelectMultiple, **self.common(item)
             )
         if item.kind in (Kind.STAFF_MEDIA, Kind.PUBLIC_IMAGE):
@@ -123,7 +124,7 @@ class ActionForm(SpecForm):
         return super().field_for(item)
 
     def _agency_field(self, item: Input) -> forms.Field:
-        field = forms.ModelChoiceField(
+        field = choices.ModelChoiceField(
             queryset=forward_targets().exclude(pk=self.report.agency_id),
             empty_label=_("— Chọn cơ quan —"),
             **self.common(item),
@@ -138,12 +139,12 @@ class ActionForm(SpecForm):
         """Staff photos waiting for publication (check boxes), or one public image of the report."""
         several = item.kind == Kind.STAFF_MEDIA
         found = unpublished_staff_media(self.report) if several else public_images(self.report)
-        choices = [(str(a.pk), _attachment_label(a)) for a in found.select_related("uploaded_by")]
+        options = [(str(a.pk), _attachment_label(a)) for a in found.select_related("uploaded_by")]
         if several:
             return forms.MultipleChoiceField(
-                choices=choices, widget=forms.CheckboxSelectMultiple, **self.common(item)
+                choices=options, widget=forms.CheckboxSelectMultiple, **self.common(item)
             )
-        return forms.ChoiceField(choices=choices, **self.common(item))
+        return forms.ChoiceField(choices=options, **self.common(item))
 
     def _officer_field(self, item: Input) -> forms.Field:
         officers = assignable_officers(self.report.agency)
@@ -222,7 +223,7 @@ def console_action(action: str) -> ActionSpec | None:
 # --- Inbox filters ----------------------------------------------------------------------------------------
 
 
-class AreaChoiceField(forms.ModelChoiceField):
+class AreaChoiceField(choices.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return (
             f"{obj.name} ({obj.parent.name})" if obj.kind == Area.Kind.COMMUNE and obj.parent_id else obj.name
@@ -230,7 +231,7 @@ class AreaChoiceField(forms.ModelChoiceField):
 
 
 class InboxFilterForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = choices.ModelChoiceField(
         label=_("Lĩnh vực"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
@@ -245,7 +246,7 @@ class InboxFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Kênh"), choices=[("", _("Tất cả")), *Channel.choices], required=False
     )
-    agency = forms.ModelChoiceField(
+    agency = choices.ModelChoiceField(
         label=_("Cơ quan đang xử lý"), queryset=Agency.objects.none(), required=False, empty_label=_("Tất cả")
     )
     date_from = forms.DateField(
@@ -323,8 +324,8 @@ class TokenForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    from_user = forms.ModelChoiceField(label=_("Cán bộ bàn giao"), queryset=User.objects.none())
-    to_user = forms.ModelChoiceField(label=_("Cán bộ nhận bàn giao"), queryset=User.objects.none())
+    from_user = choices.ModelChoiceField(label=_("Cán bộ bàn giao"), queryset=User.objects.none())
+    to_user = choices.ModelChoiceField(label=_("Cán bộ nhận bàn giao"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
         super().__init__(*args, **kwargs)

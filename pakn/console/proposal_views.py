@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from pakn.console.access import refuse, require_roles, staff_user
+from pakn.core import choices
 from pakn.org.models import Agency, Category, CategoryProposal, User
 from pakn.org.proposals import (
     ProposalRefused,
@@ -34,7 +35,7 @@ class ProposalForm(forms.Form):
         widget=forms.RadioSelect,
         initial=CategoryProposal.Kind.NEW,
     )
-    category = forms.ModelChoiceField(
+    category = choices.ModelChoiceField(
         label=_("Lĩnh vực cần cập nhật"),
         queryset=Category.objects.order_by("position", "name"),
         required=False,
@@ -42,7 +43,7 @@ class ProposalForm(forms.Form):
     )
     name = forms.CharField(label=_("Tên lĩnh vực"), max_length=200)
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    department = forms.ModelChoiceField(
+    department = choices.ModelChoiceField(
         label=_("Sở chủ trì ở cấp tỉnh"),
         queryset=Agency.objects.filter(kind=Agency.Kind.DEPARTMENT, is_active=True).order_by("name"),
         required=False,

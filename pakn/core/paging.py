@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -33,3 +35,21 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._seen > self.cap
+
+
+def capped_counts(querysets: list[QuerySet[Any, Any]], limit: int) -> list[int]:
+    """How many rows each queryset has, up to `limit`, in one query: one round trip instead of one each
+    (`SELECT (SELECT COUNT(*) FROM (… LIMIT n)), …`; under load each round trip costs more than its count)."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for qs in querysets:
+        try:
+            sql, part = qs.order_by()[:limit].query.sql_with_params()
+        except EmptyResultSet:
+            selects.append("0")
+            continue
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")
+        params.extend(part)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        return [int(n) for n in cursor.fetchone()]

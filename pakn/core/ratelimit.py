@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,11 @@ COUNTER_TABLE = "pakn_rate_counter"
 
 
 def _increment_in_database(key: str, cost: int, *, expires_at: float, now: float) -> int:
-    """One atomic upsert (SQLite ≥ 3.35 and PostgreSQL): concurrent workers each get a distinct count."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    """One atomic upsert (SQLite ≥ 3.35 and PostgreSQL): concurrent workers each get a distinct count.
+
+    The upsert is one statement, atomic by itself: no transaction around it (BEGIN and COMMIT were two more
+    round trips on every public report page, issue 13)."""
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {COUNTER_TABLE} (name, hits, expires_at) VALUES (%s, %s, %s) "
             f"ON CONFLICT (name) DO UPDATE SET hits = {COUNTER_TABLE}.hits + excluded.hits RETURNING hits",
@@ -95,14 +98,23 @@ def _increment_in_database(key: str, cost: int, *, expires_at: float, now: float
 
 
 def create_counter_table(using: str = "default") -> None:
-    """The counter table lives outside the migrations, like Django's cache table (created on migrate)."""
+    """The counter table lives outside the migrations, like Django's cache table (created on migrate).
+
+    On PostgreSQL it is UNLOGGED: counts of the current windows (minutes) are not worth a write-ahead log
+    record and a disk flush on every counted request; after a crash they start again from zero (issue 13)."""
     from django.db import connections
 
-    with connections[using].cursor() as cursor:
+    db = connections[using]
+    unlogged = "UNLOGGED " if db.vendor == "postgresql" else ""
+    with db.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {COUNTER_TABLE} "
+            f"CREATE {unlogged}TABLE IF NOT EXISTS {COUNTER_TABLE} "
             "(name varchar(120) PRIMARY KEY, hits integer NOT NULL, expires_at bigint NOT NULL)"
         )
+        if unlogged:  # made before it was unlogged
+            cursor.execute("SELECT relpersistence FROM pg_class WHERE oid = to_regclass(%s)", [COUNTER_TABLE])
+            if cursor.fetchone()[0] == "p":
+                cursor.execute(f"ALTER TABLE {COUNTER_TABLE} SET UNLOGGED")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {COUNTER_TABLE}_expires ON {COUNTER_TABLE} (expires_at)")
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core import choices
 from pakn.org.models import Area, Category
 from pakn.portal.labels import STATE_LABELS
 from pakn.portal.selectors import PERIODS, STATUS_GROUPS, categories, communes
@@ -46,7 +47,7 @@ def _required(message: Any) -> dict[str, Any]:
     return {"required": message}
 
 
-class CommuneChoiceField(forms.ModelChoiceField):
+class CommuneChoiceField(choices.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
@@ -141,7 +142,7 @@ class ReportForm(ReporterNumbersChecked):
 
     # Parsed by the view: a malformed key (an old cached form) must not stop the report.
     submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    category = forms.ModelChoiceField(
+    category = choices.ModelChoiceField(
         label=_("Lĩnh vực"),
         queryset=Category.objects.none(),
         empty_label=_("— Chọn lĩnh vực —"),
@@ -349,7 +350,7 @@ class PublicFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    linh_vuc = forms.ModelChoiceField(
+    linh_vuc = choices.ModelChoiceField(
         label=_("Lĩnh vực"),
         queryset=Category.objects.none(),
         required=False,

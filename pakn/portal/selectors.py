@@ -115,11 +115,14 @@ class ListedReport(PublicReport):
     12), versioned by the public copy so a browser's cached copy of a replaced photo is not reused."""
 
     thumbnail: str = ""
+    url: str = ""  # its public page
 
 
 def public_page_items(reports: list[Report], *, now: datetime) -> list[ListedReport]:
-    """The public type of each report of a page, with its list photo (one query for the page)."""
+    """The public type of each report of a page, with its list photo (one query for the page) and the
+    address of its page (reversed once for the page: a tracking code needs no quoting)."""
     photos = list_photos(reports)
+    detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
     items = []
     for r in reports:
         public = public_report(r, now=now)
@@ -129,7 +132,11 @@ def public_page_items(reports: list[Report], *, now: datetime) -> list[ListedRep
             url = reverse("portal:photo_sized", args=[r.tracking_code, photo.pk, "mini"])
             thumbnail = f"{url}?v={public_copy_version(photo)}"
         items.append(
-            ListedReport(**{f.name: getattr(public, f.name) for f in fields(public)}, thumbnail=thumbnail)
+            ListedReport(
+                **{f.name: getattr(public, f.name) for f in fields(public)},
+                thumbnail=thumbnail,
+                url=detail_url.format(r.tracking_code),
+            )
         )
     return items
 
@@ -148,33 +155,39 @@ MAP_FIELDS = (
 )
 
 
-def _map_point(row: dict[str, Any], detail_url: str) -> dict[str, Any]:
-    from pakn.portal.labels import STATE_TONES, state_label
+class _Markers:
+    """Writes map markers; what is the same for every marker (the detail address, the time zone, each
+    state's label and tone) is looked up once for the request: a thousand markers, a few states."""
 
-    summary = public_excerpt(
-        Report(
-            public_title=row["public_title"],
-            public_content=row["public_content"],
-            text_public=row["text_public"],
-        )
-    )
-    return {
-        "code": row["tracking_code"],
-        "lat": float(row["latitude"] or 0),  # never None: filtered by the callers
-        "lng": float(row["longitude"] or 0),
-        "state": row["state"],
-        "state_label": state_label(row["state"]),
-        "tone": STATE_TONES.get(row["state"], "new"),
-        "category": row["category__name"],
-        "area": row["area__name"] or "",
-        "summary": summary,
-        "date": timezone.localtime(row["created_at"]).strftime("%d/%m/%Y"),
-        "url": detail_url.format(row["tracking_code"]),
-    }
+    def __init__(self) -> None:
+        self.detail_url = reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
+        self.tz = timezone.get_current_timezone()
+        self.labels: dict[str, tuple[str, str]] = {}
 
+    def point(self, row: dict[str, Any]) -> dict[str, Any]:
+        from pakn.portal.labels import STATE_TONES, state_label
 
-def _detail_url() -> str:
-    return reverse("portal:detail", args=["CODE"]).replace("CODE", "{}")
+        state = row["state"]
+        if state not in self.labels:
+            self.labels[state] = (state_label(state), STATE_TONES.get(state, "new"))
+        label, tone = self.labels[state]
+        return {
+            "code": row["tracking_code"],
+            "lat": float(row["latitude"] or 0),  # never None: filtered by the callers
+            "lng": float(row["longitude"] or 0),
+            "state": state,
+            "state_label": label,
+            "tone": tone,
+            "category": row["category__name"],
+            "area": row["area__name"] or "",
+            "summary": public_excerpt(
+                text_public=row["text_public"],
+                public_title=row["public_title"],
+                public_content=row["public_content"],
+            ),
+            "date": row["created_at"].astimezone(self.tz).strftime("%d/%m/%Y"),
+            "url": self.detail_url.format(row["tracking_code"]),
+        }
 
 
 def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT) -> dict[str, Any]:
@@ -185,8 +198,8 @@ def map_points(filters: PublicFilters, *, now: datetime, limit: int = MAP_LIMIT)
         .values(*MAP_FIELDS)[: limit + 1]
     )
     truncated = len(rows) > limit
-    detail_url = _detail_url()
-    points = [_map_point(row, detail_url) for row in rows[:limit]]
+    markers = _Markers()
+    points = [markers.point(row) for row in rows[:limit]]
     return {"count": len(points), "truncated": truncated, "reports": points}
 
 
@@ -210,7 +223,7 @@ def near_points(
         .order_by("-created_at", "-pk")
         .values(*MAP_FIELDS)[:1000]
     )
-    detail_url = _detail_url()
+    markers = _Markers()
     ranked = sorted(
         (
             (distance_km(latitude, longitude, float(r["latitude"]), float(r["longitude"])), r)
@@ -218,7 +231,7 @@ def near_points(
         ),
         key=lambda pair: pair[0],
     )
-    points = [_map_point(row, detail_url) for d, row in ranked if d <= radius_km + 1.0][:limit]
+    points = [markers.point(row) for d, row in ranked if d <= radius_km + 1.0][:limit]
     return {"count": len(points), "radius_km": radius_km, "reports": points}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from pakn.core.widgets import ListedTextarea
 from pakn.reports.actions import ActionSpec, Input, Kind
 from pakn.reports.limits import text_errors
 from pakn.reports.models import Report
@@ -58,7 +59,7 @@ class SpecForm(forms.Form):
 
     def field_for(self, item: Input) -> forms.Field | None:
         if item.kind == Kind.TEXT:
-            widget = forms.Textarea(attrs={"rows": str(item.rows)})
+            widget = ListedTextarea(attrs={"rows": str(item.rows)})
             return forms.CharField(max_length=item.max_length, widget=widget, **self.common(item))
         if item.kind == Kind.LINE:
             return forms.CharField(max_length=item.max_length, **self.common(item))

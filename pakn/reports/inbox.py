@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pakn.core.crypto import lookup_hash
+from pakn.core.paging import capped_counts
 from pakn.org.models import Agency, Area, Category, User
 from pakn.reports.checks import IDENTIFIERS
 
@@ -86,21 +87,17 @@ def watched_agency_ids(viewer: User) -> list[int] | None:
     return ids
 
 
-def _asked_open_for(viewer: User, *, pending: bool) -> list[int]:
-    """`_asked_open` of the viewer's department, kept on the user object for the request (every tab asks)."""
-    cache: dict[bool, list[int]] = viewer.__dict__.setdefault("_console_asked", {})
-    if pending not in cache:
-        cache[pending] = _asked_open(viewer.agency_id, pending=pending)
-    return cache[pending]
+def _asked(viewer: User, *, pending: bool) -> Q:
+    """The cases the viewer's department was asked about (only those still unanswered if `pending`), as a
+    subquery. Opinions are asked and given only while the province coordinates a case (R-7.5), so it is
+    used under `state = coordinating` only, which keeps the open ones.
 
-
-def _asked_open(agency_id: int | None, *, pending: bool) -> list[int]:
-    """Open reports a department was asked about, read first (a few, while open reports are many). Opinions
-    are asked and given only while the province coordinates a case (R-7.5), so these are all coordinating."""
-    asked = OpinionRequest.objects.filter(department_id=agency_id, report__state=State.COORDINATING)
+    A subquery, not a list read first: a department asked about thousands of cases made every tab's query
+    carry thousands of literals (15 ms of the request's CPU for the counts alone, issue 13)."""
+    asked = OpinionRequest.objects.filter(department_id=viewer.agency_id)
     if pending:
         asked = asked.filter(answered_at__isnull=True)
-    return list(asked.order_by().values_list("report_id", flat=True).distinct())
+    return Q(pk__in=asked.values("report_id"))
 
 
 # A tab is written as state → condition, with no OR across states: each part then reads one range of the
@@ -119,10 +116,10 @@ def waiting_for(viewer: User) -> Parts:
         return {State.RECEIVED: here, State.COORDINATING: here, **clarification}
     if viewer.role == Role.SUPERVISOR:
         # The province's leadership consulted through its office (Điều 7 khoản 5): its pending opinions.
-        asked = Q(pk__in=_asked_open_for(viewer, pending=True))
+        asked = _asked(viewer, pending=True)
         return {**dict.fromkeys(OPEN_STATES, here), State.COORDINATING: here | asked, **clarification}
     if viewer.role == Role.LEADER:
-        asked = Q(pk__in=_asked_open_for(viewer, pending=True))
+        asked = _asked(viewer, pending=True)
         if viewer.agency is not None and viewer.agency.is_province_level:
             return {State.RECEIVED: here, State.COORDINATING: here | asked, **clarification}
         return {
@@ -136,31 +133,49 @@ def waiting_for(viewer: User) -> Parts:
         mine = here & Q(assignee_id=viewer.pk)
         return {State.IN_PROGRESS: mine, State.RESOLVED: mine & CLARIFY}
     if viewer.role == Role.SPECIALIST:
-        return {State.COORDINATING: Q(pk__in=_asked_open_for(viewer, pending=True))}
+        return {State.COORDINATING: _asked(viewer, pending=True)}
     return {}
 
 
 def _agency_work(viewer: User) -> Parts:
     """Open cases of the viewer's agencies (and clarifications asked of them)."""
     if viewer.role == Role.SPECIALIST:
-        return {State.COORDINATING: Q(pk__in=_asked_open_for(viewer, pending=False))}
+        return {State.COORDINATING: _asked(viewer, pending=False)}
     ids = watched_agency_ids(viewer)
     where = Q() if ids is None else Q(agency_id__in=ids)
     return {**dict.fromkeys(OPEN_STATES, where), State.RESOLVED: where & CLARIFY}
 
 
-def _done(viewer: User) -> Q:
-    closed = Q(state__in=CLOSED_STATES)
+def _done_parts(viewer: User) -> list[QuerySet[Report]]:
+    """The done tab as disjoint querysets it is the union of, all within report_scope: the closed cases of
+    the viewer's agencies, the others assigned to him, the others he acted on (a department: the cases it
+    answered).
+
+    Each part is read through its own index (agency and state; assignee; the viewer's timeline entries):
+    as one condition with OR, PostgreSQL scanned the table for a commune's cases (issue 13). Disjoint, they
+    are counted with UNION ALL, which stops at the cap."""
+    scope = report_scope(viewer)
     if viewer.role == Role.SPECIALIST:
         answered = OpinionRequest.objects.filter(
             department_id=viewer.agency_id, answered_at__isnull=False
         ).values("report_id")
-        return Q(pk__in=answered)
+        return [scope.filter(pk__in=answered)]
+    closed = scope.filter(state__in=CLOSED_STATES)
     ids = watched_agency_ids(viewer)
     if ids is None:
-        return closed
+        return [closed]
     mine = Event.objects.filter(actor_id=viewer.pk).values("report_id")
-    return closed & (Q(agency_id__in=ids) | Q(assignee_id=viewer.pk) | Q(pk__in=mine))
+    elsewhere = closed.exclude(agency_id__in=ids)
+    # The viewer's own agencies lie within report_scope for a leader (his agency and those below), an officer
+    # (his agency) and the IOC (everything): their part is read without the scope's OR, which made
+    # PostgreSQL misjudge a commune's closed cases as a few hundred and sort all 13,000 of them.
+    within = viewer.is_active and (viewer.role in (Role.LEADER, Role.OFFICER) or sees_everything(viewer))
+    held = Report.objects.filter(state__in=CLOSED_STATES) if within else closed
+    return [
+        held.filter(agency_id__in=ids),
+        elsewhere.filter(assignee_id=viewer.pk),
+        elsewhere.exclude(assignee_id=viewer.pk).filter(pk__in=mine),
+    ]
 
 
 def tab_parts(viewer: User, tab: str, now: datetime, soon: datetime) -> Parts:
@@ -178,9 +193,7 @@ def tab_parts(viewer: User, tab: str, now: datetime, soon: datetime) -> Parts:
 
 
 def tab_condition(viewer: User, tab: str, now: datetime, soon: datetime) -> Q:
-    """A tab as one condition (for counting)."""
-    if tab == "done":
-        return _done(viewer)
+    """An open tab as one condition (for counting)."""
     condition = Q(pk__in=[])
     for state, q in tab_parts(viewer, tab, now, soon).items():
         condition |= Q(state=state) & q
@@ -380,8 +393,8 @@ def inbox_page(
     """
     a, b = Cursor.decode(after), Cursor.decode(before)
     if tab == "done":
-        qs = _plain(report_scope(viewer).filter(_done(viewer)).filter(filters.condition()))
-        return _scoped(viewer, _page_by_id(qs, a, b, size))
+        parts = [_plain(part.filter(filters.condition())) for part in _done_parts(viewer)]
+        return _scoped(viewer, _page_by_id(parts, a, b, size))
     backwards = b is not None
     order: list[Any] = (
         [F("due_at").desc(nulls_first=True), "-pk"] if backwards else [F("due_at").asc(nulls_last=True), "pk"]
@@ -424,9 +437,16 @@ def _scoped(viewer: User, page: InboxPage) -> InboxPage:
     return page
 
 
-def _page_by_id(qs: QuerySet[Report], a: Cursor | None, b: Cursor | None, size: int) -> InboxPage:
+def _by_id(parts: list[QuerySet[Report]], after: Q, order: str, size: int) -> list[Report]:
+    """The first `size` rows of the union of `parts` in `order` ("pk" or "-pk"): each part read in that
+    order and limited, then merged."""
+    rows = {r.pk: r for part in parts for r in part.filter(after).order_by(order)[:size]}
+    return sorted(rows.values(), key=lambda r: r.pk, reverse=order == "-pk")[:size]
+
+
+def _page_by_id(parts: list[QuerySet[Report]], a: Cursor | None, b: Cursor | None, size: int) -> InboxPage:
     if b is not None:
-        rows = list(qs.filter(pk__gt=b.pk).order_by("pk")[: size + 1])
+        rows = _by_id(parts, Q(pk__gt=b.pk), "pk", size + 1)
         more = len(rows) > size
         rows = rows[:size][::-1]
         page = InboxPage(rows)
@@ -435,9 +455,7 @@ def _page_by_id(qs: QuerySet[Report], a: Cursor | None, b: Cursor | None, size: 
             if more:
                 page.prev_cursor = Cursor(None, rows[0].pk).encode()
         return page
-    if a is not None:
-        qs = qs.filter(pk__lt=a.pk)
-    rows = list(qs.order_by("-pk")[: size + 1])
+    rows = _by_id(parts, Q(pk__lt=a.pk) if a is not None else Q(), "-pk", size + 1)
     page = InboxPage(rows[:size])
     if len(rows) > size:
         page.next_cursor = Cursor(None, page.rows[-1].pk).encode()
@@ -465,14 +483,22 @@ def inbox_counts(
 
     The open tabs' conditions lie within report_scope by construction (the viewer's own agencies, the
     agencies below a leader's, a department's asked cases; tests/console/test_inbox.py checks it for every
-    role), so they are counted without it; the done tab, which reads the viewer's past events, keeps it."""
-    counts = []
-    for key, label in TABS:
-        base = report_scope(viewer) if key == "done" else Report.objects.all()
-        qs = base.filter(tab_condition(viewer, key, now, soon)).filter(filters.condition())
-        n = qs.order_by()[: cap + 1].count()
-        counts.append(TabCount(key, label, min(n, cap), n > cap))
-    return counts
+    role), so they are counted without it; the done tab, which reads the viewer's past events, keeps it (a
+    union of its parts, each read through its index). All five are counted in one query."""
+    tabs: list[QuerySet[Report, Any]] = []
+    for key, _label in TABS:
+        if key == "done":
+            # Counting `state`, in the parts' indexes (agency, state, …) and (assignee, state): read from
+            # the index alone.
+            first, *others = (
+                p.filter(filters.condition()).order_by().values("state") for p in _done_parts(viewer)
+            )
+            tabs.append(first.union(*others, all=True) if others else first)
+        else:
+            condition = tab_condition(viewer, key, now, soon)
+            tabs.append(Report.objects.filter(condition).filter(filters.condition()).values("pk"))
+    counts = capped_counts(tabs, cap + 1)
+    return [TabCount(key, label, min(n, cap), n > cap) for (key, label), n in zip(TABS, counts, strict=True)]
 
 
 def tab_label(viewer: User, key: str) -> str:
@@ -494,8 +520,12 @@ class OverdueRow:
 
 def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[OverdueRow]:
     """Overdue open cases grouped by the agency holding them, the most overdue agencies first; the first few
-    cases of each agency come from one query (a row number per agency)."""
-    overdue = report_scope(viewer).filter(state__in=OPEN_STATES, due_at__lt=now)
+    cases of each agency come from one query (a row number per agency).
+
+    Both read the index of open cases by agency and deadline (report_open_agency_due) alone: the counts and
+    the ranks need no report row, and only the cases shown are then loaded (issue 13: 70,000 overdue
+    reports at a million cost a second when every row was read)."""
+    overdue = report_scope(viewer).filter(state__in=sorted(OPEN_STATES), due_at__lt=now)
     groups = list(
         overdue.order_by()
         .values("agency_id")
@@ -504,10 +534,20 @@ def overdue_board(*, viewer: User, now: datetime, per_agency: int = 5) -> list[O
     )
     agencies = Agency.objects.in_bulk([g["agency_id"] for g in groups])
     rows = {g["agency_id"]: OverdueRow(agencies[g["agency_id"]], g["n"], g["oldest"]) for g in groups}
-    ranked = _plain(overdue.filter(agency_id__in=list(rows))).annotate(
-        rank=Window(RowNumber(), partition_by=[F("agency_id")], order_by=[F("due_at").asc(), F("pk").asc()])
+    ranked = (
+        overdue.filter(agency_id__in=list(rows))
+        .order_by()
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("agency_id")], order_by=[F("due_at").asc(), F("pk").asc()]
+            )
+        )
+        .filter(rank__lte=per_agency)
+        .values_list("pk", flat=True)
     )
-    shown = with_related(list(ranked.filter(rank__lte=per_agency).order_by("agency_id", "rank")))
+    shown = with_related(
+        list(_plain(Report.objects.filter(pk__in=ranked)).order_by("agency_id", "due_at", "pk"))
+    )
     urged = dict(
         Event.objects.filter(report__in=shown, action="urge")
         .values("report_id")

@@ -237,6 +237,16 @@ class Report(models.Model):
             # a commune's page otherwise walks the whole created_at index).
             models.Index(fields=["area", "created_at"], name="report_area_created"),
             models.Index(fields=["category", "created_at"], name="report_category_created"),
+            # The done tab's cases assigned to the viewer, newest first (issue 13: ordered by id alone,
+            # PostgreSQL walked the whole primary key for someone with none).
+            models.Index(fields=["assignee", "id"], name="report_assignee_id"),
+            # The overdue board (issue 13): open cases by agency and deadline, a tenth of the table; the board
+            # counts and ranks them from this index alone. Its queries say `state IN (sorted open states)`.
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                name="report_open_agency_due",
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,18 @@ Role = User.Role
 
 
 def agency_subtree_ids(agency: Agency) -> list[int]:
-    """The agency and every agency below it (its escalation children, recursively)."""
+    """The agency and every agency below it (its escalation children, recursively).
+
+    Kept on the agency object, which lives for one request (report_scope asks for each query it builds)."""
+    cached: list[int] | None = agency.__dict__.get("_subtree_ids")
+    if cached is not None:
+        return list(cached)
+    ids = _subtree_ids(agency)
+    agency.__dict__["_subtree_ids"] = ids
+    return list(ids)
+
+
+def _subtree_ids(agency: Agency) -> list[int]:
     ids = [agency.pk]
     frontier = [agency.pk]
     while frontier:
@@ -58,9 +69,12 @@ def report_scope(viewer: User) -> QuerySet[Report]:
         return reports.filter(pk__in=asked)
     if viewer.role == Role.LEADER:
         subtree = agency_subtree_ids(viewer.agency)  # type: ignore[arg-type]
-        handled = Event.objects.filter(agency_id__in=subtree).values("report_id")
-        asked = OpinionRequest.objects.filter(department_id__in=subtree).values("report_id")
-        return reports.filter(Q(agency_id__in=subtree) | Q(pk__in=handled) | Q(pk__in=asked))
+        # Correlated EXISTS, not `pk IN (SELECT …)`: an IN under OR makes PostgreSQL read every report the
+        # agencies ever handled (a hash of 50,000 timeline entries for a commune at a million reports) before
+        # the first row; EXISTS reads the timeline of the rows it is asked about (issue 13).
+        handled = Event.objects.filter(report_id=OuterRef("pk"), agency_id__in=subtree)
+        consulted = OpinionRequest.objects.filter(report_id=OuterRef("pk"), department_id__in=subtree)
+        return reports.filter(Q(agency_id__in=subtree) | Exists(handled) | Exists(consulted))
     if viewer.role == Role.OFFICER:
         return reports.filter(Q(assignee=viewer) | Q(agency_id=viewer.agency_id))
     return reports.none()
@@ -227,15 +241,19 @@ def agency_staff(agency: Agency) -> list[Any]:
 def redact_numbers(text: str) -> str:
     """Public text with phone numbers, ID numbers and e-mail addresses masked (pakn.reports.pii, R-3.2)."""
     masked = mask_personal_data(text or "")
-    return masked.replace(PHONE_MASK, _("[số đã ẩn]")).replace(EMAIL_MASK, _("[email đã ẩn]"))
+    if PHONE_MASK in masked:  # translated only when present: lists and the map call this for every row
+        masked = masked.replace(PHONE_MASK, _("[số đã ẩn]"))
+    if EMAIL_MASK in masked:
+        masked = masked.replace(EMAIL_MASK, _("[email đã ẩn]"))
+    return masked
 
 
-def public_excerpt(report: Report, length: int = 120) -> str:
-    """A short public text of a report for lists and map markers: masked before it is cut (a cut number
-    would escape the mask), empty until the IOC has triaged the report."""
-    if not report.text_public:
+def public_excerpt(*, text_public: bool, public_title: str, public_content: str, length: int = 120) -> str:
+    """A short public text of a report (its fields of these names) for lists and map markers: masked before
+    it is cut (a cut number would escape the mask), empty until the IOC has triaged the report."""
+    if not text_public:
         return ""
-    text = redact_numbers(report.public_title or report.public_content)
+    text = redact_numbers(public_title or public_content)
     return text if len(text) <= length else text[: length - 3] + "…"
 
 
