@@ -231,7 +231,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--profile", default="", help="write a py-spy flame graph (SVG) of one web worker")
+    parser.add_argument("--profile", default="", help="write a py-spy flame graph (SVG; .txt: collapsed stacks with waits) of one web worker")
+    parser.add_argument("--profile-worker", action="store_true", help="profile the huey worker instead")
     parser.add_argument("--only", choices=["post", "get"], default=None)
     args = parser.parse_args()
 
@@ -271,8 +272,11 @@ def main() -> None:
                           f"p99 {run.p99:6.1f} ms  errors {run.errors}  load {run.load:.1f}", file=sys.stderr, flush=True)  # fmt: skip
         spy_bin = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
         if args.profile and Path(spy_bin).exists():
-            worker = [p for p, cmd, _, _ in process_tree(pakn.stop[0]) if "gunicorn" in cmd][-1]
-            spy = subprocess.Popen([spy_bin, "record", "-o", args.profile, "-p", str(worker), "-d", "12", "-r", "200"],
+            which = "pakn.cli worker" if args.profile_worker else "gunicorn"
+            worker = [p for p, cmd, _, _ in process_tree(pakn.stop[0]) if which in cmd][-1]
+            # A .txt path: py-spy's collapsed stacks with the idle ones (waits for the database, Redis).
+            raw = ["--format", "raw", "--idle"] if args.profile.endswith(".txt") else []
+            spy = subprocess.Popen([spy_bin, "record", "-o", args.profile, "-p", str(worker), "-d", "12", "-r", "200", *raw],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             time.sleep(1)
             for e in endpoints:
