@@ -231,7 +231,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--profile", default="", help="write a py-spy flame graph (SVG; .txt: collapsed stacks with waits) of one web worker")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write a py-spy flame graph (SVG; .txt: collapsed stacks with waits) of one web worker",
+    )
     parser.add_argument("--profile-worker", action="store_true", help="profile the huey worker instead")
     parser.add_argument("--only", choices=["post", "get"], default=None)
     args = parser.parse_args()
