@@ -5,6 +5,7 @@ Django view, served the same way (gunicorn, 2 sync workers), measured with wrk, 
     .venv/bin/python bench/http_bench.py --postgres postgres://postgres@127.0.0.1:5432
     .venv/bin/python bench/http_bench.py --peer /tmp/peer-src              # + the peer (peer-up) beside it
     .venv/bin/python bench/http_bench.py --profile docs/flame-open311.svg  # + py-spy flame graph of a worker
+    .venv/bin/python bench/http_bench.py --only post --profile /tmp/post.txt  # collapsed stacks with the waits
 
 pakn runs as `pakn serve` runs it (gunicorn with 2 sync workers and the huey worker; --redis URL for the
 Redis queue and cache as in production), DEBUG off, rate limits lifted, in a database the benchmark creates
