@@ -5,6 +5,7 @@ Django view, served the same way (gunicorn, 2 sync workers), measured with wrk, 
     .venv/bin/python bench/http_bench.py --postgres postgres://postgres@127.0.0.1:5432
     .venv/bin/python bench/http_bench.py --peer /tmp/peer-src              # + the peer (peer-up) beside it
     .venv/bin/python bench/http_bench.py --profile docs/flame-open311.svg  # + py-spy flame graph of a worker
+    .venv/bin/python bench/http_bench.py --only post --profile /tmp/post.txt  # collapsed stacks with the waits
 
 pakn runs as `pakn serve` runs it (gunicorn with 2 sync workers and the huey worker; --redis URL for the
 Redis queue and cache as in production), DEBUG off, rate limits lifted, in a database the benchmark creates
@@ -231,7 +232,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--profile", default="", help="write a py-spy flame graph (SVG) of one web worker")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write a py-spy flame graph (SVG; .txt: collapsed stacks with waits) of one web worker",
+    )
+    parser.add_argument("--profile-worker", action="store_true", help="profile the huey worker instead")
     parser.add_argument("--only", choices=["post", "get"], default=None)
     args = parser.parse_args()
 
@@ -271,8 +277,11 @@ def main() -> None:
                           f"p99 {run.p99:6.1f} ms  errors {run.errors}  load {run.load:.1f}", file=sys.stderr, flush=True)  # fmt: skip
         spy_bin = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
         if args.profile and Path(spy_bin).exists():
-            worker = [p for p, cmd, _, _ in process_tree(pakn.stop[0]) if "gunicorn" in cmd][-1]
-            spy = subprocess.Popen([spy_bin, "record", "-o", args.profile, "-p", str(worker), "-d", "12", "-r", "200"],
+            which = "pakn.cli worker" if args.profile_worker else "gunicorn"
+            worker = [p for p, cmd, _, _ in process_tree(pakn.stop[0]) if which in cmd][-1]
+            # A .txt path: py-spy's collapsed stacks with the idle ones (waits for the database, Redis).
+            raw = ["--format", "raw", "--idle"] if args.profile.endswith(".txt") else []
+            spy = subprocess.Popen([spy_bin, "record", "-o", args.profile, "-p", str(worker), "-d", "12", "-r", "200", *raw],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             time.sleep(1)
             for e in endpoints:

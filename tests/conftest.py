@@ -68,7 +68,10 @@ def _fresh_cache() -> Any:
     earlier tests in the same process must not refuse this one's requests."""
     from django.core.cache import cache
 
+    from pakn.reports.freshness import forget_local_pages
+
     cache.clear()
+    forget_local_pages()
     yield
 
 

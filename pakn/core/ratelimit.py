@@ -6,7 +6,8 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 
@@ -69,12 +70,27 @@ def _increment(key: str, cost: int, *, expires_at: float, now: float) -> int:
     if _store() == "database":
         return _increment_in_database(key, cost, expires_at=expires_at, now=now)
     timeout = max(int(expires_at - now), 1)
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _increment_in_redis(backend, key, cost, timeout=timeout)
     cache.add(key, 0, timeout=timeout)
     try:
-        return int(cache.incr(key, cost))  # atomic on Redis
+        return int(cache.incr(key, cost))
     except ValueError:  # evicted between add and incr
         cache.set(key, cost, timeout=timeout)
         return cost
+
+
+def _increment_in_redis(backend: RedisCache, key: str, cost: int, *, timeout: int) -> int:
+    """SET NX EX and INCRBY in one MULTI/EXEC: atomic, and one round trip where Django's add() and incr()
+    take three (SET NX, EXISTS, INCRBY) — under load each round trip waits for Redis (issue 13)."""
+    full_key = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(full_key, write=True)  # Django's RedisCache keeps no public client
+    with client.pipeline(transaction=True) as pipe:
+        pipe.set(full_key, 0, ex=timeout, nx=True)
+        pipe.incrby(full_key, cost)
+        _, count = pipe.execute()
+    return int(count)
 
 
 COUNTER_TABLE = "pakn_rate_counter"

@@ -60,11 +60,15 @@ def notifications_for_event(
     outbox (R-3.2).
     """
     # Notifications whose step this event finished are done (issue 14, item 7), before new ones are asked.
-    close_done(
-        report,
-        event.at,
-        answered_by=event.agency_id if event.action in ("give_opinion", "give_leadership_opinion") else None,
-    )
+    # A report's first event has none: nothing can refer to a report created in this very transaction.
+    if event.seq > 1:
+        close_done(
+            report,
+            event.at,
+            answered_by=event.agency_id
+            if event.action in ("give_opinion", "give_leadership_opinion")
+            else None,
+        )
     planner = PLANNERS.get(event.action)
     if planner is None:
         return []
@@ -161,8 +165,7 @@ def outbox_write(
     """Insert the messages and one delivery per recipient and channel; ask the worker once committed."""
     base = report_context(report, at) if report is not None else {}
     base.update(context or {})
-    messages: list[OutboxMessage] = []
-    deliveries: list[Delivery] = []
+    staged: list[tuple[OutboxMessage, Planned, list[User]]] = []
     for plan in plans:
         private: dict[str, str] = {}
         if plan.reporter and report is not None:
@@ -170,7 +173,7 @@ def outbox_write(
             private["recipient"] = report.reporter_name
         # The step the message asks for (issue 14, item 7): given (due-soon), else the case's current one.
         asked, asked_since = (step, step_started_at) if step else asked_step(plan.kind, report)
-        message = OutboxMessage.objects.create(
+        message = OutboxMessage(
             kind=plan.kind,
             report=report,
             event=event,
@@ -181,14 +184,22 @@ def outbox_write(
             private_context=json.dumps(private, ensure_ascii=False) if private else "",
             created_at=at,
         )
-        messages.append(message)
+        users: list[User] = []
         if plan.staff is not None:
-            users = User.objects.filter(plan.staff, is_active=True)
+            found = User.objects.filter(plan.staff, is_active=True)
             if exclude_user_id is not None:
-                users = users.exclude(pk=exclude_user_id)
-            deliveries += staff_deliveries(message, list(users))
+                found = found.exclude(pk=exclude_user_id)
+            users = list(found)
+        staged.append((message, plan, users))
+    # One INSERT for the event's messages (their ids come back for the deliveries).
+    messages = OutboxMessage.objects.bulk_create([message for message, _, _ in staged])
+    # A report's first event: no device can follow a report created in this very transaction.
+    new_report = event is not None and event.seq == 1
+    deliveries: list[Delivery] = []
+    for message, plan, users in staged:
+        deliveries += staff_deliveries(message, users)
         if plan.reporter and report is not None:
-            deliveries += reporter_deliveries(message, report)
+            deliveries += reporter_deliveries(message, report, devices=not new_report)
     deliveries_queue(deliveries, [m.pk for m in messages], at)
     return messages
 
@@ -291,7 +302,9 @@ def _staff_targets(
     return [(f"u{user.pk}", {"address": {"email": user.email, "sms": user.phone}.get(channel, "")})]
 
 
-def reporter_deliveries(message: OutboxMessage, report: Report) -> list[Delivery]:
+def reporter_deliveries(message: OutboxMessage, report: Report, *, devices: bool = True) -> list[Delivery]:
+    """The reporter's deliveries of a message: SMS and e-mail as configured, and a push to each device that
+    follows the report privately (`devices=False`: the caller knows there is none)."""
     wanted = set(settings.PAKN_NOTIFY_REPORTER_CHANNELS)
     rows = []
     for channel, address in ((Channel.SMS, report.reporter_phone), (Channel.EMAIL, report.reporter_email)):
@@ -305,7 +318,7 @@ def reporter_deliveries(message: OutboxMessage, report: Report) -> list[Delivery
                     idempotency_key=_key(message, channel, "r"),
                 )
             )
-    if Channel.PUSH in wanted and push_enabled():
+    if devices and Channel.PUSH in wanted and push_enabled():
         for s in PushSubscription.objects.filter(report=report, follows=False).only("pk"):
             rows.append(
                 Delivery(

@@ -8,6 +8,7 @@ reporter for them (R-7.2b).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import secrets
@@ -321,7 +322,9 @@ def request_submit(
     if len(uploads) > settings.PAKN_MAX_ATTACHMENTS:
         raise RequestInvalid([("media", f"tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp.")])
     try:
-        with transaction.atomic():
+        # report_submit is one transaction; an outer one (a savepoint inside it: two round trips) only to
+        # store media with it.
+        with transaction.atomic() if uploads else contextlib.nullcontext():
             submission = services.report_submit(**fields)
             for upload in uploads:
                 attachment_add(report=submission.report, upload=upload, by_reporter=True)

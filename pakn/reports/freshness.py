@@ -7,12 +7,15 @@ event, the latest `updated_at` of a report, the last attachment): every workflow
 sets `updated_at`, so any change a public page can show moves the version, whichever process or machine made
 it. What does not move it — a category or agency renamed in the admin, a report deleted by retention, the
 clock moving a report out of a date window — is bounded by the cache's lifetime (PAKN_PUBLIC_CACHE_SECONDS,
-30 s by default; 0 turns the cache off, the validators stay).
+30 s by default; 0 turns the cache off, the validators stay). Each process keeps its last pages as well, until
+the shared copy's expiry: a page served again costs the version's query and no round trip to the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,7 +90,7 @@ def cached_public_response(
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return _conditional(request, etag, HttpResponseNotModified(), version)
     seconds = settings.PAKN_PUBLIC_CACHE_SECONDS
-    stored = cache.get(f"public:{key}") if seconds else None
+    stored = _stored(key) if seconds else None
     if stored is not None:
         status, content_type, content = stored
         response = HttpResponse(content, status=status, content_type=content_type)
@@ -96,5 +99,39 @@ def cached_public_response(
     if response.status_code != 200 or response.streaming:
         return response
     if seconds:
-        cache.set(f"public:{key}", (200, response["Content-Type"], response.content), seconds)
+        entry = (200, response["Content-Type"], response.content, time.time() + seconds)
+        cache.set(f"public:{key}", entry, seconds)
+        _remember(key, entry)
     return _conditional(request, etag, response, version)
+
+
+# A few pages kept in this process too, under the same key (the version is in it) until the moment the
+# shared copy expires: a page this process already served costs no round trip to the cache (Redis), which
+# under load waits for Redis to be scheduled (issue 13).
+LOCAL_PAGES = 32
+Page = tuple[int, str, bytes]
+_local: OrderedDict[str, tuple[float, Page]] = OrderedDict()
+
+
+def _stored(key: str) -> Page | None:
+    found = _local.get(key)
+    if found is not None and found[0] > time.time():
+        _local.move_to_end(key)
+        return found[1]
+    stored = cache.get(f"public:{key}")
+    if stored is None or len(stored) != 4:
+        return None
+    _remember(key, stored)
+    return stored[:3]  # type: ignore[no-any-return]
+
+
+def _remember(key: str, entry: tuple[int, str, bytes, float]) -> None:
+    _local[key] = (entry[3], entry[:3])
+    _local.move_to_end(key)
+    while len(_local) > LOCAL_PAGES:
+        _local.popitem(last=False)
+
+
+def forget_local_pages() -> None:
+    """Empty this process's copies (tests, along with cache.clear())."""
+    _local.clear()

@@ -124,3 +124,38 @@ def test_a_post_looks_up_its_service_and_commune_once(o311, org, api_key):
     selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
     assert sum('FROM "org_category"' in q for q in selects) == 1
     assert sum('FROM "org_area"' in q and '"org_area"."code" =' in q for q in selects) == 1
+
+
+def test_a_page_this_process_served_is_not_read_from_the_shared_cache_again(o311, org, submit, cached):
+    """Each process keeps its last pages under the same versioned key (no round trip to Redis), only until the
+    shared copy expires; a new version is never served from them."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from pakn.reports import freshness
+
+    first = submit().report
+    assert codes(o311.get(LIST)) == [first.tracking_code]
+    with mock.patch.object(cache, "get", side_effect=AssertionError("no shared read")):
+        assert codes(o311.get(LIST)) == [first.tracking_code]
+    second = submit().report
+    assert codes(o311.get(LIST)) == [second.tracking_code, first.tracking_code]
+    with mock.patch.object(freshness.time, "time", return_value=freshness.time.time() + 31):
+        assert all(expiry < freshness.time.time() + 31 for expiry, _ in freshness._local.values())
+
+
+def test_a_post_without_media_is_one_transaction_and_reads_no_calendar(o311, org, api_key):
+    """Issue 13: no savepoint around a submission without media; the 1-hour triage deadline needs no
+    CalendarOverride read; a new report has no notification to close nor any device to notify yet."""
+    from tests.open311.test_requests import COMPLETE
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = o311.post(f"{BASE}/requests.json", {**COMPLETE, "api_key": api_key})
+    assert response.status_code == 201
+    sql = [q["sql"] for q in ctx.captured_queries]
+    # report_submit's own transaction (a savepoint in the test's), and no second one around it.
+    assert sum(q.startswith("SAVEPOINT") for q in sql) == 1
+    for table in ("workdays_calendaroverride", "notify_notification", "notify_pushsubscription"):
+        assert not any(f'FROM "{table}"' in q for q in sql), table
+    assert sum(q.startswith('INSERT INTO "notify_outboxmessage"') for q in sql) == 1
