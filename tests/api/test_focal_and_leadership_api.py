@@ -84,4 +84,4 @@ def test_the_leadership_endpoint_refuses_a_commune(org, journey):
         {"version": report.version, "question": "Xin ý kiến."},
         **leader.headers,
     )
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
