@@ -61,6 +61,28 @@ def _reference_data(request: Any) -> None:
         importlib.import_module(name).seed(apps, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """The catalogues compiled as `make setup` does (.mo files are not committed), before any test of this
+    process reads one: Django keeps a process's catalogue once loaded, so a page rendered in English before
+    the .mo existed stayed in Vietnamese for the rest of that worker (the English pages failed or passed
+    depending on which worker ran a portal test first). The command replaces each file atomically, so
+    workers compiling at once never read half a catalogue."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("compile_translations", stdout=io.StringIO())
+    # A module imported while collecting may have loaded a catalogue already: forget it, as Django does
+    # when LOCALE_PATHS changes (django.test.signals.language_changed).
+    from asgiref.local import Local
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._default = None
+    trans_real._active = Local()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Each test starts with an empty cache: rate-limit counts (failed sign-ins from 127.0.0.1 above all) of
