@@ -30,7 +30,8 @@ def _rule(rule: object) -> str:
     doc = " ".join((getattr(rule, "__doc__", None) or "").split())
     if not doc:
         return f"`{getattr(rule, '__name__', repr(rule))}`"
-    return re.split(r"(?<=\.)\s", doc)[0].rstrip(".")
+    first = re.split(r"(?<=\.)\s", doc)[0].rstrip(".")
+    return first[0].lower() + first[1:] if first[1:2].islower() else first
 
 
 def _states(states: frozenset[str]) -> str:
@@ -69,7 +70,7 @@ def render() -> str:
             s.group.value,
             _states(s.sources),
             "; ".join(_rule(r) for r in s.who) or "nobody on its own",
-            s.target or "same (or the effect's choice)",
+            s.target or "same, or the effect's",
             s.visibility,
             f"`{s.ready.__name__}`" if s.ready else "—",
             _inputs(s),
