@@ -84,6 +84,33 @@ def _compiled_translations() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _rate_windows_start_with_the_test(monkeypatch: Any) -> None:
+    """The rate limits count in fixed windows of the clock (1 minute for the API's reads, 10 minutes, 1 hour,
+    1 day): a test that made its three allowed requests at 10:00:59.8 and expected the fourth to be refused
+    at 10:01:00.3 got a 200 instead, which a loaded machine made likely. The limiter's clock starts each test
+    at the start of a day (UTC; the start of every window) and follows the real clock from there, so a test's
+    requests share one window unless the test outlasts it. A test that sets the clock with time_machine
+    keeps the moment it chose."""
+    import time
+
+    import time_machine
+
+    from pakn.core import ratelimit
+
+    started = time.time()
+    day_start = started - started % 86400
+
+    class _Clock:
+        @staticmethod
+        def time() -> float:
+            if time_machine.escape_hatch.is_travelling():
+                return time.time()
+            return day_start + (time.time() - started)
+
+    monkeypatch.setattr(ratelimit, "time", _Clock)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Each test starts with an empty cache: rate-limit counts (failed sign-ins from 127.0.0.1 above all) of
     earlier tests in the same process must not refuse this one's requests."""
