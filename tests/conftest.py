@@ -141,6 +141,13 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VN)
 
 
+def page_text(response: Any, status: int = 200) -> str:
+    """A page's text, after checking it is the page asked for: a check that something is *not* on a page
+    would pass on an error page too."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    return str(response.content.decode())
+
+
 def make_user(agency: Agency, role: str, name: str = "", **extra: Any) -> User:
     n = next(_names)
     return user_create(
