@@ -62,6 +62,55 @@ def _reference_data(request: Any) -> None:
         importlib.import_module(name).seed(apps, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """The catalogues compiled as `make setup` does (.mo files are not committed), before any test of this
+    process reads one: Django keeps a process's catalogue once loaded, so a page rendered in English before
+    the .mo existed stayed in Vietnamese for the rest of that worker (the English pages failed or passed
+    depending on which worker ran a portal test first). The command replaces each file atomically, so
+    workers compiling at once never read half a catalogue."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("compile_translations", stdout=io.StringIO())
+    # A module imported while collecting may have loaded a catalogue already: forget it, as Django does
+    # when LOCALE_PATHS changes (django.test.signals.language_changed).
+    from asgiref.local import Local
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._default = None
+    trans_real._active = Local()
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_start_with_the_test(monkeypatch: Any) -> None:
+    """The rate limits count in fixed windows of the clock (1 minute for the API's reads, 10 minutes, 1 hour,
+    1 day): a test that made its three allowed requests at 10:00:59.8 and expected the fourth to be refused
+    at 10:01:00.3 got a 200 instead, which a loaded machine made likely. The limiter's clock starts each test
+    at the start of a day (UTC; the start of every window) and follows the real clock from there, so a test's
+    requests share one window unless the test outlasts it. A test that sets the clock with time_machine
+    keeps the moment it chose."""
+    import time
+
+    import time_machine
+
+    from pakn.core import ratelimit
+
+    started = time.time()
+    day_start = started - started % 86400
+
+    class _Clock:
+        @staticmethod
+        def time() -> float:
+            if time_machine.escape_hatch.is_travelling():
+                return time.time()
+            return day_start + (time.time() - started)
+
+    monkeypatch.setattr(ratelimit, "time", _Clock)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Each test starts with an empty cache: rate-limit counts (failed sign-ins from 127.0.0.1 above all) of
@@ -94,6 +143,13 @@ _names = itertools.count(1)
 def at(text: str) -> datetime:
     """A local (Asia/Ho_Chi_Minh) moment from 'YYYY-MM-DD HH:MM'."""
     return datetime.fromisoformat(text).replace(tzinfo=VN)
+
+
+def page_text(response: Any, status: int = 200) -> str:
+    """A page's text, after checking it is the page asked for: a check that something is *not* on a page
+    would pass on an error page too."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    return str(response.content.decode())
 
 
 def make_user(agency: Agency, role: str, name: str = "", **extra: Any) -> User:

@@ -24,7 +24,8 @@ def test_the_feed_is_the_consoles_bell_with_its_due_soon_warning(
     """The officer is told he was assigned, then warned when 3/4 of the step's time has passed."""
     with django_capture_on_commit_callbacks(execute=True):
         report = journey.in_progress(start=at("2026-03-02 08:00"))
-    assert report.step_started_at and report.due_at
+    # Assigned Monday 08:20; handling takes 1 working day (R-7.3a): due Tuesday 08:20.
+    assert (report.step_started_at, report.due_at) == (at("2026-03-02 08:20"), at("2026-03-03 08:20"))
     almost = report.step_started_at + (report.due_at - report.step_started_at) * 0.8
     with django_capture_on_commit_callbacks(execute=True):
         assert due_soon_scan(now=almost) == 1

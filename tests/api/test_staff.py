@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from pakn.reports import services
 from pakn.reports.models import Attachment, PersonalDataAccess, State
 from tests.api.conftest import API, PROBLEM, bearer, field_errors, jpeg, post_json
-from tests.conftest import VALID
+from tests.conftest import VALID, at
 
 
 def case_url(report, suffix=""):
@@ -18,15 +21,20 @@ def case_url(report, suffix=""):
 
 def test_the_operators_inbox_shows_new_reports_with_counts(api, org, journey):
     """R-7.2: the IOC's "mine" tab holds the reports waiting to be checked, by deadline."""
-    first, second = journey.received(), journey.received()
+    first, second = journey.received(), journey.received()  # Monday 2 March 2026, 08:00
     routed = journey.routed()
-    body = api.get(f"{API}/staff/inbox", **bearer(org.operator)).json()
+    headers = bearer(org.operator)
+    with time_machine.travel(at("2026-03-02 08:20"), tick=False):
+        body = api.get(f"{API}/staff/inbox", **headers).json()
     assert [c["id"] for c in body["items"]] == [first.pk, second.pk]
     assert routed.pk not in [c["id"] for c in body["items"]]
     counts = {c["tab"]: c["count"] for c in body["counts"]}
     assert counts["mine"] == 2 and counts["agency"] >= 2
     item = body["items"][0]
-    assert item["state"] == "received" and item["agency"]["code"] == "ioc" and item["countdown"]
+    assert item["state"] == "received" and item["agency"]["code"] == "ioc"
+    # Triage within 1 clock hour (R-7.2a): due 09:00, 40 minutes left at 08:20, the console's countdown.
+    assert datetime.fromisoformat(item["due_at"]) == at("2026-03-02 09:00")
+    assert (item["countdown"], item["is_overdue"]) == ("Còn 40 phút", False)
     assert "reporter_name" not in item and VALID["reporter_name"] not in json.dumps(body, ensure_ascii=False)
 
 
@@ -205,13 +213,16 @@ def test_the_inbox_takes_the_same_number_of_queries_for_more_cases(api, org, jou
 
     headers = bearer(org.operator)
     journey.received()
-    api.get(f"{API}/staff/inbox", **headers)  # the token's first use is recorded once
-    with CaptureQueriesContext(connection) as few:
-        api.get(f"{API}/staff/inbox", **headers)
-    for _ in range(5):
-        journey.received()
-    with CaptureQueriesContext(connection) as more:
-        assert len(api.get(f"{API}/staff/inbox", **headers).json()["items"]) == 6
+    # The clock stands still: a token's use is recorded again after a minute (LAST_USED_RESOLUTION), which a
+    # loaded machine could spend between the two measures.
+    with time_machine.travel(timezone.now(), tick=False):
+        api.get(f"{API}/staff/inbox", **headers)  # the token's first use is recorded once
+        with CaptureQueriesContext(connection) as few:
+            api.get(f"{API}/staff/inbox", **headers)
+        for _ in range(5):
+            journey.received()
+        with CaptureQueriesContext(connection) as more:
+            assert len(api.get(f"{API}/staff/inbox", **headers).json()["items"]) == 6
     assert len(more) == len(few)
 
 

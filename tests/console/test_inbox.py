@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from pakn.reports import inbox as selectors
 from pakn.reports import services
-from pakn.reports.countdown import Clock
+from pakn.reports.countdown import Clock, Countdown
 from pakn.reports.models import PersonalDataAccess, Report
-from pakn.workdays.calendar import get_calendar
 from tests.conftest import at
 from tests.console.conftest import Cases, signed_in
 
@@ -89,9 +88,11 @@ def test_the_countdown_skips_nights_weekends_and_lunch(org, cases: Cases):
     now = at("2026-03-07 10:00")  # Saturday
     clock = Clock.start(now)
     countdown = clock.for_report(Report.objects.select_related("agency").get(pk=report.pk))
-    assert countdown is not None and not countdown.overdue
-    assert countdown.seconds == get_calendar().working_seconds_between(now, report.due_at)
-    # Assigned Friday 16:20, due Monday 16:20: Monday 07:30–11:30 and 13:30–16:20 remain.
+    # R-7.3a: assigned Friday 16:20, handling takes 1 working day: due Monday 16:20 (the weekend is off).
+    assert report.due_at == at("2026-03-09 16:20")
+    assert countdown is not None and not countdown.overdue and not countdown.due_soon
+    # Monday 07:30–11:30 and 13:30–16:20 remain: 4 h + 2 h 50 min of office time.
+    assert countdown.seconds == (6 * 60 + 50) * 60
     assert countdown.text == "Còn 6 giờ 50 phút làm việc"
 
 
@@ -100,7 +101,9 @@ def test_triage_counts_clock_time(org, cases: Cases):
     report = cases.received(start=at("2026-03-07 21:00"))  # Saturday night
     clock = Clock.start(at("2026-03-07 21:20"))
     countdown = clock.for_report(Report.objects.select_related("agency").get(pk=report.pk))
-    assert countdown is not None and countdown.text == "Còn 40 phút"
+    # Due Saturday 22:00 (clock time); within the due-soon window (4 working hours: until Monday 11:30).
+    assert report.due_at == at("2026-03-07 22:00")
+    assert countdown == Countdown(40 * 60, overdue=False, due_soon=True, text="Còn 40 phút")
 
 
 def test_tabs_have_counts_and_due_soon_and_overdue(org, cases: Cases):
@@ -274,12 +277,15 @@ def test_the_inbox_has_no_n_plus_one(org, cases: Cases, role):
         cases.awaiting_approval()
 
     some()
-    client = signed_in(getattr(org, role))
-    client.get("/console/")  # the first request of a session records its activity time
-    few = {tab: _inbox_queries(client, tab=tab) for tab in selectors.TAB_KEYS}
-    for _ in range(5):
-        some()
-    many = {tab: _inbox_queries(client, tab=tab) for tab in selectors.TAB_KEYS}
+    # The clock stands still: the console rewrites the session's activity time every 30 seconds, and a loaded
+    # machine took longer than that between the two measures (3 more queries on the last tab, on PostgreSQL).
+    with time_machine.travel(timezone.now(), tick=False):
+        client = signed_in(getattr(org, role))
+        client.get("/console/")  # the first request of a session records its activity time
+        few = {tab: _inbox_queries(client, tab=tab) for tab in selectors.TAB_KEYS}
+        for _ in range(5):
+            some()
+        many = {tab: _inbox_queries(client, tab=tab) for tab in selectors.TAB_KEYS}
     assert many == few
     # Per page: one query per state of the tab, the scope check, four related tables, five counts, and the
     # session, user, second factor, calendar, deadline policies, badge and filter choices.
@@ -288,20 +294,21 @@ def test_the_inbox_has_no_n_plus_one(org, cases: Cases, role):
 
 def test_the_case_page_has_no_n_plus_one(org, cases: Cases):
     report = cases.coordinating()
-    client = signed_in(org.operator)
-    client.get("/console/")
-    with CaptureQueriesContext(connection) as few:
-        client.get(f"/console/phan-anh/{report.pk}/")
-    for i in range(4):
-        services.report_mark(report=report, actor=org.operator, mark="valuable", value=i % 2 == 0)
-    services.report_request_opinions(
-        report=report,
-        actor=org.operator,
-        departments=[org.departments[1], org.departments[2]],
-        question="Cho ý kiến.",
-    )
-    with CaptureQueriesContext(connection) as many:
-        client.get(f"/console/phan-anh/{report.pk}/")
+    with time_machine.travel(timezone.now(), tick=False):  # no activity-time write between the measures
+        client = signed_in(org.operator)
+        client.get("/console/")
+        with CaptureQueriesContext(connection) as few:
+            client.get(f"/console/phan-anh/{report.pk}/")
+        for i in range(4):
+            services.report_mark(report=report, actor=org.operator, mark="valuable", value=i % 2 == 0)
+        services.report_request_opinions(
+            report=report,
+            actor=org.operator,
+            departments=[org.departments[1], org.departments[2]],
+            question="Cho ý kiến.",
+        )
+        with CaptureQueriesContext(connection) as many:
+            client.get(f"/console/phan-anh/{report.pk}/")
     assert len(many.captured_queries) == len(few.captured_queries)
 
 

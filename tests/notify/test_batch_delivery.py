@@ -3,6 +3,7 @@ their templates whatever the batch's size; each outcome still fenced by its own 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from django.db import connection
@@ -29,7 +30,9 @@ def reads(ctx, table: str) -> int:
 
 def test_a_batch_is_claimed_and_read_once_whatever_its_size(flow, sms_outbox):
     ids = pending_ids(flow, 4)
-    assert len(ids) >= 8  # staff and reporter deliveries of four reports
+    # Each new report: the IOC's operator and leader by console and e-mail, the reporter by e-mail and SMS.
+    channels = Counter(Delivery.objects.filter(pk__in=ids).values_list("channel", flat=True))
+    assert len(ids) == 24 and channels == {"console": 8, "email": 12, "sms": 4}
     with CaptureQueriesContext(connection) as ctx:
         outcomes = worker.attempt_many(ids, now=T0 + timedelta(minutes=1))
     assert set(outcomes) == set(ids) and set(outcomes.values()) <= {"sent", "skipped"}

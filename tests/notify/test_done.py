@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import time_machine
 from pakn.notify.models import Kind, Notification, OutboxMessage
 from pakn.notify.selectors import needs_action_count, unread_count
 from pakn.notify.services import enqueue_delivery, notification_mark_read, notifications_mark_all_read
 from pakn.reports import services
 from tests.api.conftest import API, bearer
+from tests.conftest import at
 from tests.notify.conftest import Flow
 
 
@@ -47,23 +49,28 @@ def test_an_officer_whose_case_is_reassigned_has_nothing_left_to_do(flow: Flow, 
     with commit():
         report = flow.in_progress()
     assert _one(people["officer"], Kind.ASSIGNED).done_at is None
+    reassigned_at = flow.next(report)
+    assert reassigned_at == at("2026-03-02 08:30")  # submitted 08:00, forwarded 08:10, assigned 08:20
     with commit():
         services.report_act(
             action="reassign",
             report=report,
             actor=people["commune_leader"],
             officer=people["officer2"],
-            now=flow.next(report),
+            now=reassigned_at,
         )
-    assert _one(people["officer"], Kind.ASSIGNED).done_at is not None
+    assert _one(people["officer"], Kind.ASSIGNED).done_at == reassigned_at
     assert _one(people["officer2"], Kind.ASSIGNED).done_at is None  # same step, now his
 
 
 def test_a_case_leaving_the_agency_or_resolved_clears_its_notifications(flow: Flow, people, commit):
     """Escalated: the commune leader's «routed» is done; resolved: the approval and the officer's step."""
-    with commit():
+    delivered = at("2026-03-02 09:00")
+    with time_machine.travel(delivered, tick=False), commit():
         escalated = flow.coordinating()
-    assert _one(people["commune_leader"], Kind.ROUTED).done_at is not None
+    # Forwarded 08:10 and escalated 08:20 in one transaction: the «routed» notification is delivered on
+    # commit, after its step was done, so it is created done, at the delivery's clock.
+    assert _one(people["commune_leader"], Kind.ROUTED).done_at == delivered
     with commit():
         report = flow.awaiting_approval()
     leader = people["commune_leader"]

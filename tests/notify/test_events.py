@@ -313,7 +313,8 @@ def test_escalation_to_a_district_reaches_its_leaders(org2022, commit):
 def test_due_soon_warns_who_must_act_once_per_step(flow, people, commit):
     """A share (0.75) of the step's allowed time passed: the assigned officer is warned, once."""
     report = flow.in_progress()
-    assert report.step_started_at and report.due_at
+    # Assigned Monday 08:20; handling takes 1 working day (R-7.3a): due Tuesday 08:20.
+    assert (report.step_started_at, report.due_at) == (at("2026-03-02 08:20"), at("2026-03-03 08:20"))
     share_passed = report.step_started_at + (report.due_at - report.step_started_at) * 0.75
     assert due_soon_scan(now=share_passed - _minute()) == 0
     with commit():

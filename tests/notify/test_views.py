@@ -238,11 +238,6 @@ def test_without_vapid_the_page_says_push_is_not_configured(officer_client, sett
 
 def test_the_list_speaks_english_too(officer_client, people):
     """The console's language switch: the notification pages are translated (pakn/locale/en)."""
-    import io
-
-    from django.core.management import call_command
-
-    call_command("compile_translations", stdout=io.StringIO())
     notify(people["officer"], 1)
     officer_client.cookies["django_language"] = "en"  # chosen with the language switch
     html = officer_client.get(reverse("notify:list")).content.decode()

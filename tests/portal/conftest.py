@@ -31,14 +31,6 @@ def _clean_cache_and_media(settings: Any, tmp_path: Path) -> Any:
     cache.clear()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
-    """The English catalogue compiled as `make setup` does (.mo files are not committed)."""
-    from django.core.management import call_command
-
-    call_command("compile_translations", stdout=io.StringIO())
-
-
 def jpeg_bytes(
     *, artist: str = "", description: str = "", gps: bool = False, size: tuple[int, int] = (64, 48)
 ) -> bytes:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pakn.reports import services
 from pakn.reports.models import Event, State
-from tests.conftest import VALID, at
+from tests.conftest import VALID, at, page_text
 from tests.portal.conftest import jpeg_upload
 
 
@@ -114,9 +114,8 @@ def test_a_supplement_after_the_hour_is_refused_with_the_reason(client, reports)
 
 def test_no_supplement_form_unless_the_report_awaits_information(client, reports):
     _report, secret = reports.routed()
-    assert (
-        'action="' + url("follow_up_supplement", secret)
-        not in client.get(url("follow_up", secret)).content.decode()
+    assert 'action="' + url("follow_up_supplement", secret) not in page_text(
+        client.get(url("follow_up", secret))
     )
     response = client.post(url("follow_up_supplement", secret), {"note": "Thêm"})
     assert response.status_code == 409

@@ -224,7 +224,9 @@ def test_a_report_received_before_the_switch_is_forwarded_to_the_successor(live_
     waiting = Report.objects.get(pk=waiting.pk)  # as a request after the switch reads it
     services.report_forward(report=waiting, actor=org.operator, now=at("2026-02-23 08:00"))
     assert waiting.agency == _committee("2025", "5983")
-    assert waiting.escalate_by is not None  # the 2025 chain: the new ward may escalate to the province
+    # The 2025 chain: the new ward may escalate to the province, within 1 working day (R-7.3b): Tuesday
+    # 24 February 08:00; its leader assigns within 1 working hour (R-7.3a): 09:00.
+    assert (waiting.due_at, waiting.escalate_by) == (at("2026-02-23 09:00"), at("2026-02-24 08:00"))
     split = services.report_submit(
         category=org.category,
         area=Area.objects.get(dataset="2022", code="6622"),

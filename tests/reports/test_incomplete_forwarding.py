@@ -97,7 +97,7 @@ def test_the_console_shows_what_is_missing_and_offers_request_information_first(
     assert 'name="forward-incomplete_reason"' in page
 
     refused = client.post(reverse("console:case_action", args=[report.pk, "forward"]), {"forward-note": ""})
-    assert refused.status_code in (200, 400, 422)
+    assert refused.status_code == 400
     assert "Phản ánh còn thiếu" in refused.content.decode()
     report.refresh_from_db()
     assert report.state == State.RECEIVED
@@ -105,7 +105,7 @@ def test_the_console_shows_what_is_missing_and_offers_request_information_first(
     done = client.post(
         reverse("console:case_action", args=[report.pk, "forward"]), {"forward-incomplete_reason": REASON}
     )
-    assert done.status_code in (200, 302)
+    assert done.status_code == 302
     assert Event.objects.get(report=report, action="forward").data["incomplete_reason"] == REASON
 
 
@@ -127,7 +127,7 @@ def test_the_api_refuses_forwarding_an_incomplete_report_without_a_reason(org, c
         "reporter_id_number",
     ]
     refused = post_json(client, f"/staff/cases/{report.pk}/forward", {}, **headers)
-    assert refused.status_code in (400, 422)
+    assert refused.status_code == 422
     assert "số điện thoại" in field_errors(refused)["incomplete_reason"]
     done = post_json(client, f"/staff/cases/{report.pk}/forward", {"incomplete_reason": REASON}, **headers)
     assert done.status_code == 200, done.content

@@ -56,14 +56,14 @@ def test_a_leader_of_another_agency_cannot_lift_a_ban_it_did_not_set(org, settin
     console = signed_in(org.commune_leader).post(
         reverse("console:case_action", args=[report.pk, "lift_ban"]), {"lift_ban-note": "Gỡ giúp."}
     )
-    assert console.status_code in (403, 404)
+    assert console.status_code == 404
     api = Client().post(
         f"/api/v1/staff/cases/{report.pk}/lift-ban",
         json.dumps({"note": "Gỡ giúp."}),
         content_type="application/json",
         **bearer(org.commune_leader),
     )
-    assert api.status_code in (403, 404)
+    assert api.status_code == 404
     ban.refresh_from_db()
     assert (ban.lifted_at, ban.lifted_by, ban.lift_reason) == (None, None, "")
     assert not Event.objects.filter(action="lift_ban").exists()
@@ -81,7 +81,7 @@ def test_lifting_a_ban_is_recorded_with_who_when_and_why(org, settings):
     client = signed_in(org.ioc_leader)
     url = reverse("console:case_action", args=[report.pk, "lift_ban"])
     response = client.post(url, {"lift_ban-note": "Người gửi đã cam kết, có xác nhận của UBND phường."})
-    assert response.status_code in (200, 302), response.content.decode()[-400:]
+    assert response.status_code == 302, response.content.decode()[-400:]
     ban.refresh_from_db()
     assert ban.lifted_by == org.ioc_leader and ban.lifted_at is not None
     assert ban.lift_reason == "Người gửi đã cam kết, có xác nhận của UBND phường."

@@ -92,7 +92,7 @@ def test_result_photos_are_public_only_once_the_result_is_approved(cases, org):
         reverse("console:case_action", args=[report.pk, "report_result"]),
         {"report_result-result_text": "Đã vá ổ gà.", "report_result-photos": [photo()]},
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
     attachment = Attachment.objects.get(report=report)
     assert attachment.uploaded_by == officer and attachment.event.action == "report_result"
     assert public_ids(report) == []
@@ -157,7 +157,7 @@ def test_staff_redact_the_public_text_and_keep_the_original(cases, org):
             "redact_text-note": "Xóa họ tên người khác.",
         },
     )
-    assert response.status_code in (200, 302), response.content.decode()[-500:]
+    assert response.status_code == 302, response.content.decode()[-500:]
     report.refresh_from_db()
     assert report.content.startswith("Ông Trần Văn Bảy")  # the original, for staff with the right
     public = Client().get(reverse("portal:detail", args=[report.tracking_code])).content.decode()
@@ -238,7 +238,7 @@ def test_the_derived_console_form_and_api_endpoint_redact_a_photo(cases, org):
         content_type="application/json",
         **bearer(org.officer),
     )
-    assert refused.status_code in (403, 404)
+    assert refused.status_code == 403
     assert report.events.filter(action="redact_photo").count() == 2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pakn.org.models import Agency
 from pakn.stats.figures import AgencyFigures, Counts
 from pakn.stats.periods import month
 from pakn.stats.ranking import Ranked, Weights, assign_ranks, ranking, score
@@ -33,7 +34,11 @@ def test_scores_of_april_by_hand(dataset):
     ]
     # Every other active agency is listed after them, without a rank.
     assert all(r.rank is None and r.score is None for r in rows[3:])
-    assert len(rows) > 60  # the 65 communes of 2025 and the departments are all listed
+    # Every active agency but the supervisor (who ranks nobody's work as its own) is listed, once.
+    listed = [r.agency.pk for r in rows]
+    active = Agency.objects.filter(is_active=True).exclude(kind=Agency.Kind.SUPERVISOR)
+    assert sorted(listed) == sorted(active.values_list("pk", flat=True))
+    assert active.filter(kind=Agency.Kind.COMMUNE).count() == 65  # the 2025 communes of Lạng Sơn
 
 
 def test_ranking_of_one_kind(dataset):

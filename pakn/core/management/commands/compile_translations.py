@@ -1,5 +1,10 @@
-"""`pakn compile-translations`: .po → .mo with Babel, so no GNU gettext is needed on the machine."""
+"""`pakn compile-translations`: .po → .mo with Babel, so no GNU gettext is needed on the machine.
 
+Each .mo is written beside its final name and renamed over it: a process reading the catalogue meanwhile (a
+server, or a test worker while another compiles) sees the old file or the new one, never half of one."""
+
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +24,18 @@ class Command(BaseCommand):
             for po_path in sorted(Path(base).glob("*/LC_MESSAGES/*.po")):
                 with open(po_path, "rb") as f:
                     catalog = read_po(f)
-                with open(po_path.with_suffix(".mo"), "wb") as f:
-                    write_mo(f, catalog)
+                _write_atomically(po_path.with_suffix(".mo"), catalog)
                 count += 1
         self.stdout.write(f"Đã biên dịch {count} tệp bản dịch.")
+
+
+def _write_atomically(path: Path, catalog: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write_mo(f, catalog)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
