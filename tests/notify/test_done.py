@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import time_machine
+
 from pakn.notify.models import Kind, Notification, OutboxMessage
 from pakn.notify.selectors import needs_action_count, unread_count
 from pakn.notify.services import enqueue_delivery, notification_mark_read, notifications_mark_all_read
