@@ -31,9 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
@@ -198,22 +196,15 @@ def _rating_counts(ratings: QuerySet[Event], who: str) -> dict[tuple[int, int], 
 
 def overdue_assigned(scope: Scope, moment: datetime) -> dict[tuple[int, int], int]:
     """(officer, agency) → cases being verified by him at `moment` (in progress, held by an agency of the
-    scope, as the timeline says) that were overdue under Decision 826 then."""
-    assigned = (
-        Event.objects.filter(report=OuterRef("pk"), at__lt=moment, action__in=("assign", "reassign"))
-        .order_by("-seq")
-        .annotate(officer=Cast(KeyTextTransform("officer", "data"), IntegerField()))
-        .values("officer")[:1]
-    )
+    scope, as the timeline says: the officer of the last assignment or hand-over before it) that were overdue
+    under Decision 826 then."""
     rows = (
         situation(scope, moment)
-        .filter(overdue_q(moment), state_at=State.IN_PROGRESS)
-        .annotate(officer_then=Subquery(assigned, output_field=IntegerField()))
-        .filter(officer_then__isnull=False)
-        .values("officer_then", "holder_at")
+        .filter(overdue_q(moment), state_at=State.IN_PROGRESS, officer_id__isnull=False)
+        .values("officer_id", "holder_at")
         .annotate(n=Count("pk"))
     )
-    return {(r["officer_then"], r["holder_at"]): r["n"] for r in rows}
+    return {(r["officer_id"], r["holder_at"]): r["n"] for r in rows}
 
 
 def people(
