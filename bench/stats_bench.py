@@ -39,6 +39,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--postgres", default="", help="PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark's database and refill it")
     parser.add_argument("--rebuild-facts", action="store_true", help="rebuild the statistics' facts first")
+    parser.add_argument("--reference", action="store_true", help="also time the figures from the timeline")
     return parser.parse_args()
 
 
@@ -287,6 +288,36 @@ def measure(now: datetime) -> None:
     timed("totals only, province, year", lambda: F.totals(PROVINCE, periods["year"], now))
 
 
+def report_figures(F: Any, Q: Any, scope: Scope, period: Any, now: datetime) -> None:
+    """The figures a periodic report computes (without tables), with modules F (figures) and Q (quality)."""
+    previous = period.previous()
+    F.breakdown(scope, period, now)
+    F.totals(scope, previous, now)
+    F.per_agency(scope, period, now)
+    for p in (period, previous):
+        Q.satisfaction(scope, p)
+        Q.handling_time(scope, p)
+        Q.steps_on_time(scope, p)
+
+
+def measure_reference(now: datetime) -> None:
+    """Before and after: the periodic report's figures from the timeline (the code before the facts, kept as
+    the reference implementation in tests/stats/reference) and from the facts."""
+    from tests.stats.reference import figures as RF
+    from tests.stats.reference import quality as RQ
+
+    for name, period in {"month": month(2026, 6), "quarter": quarter(2026, 2), "year": year(2026)}.items():
+        timed(
+            f"report figures, province, {name}, timeline",
+            lambda p=period: report_figures(RF, RQ, PROVINCE, p, now),
+            runs=1,
+        )
+        timed(
+            f"report figures, province, {name}, facts",
+            lambda p=period: report_figures(F, quality, PROVINCE, p, now),
+        )
+
+
 def facts(rebuild: bool) -> None:
     """The facts of the statistics: the generator writes reports and events without the services, so it
     builds them from the timeline afterwards (as `pakn stats rebuild-facts` does), and checks them."""
@@ -315,6 +346,8 @@ def main() -> None:
     print(f"reports: {Report.objects.count()}, events: {Event.objects.count()}")
     print("timings:")
     with F.analytics():
+        if ARGS.reference:
+            measure_reference(now)
         measure(now)
 
 

@@ -112,6 +112,7 @@ FIELDS: dict[Any, tuple[str, ...]] = {
         "late_self",
         "handling",
         "next_result_at",
+        "next_own_result_at",
         "category_id",
         "channel",
         "area_id",

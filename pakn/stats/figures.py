@@ -90,6 +90,16 @@ def analytics() -> Iterator[None]:
         yield
 
 
+def ratio(part: float, whole: float) -> float | None:
+    """part ÷ whole, or None when whole is 0: a rate without data is left out, never shown as 0."""
+    return part / whole if whole else None
+
+
+def satisfaction_score(satisfied: int, acceptable: int, rated: int) -> float | None:
+    """Satisfied counts 1, acceptable ½, unsatisfied 0, averaged over the ratings (R-12.1, R-15.3)."""
+    return ratio(satisfied + acceptable / 2, rated)
+
+
 def in_period(period: Period, field_name: str = "at") -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
 
@@ -246,7 +256,7 @@ class Counts:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.handled if self.handled else None
+        return ratio(self.on_time, self.handled)
 
     def get(self, figure: str) -> int:
         return int(getattr(self, figure))
@@ -374,7 +384,7 @@ class AgencyFigures:
 
     @property
     def step_on_time_rate(self) -> float | None:
-        return self.steps_on_time / self.steps if self.steps else None
+        return ratio(self.steps_on_time, self.steps)
 
     @property
     def resolution_rate(self) -> float | None:
@@ -385,7 +395,7 @@ class AgencyFigures:
     @property
     def satisfaction_score(self) -> float | None:
         """Satisfied counts 1, acceptable ½, unsatisfied 0, averaged over the ratings received."""
-        return (self.satisfied + 0.5 * self.acceptable) / self.rated if self.rated else None
+        return satisfaction_score(self.satisfied, self.acceptable, self.rated)
 
     @property
     def has_data(self) -> bool:
@@ -406,18 +416,21 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
 
     for r in event_facts(EventFact.Kind.ARRIVAL, scope, period).values("agency_id").annotate(n=Count("pk")):
         row(r["agency_id"]).counts.received = r["n"]
-    # Results, rejections and cancellations: one pass over the period's facts of the scope.
+    # Results, rejections and cancellations: one pass over the period's facts of the scope. A report counts
+    # once per agency: by the last result that agency gave it in the period (late if that agency did a step
+    # late before it, R-12.1: a step late before an earlier result is before the last one too).
+    last_own = Q(kind=EventFact.Kind.RESULT) & (
+        Q(next_own_result_at__isnull=True) | Q(next_own_result_at__gte=period.end)
+    )
     decided: QuerySet[Any] = (
         EventFact.objects.filter(in_period(period), scope.q("agency"))
         .exclude(kind=EventFact.Kind.ARRIVAL)
         .values("agency_id")
         .annotate(
-            **{
-                figure: Count("report_id", distinct=True, filter=Q(kind=kind))
-                for figure, kind in (("handled", "result"), ("rejected", "reject"), ("cancelled", "cancel"))
-            },
-            # The agency giving the result did a step late before it (R-12.1).
-            late=Count("report_id", distinct=True, filter=Q(kind="result", late_self=True)),
+            handled=Count("pk", filter=last_own),
+            late=Count("pk", filter=last_own & Q(late_self=True)),
+            rejected=Count("report_id", distinct=True, filter=Q(kind=EventFact.Kind.REJECT)),
+            cancelled=Count("report_id", distinct=True, filter=Q(kind=EventFact.Kind.CANCEL)),
         )
     )
     for r in decided:

@@ -122,6 +122,7 @@ class EventFact(Dimensions):
     late_self = models.BooleanField(default=False)
     handling = models.DurationField(null=True)
     next_result_at = models.DateTimeField(null=True)
+    next_own_result_at = models.DateTimeField(null=True)  # the next result given by the same agency
 
     class Meta:
         indexes = [

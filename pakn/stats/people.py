@@ -44,6 +44,8 @@ from pakn.stats.figures import (
     RESOLVE_ACTIONS,
     in_period,
     overdue_q,
+    ratio,
+    satisfaction_score,
     situation,
 )
 from pakn.stats.periods import Period
@@ -80,7 +82,7 @@ class Person:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.steps if self.steps else None
+        return ratio(self.on_time, self.steps)
 
     @property
     def rated(self) -> int:
@@ -89,7 +91,7 @@ class Person:
     @property
     def satisfaction(self) -> float | None:
         """Satisfied 1, acceptable ½, unsatisfied 0, averaged (as in the ranking, R-12.1)."""
-        return (self.satisfied + self.acceptable / 2) / self.rated if self.rated else None
+        return satisfaction_score(self.satisfied, self.acceptable, self.rated)
 
 
 # --- Who sees whose figures (R-14.2) ------------------------------------------------------------------------

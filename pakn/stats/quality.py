@@ -37,6 +37,7 @@ from pakn.stats.figures import (
     last_results,
     late_steps,
     overdue_q,
+    ratio,
     situation,
 )
 from pakn.stats.periods import Period
@@ -56,7 +57,7 @@ class StepShare:
 
     @property
     def rate(self) -> float | None:
-        return self.on_time / self.done if self.done else None
+        return ratio(self.on_time, self.done)
 
 
 def steps_on_time(scope: Scope, period: Period) -> list[StepShare]:
@@ -84,7 +85,7 @@ class Satisfaction:
         return self.satisfied + self.acceptable + self.unsatisfied
 
     def share(self, rating: str) -> float | None:
-        return getattr(self, rating) / self.rated if self.rated else None
+        return ratio(getattr(self, rating), self.rated)
 
     @property
     def shares(self) -> list[tuple[str, str, int, float | None]]:
