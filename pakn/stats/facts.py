@@ -132,7 +132,7 @@ def _event_facts(
                 agency_id=e["agency_id"],
                 late_any=any(s["at"] <= e["at"] for s in late),
                 late_self=any(s["at"] <= e["at"] and s["agency_id"] == e["agency_id"] for s in late),
-                handling=e["at"] - report["created_at"],
+                duration=e["at"] - report["created_at"],
                 next_result_at=results[i + 1]["at"] if i + 1 < len(results) else None,
                 next_own_result_at=next(
                     (later["at"] for later in results[i + 1 :] if later["agency_id"] == e["agency_id"]), None

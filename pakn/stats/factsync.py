@@ -110,7 +110,7 @@ FIELDS: dict[Any, tuple[str, ...]] = {
         "agency_id",
         "late_any",
         "late_self",
-        "handling",
+        "duration",
         "next_result_at",
         "next_own_result_at",
         "category_id",

@@ -120,7 +120,7 @@ class EventFact(Dimensions):
     # agency that gave the result; submission to result; the time of the report's next result.
     late_any = models.BooleanField(default=False)
     late_self = models.BooleanField(default=False)
-    handling = models.DurationField(null=True)
+    duration = models.DurationField(null=True)
     next_result_at = models.DateTimeField(null=True)
     next_own_result_at = models.DateTimeField(null=True)  # the next result given by the same agency
 
