@@ -19,7 +19,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -168,14 +168,38 @@ def last_results(scope: Scope, period: Period) -> QuerySet[Any]:
     return results.exclude(Exists(later)).annotate(is_late=Exists(late))
 
 
-def held_q(moment: datetime) -> Q:
+def held_q(moment: datetime, prefix: str = "") -> Q:
     """HeldFact rows of the cases as the timeline left them just before `moment`: the spans still running
     that began before it, and the closed spans covering it (at a local midnight, its own rows)."""
-    running = Q(day__isnull=True, end_at__isnull=True, start_at__lt=moment)
+
+    def q(**conditions: Any) -> Q:
+        return Q(**{prefix + name: value for name, value in conditions.items()})
+
+    running = q(day__isnull=True, end_at__isnull=True, start_at__lt=moment)
     local = timezone.localtime(moment, local_zone())
     if local.time() == time.min:
-        return running | Q(day=local.date())
-    return running | Q(day__isnull=True, end_at__gte=moment, start_at__lt=moment)
+        return running | q(day=local.date())
+    return running | q(day__isnull=True, end_at__gte=moment, start_at__lt=moment)
+
+
+def _held_states(scope: Scope, clarifying: bool, prefix: str = "") -> Q:
+    states = Q(**{f"{prefix}state__in": sorted(OPEN_STATES)})
+    if clarifying:
+        states |= Q(**{f"{prefix}state": State.RESOLVED, f"{prefix}overdue_at__isnull": False})
+    if scope.agency_ids is not None:
+        states &= Q(**{f"{prefix}holder_id__in": sorted(scope.agency_ids)})
+    return states
+
+
+def held_facts(scope: Scope, moment: datetime) -> QuerySet[Any]:
+    """`situation` as HeldFact rows (one per case, with its category, channel and area), for counting: the
+    reports themselves are not read."""
+    return HeldFact.objects.filter(held_q(moment), _held_states(scope, False)).annotate(
+        state_at=F("state"),
+        overdue_at_then=F("overdue_at"),
+        holder_at=F("holder_id"),
+        officer_at=F("officer_id"),
+    )
 
 
 def situation(scope: Scope, moment: datetime, *, clarifying: bool = False) -> QuerySet[Any]:
@@ -188,14 +212,19 @@ def situation(scope: Scope, moment: datetime, *, clarifying: bool = False) -> Qu
     With `clarifying`, also resolved cases whose clarification (R-8.2) was pending then with a deadline of
     Decision 826 (the timeline's `overdue_at` is set on a resolved case only then).
     """
-    states = Q(state__in=sorted(OPEN_STATES))
-    if clarifying:
-        states |= Q(state=State.RESOLVED, overdue_at__isnull=False)
-    return HeldFact.objects.filter(held_q(moment), states, scope.q("holder")).annotate(
-        state_at=F("state"),
-        due_at_then=F("due_at"),
-        overdue_at_then=F("overdue_at"),
-        holder_at=F("holder_id"),
+    states = _held_states(scope, clarifying, "held_facts__")
+    # A report has at most one span at a moment: the rows are the reports, joined to that span.
+    held = FilteredRelation("held_facts", condition=held_q(moment, "held_facts__") & states)
+    return (
+        Report.objects.annotate(held=held)
+        .filter(held__isnull=False)
+        .annotate(
+            state_at=F("held__state"),
+            due_at_then=F("held__due_at"),
+            overdue_at_then=F("held__overdue_at"),
+            holder_at=F("held__holder_id"),
+            officer_at=F("held__officer_id"),
+        )
     )
 
 
@@ -220,9 +249,9 @@ def figure_report_ids(
     if figure == "on_time":
         return last_results(scope, period).filter(is_late=False).values("report_id")
     if figure == "open":
-        return situation(scope, moment).values("report_id")
+        return held_facts(scope, moment).values("report_id")
     if figure == "overdue":
-        return situation(scope, moment).filter(overdue_q(moment)).values("report_id")
+        return held_facts(scope, moment).filter(overdue_q(moment)).values("report_id")
     if figure == "rejected":
         return event_facts(EventFact.Kind.REJECT, scope, period).values("report_id")
     if figure == "cancelled":
@@ -285,7 +314,7 @@ def _grouped(scope: Scope, period: Period, now: datetime | None) -> list[dict[st
         last_results(scope, period)
         .values(*DIMENSION_FIELDS)
         .annotate(handled=Count("pk"), late=Count("pk", filter=Q(is_late=True))),
-        situation(scope, moment)
+        held_facts(scope, moment)
         .values(*DIMENSION_FIELDS)
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(moment))),
         EventFact.objects.filter(decided, in_period(period), scope.q("agency"))
@@ -452,7 +481,7 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
     for r in day_facts("step", scope, period).values("agency_id").annotate(n=Sum("n"), ok=Sum("ok")):
         row(r["agency_id"]).steps, row(r["agency_id"]).steps_on_time = r["n"], r["ok"]
     for r in (
-        situation(scope, moment)
+        held_facts(scope, moment)
         .values("holder_at")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(moment)))
     ):

@@ -106,7 +106,7 @@ def late_pending_items(reports: list[Any], moment: datetime, calendar: Any = Non
     names = series.agencies_named(r.holder_at for r in reports)
     items = [
         LateItem(
-            report_id=r.report_id,
+            report_id=r.pk,
             tracking_code=r.tracking_code,
             agency_id=r.holder_at,
             agency_name=names.get(r.holder_at, ""),

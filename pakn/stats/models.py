@@ -144,6 +144,10 @@ class HeldFact(Dimensions):
     midnight it covers (`day`: start_at < that midnight ≤ end_at), so the cases held at a period's end are
     one index range, whatever the period."""
 
+    # The figures read a case's span from the report (pakn.stats.figures.situation), so this one is named.
+    report = models.ForeignKey(
+        Report, on_delete=models.DO_NOTHING, db_constraint=False, related_name="held_facts"
+    )
     day = models.DateField(null=True)
     start_at = models.DateTimeField()
     end_at = models.DateTimeField(null=True)

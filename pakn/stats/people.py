@@ -42,11 +42,11 @@ from pakn.stats.figures import (
     MOVE_ACTIONS,
     RATINGS,
     RESOLVE_ACTIONS,
+    held_facts,
     in_period,
     overdue_q,
     ratio,
     satisfaction_score,
-    situation,
 )
 from pakn.stats.periods import Period
 from pakn.stats.scope import PROVINCE, Scope
@@ -201,12 +201,12 @@ def overdue_assigned(scope: Scope, moment: datetime) -> dict[tuple[int, int], in
     scope, as the timeline says: the officer of the last assignment or hand-over before it) that were overdue
     under Decision 826 then."""
     rows = (
-        situation(scope, moment)
-        .filter(overdue_q(moment), state_at=State.IN_PROGRESS, officer_id__isnull=False)
-        .values("officer_id", "holder_at")
+        held_facts(scope, moment)
+        .filter(overdue_q(moment), state_at=State.IN_PROGRESS, officer_at__isnull=False)
+        .values("officer_at", "holder_at")
         .annotate(n=Count("pk"))
     )
-    return {(r["officer_id"], r["holder_at"]): r["n"] for r in rows}
+    return {(r["officer_at"], r["holder_at"]): r["n"] for r in rows}
 
 
 def people(

@@ -184,8 +184,8 @@ def late_pending(scope: Scope, period: Period, now: datetime | None = None) -> Q
     return (
         situation(scope, moment, clarifying=True)
         .filter(overdue_q(moment, clarifying=True))
-        .annotate(step_at=step_at_expression(), tracking_code=F("report__tracking_code"))
-        .order_by("holder_at", "due_at_then", "report_id")
+        .annotate(step_at=step_at_expression())
+        .order_by("holder_at", "due_at_then", "pk")
     )
 
 
