@@ -38,6 +38,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--postgres", default="", help="PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark's database and refill it")
+    parser.add_argument("--rebuild-facts", action="store_true", help="rebuild the statistics' facts first")
+    parser.add_argument("--reference", action="store_true", help="also time the figures from the timeline")
     return parser.parse_args()
 
 
@@ -55,8 +57,11 @@ from django.db import connection, transaction  # noqa: E402
 from pakn.org.models import Agency, Category  # noqa: E402
 from pakn.org.services import org_import  # noqa: E402
 from pakn.reports.models import Event, Report  # noqa: E402
+from pakn.stats import factsync, quality  # noqa: E402
 from pakn.stats import figures as F  # noqa: E402
-from pakn.stats.documents import dashboard, late_done_items, late_pending_items, periodic_report  # noqa: E402
+from pakn.stats.documents import dashboard, periodic_report  # noqa: E402
+from pakn.stats.late_items import late_done_items, late_pending_items  # noqa: E402
+from pakn.stats.models import ReportFact  # noqa: E402
 from pakn.stats.periods import month, quarter, year  # noqa: E402
 from pakn.stats.ranking import ranking  # noqa: E402
 from pakn.stats.scope import PROVINCE, Scope  # noqa: E402
@@ -257,27 +262,71 @@ def timed(label: str, fn: Callable[[], Any], runs: int = 3) -> float:
     return med
 
 
+def _late_list(scope: Scope, period: Any, now: datetime) -> Any:
+    return (
+        late_done_items(list(quality.late_done(scope, period)[:50])),
+        late_pending_items(list(quality.late_pending(scope, period, now)[:50]), period.cutoff(now)),
+    )
+
+
 def measure(now: datetime) -> None:
+    """Every page of the statistics for the province and one commune's leader, by month, quarter and year."""
     commune = Agency.objects.filter(kind=Agency.Kind.COMMUNE, is_active=True).order_by("pk").first()
     assert commune is not None
-    leader = Scope(commune, frozenset({commune.pk}))
-    m, q, y = month(2026, 6), quarter(2026, 2), year(2026)
-    timed("periodic report, province, one month", lambda: periodic_report(PROVINCE, m, now))
-    timed("periodic report, province, one quarter", lambda: periodic_report(PROVINCE, q, now))
-    timed("periodic report, province, one year", lambda: periodic_report(PROVINCE, y, now))
-    timed("periodic report, one commune, one month", lambda: periodic_report(leader, m, now))
-    timed("dashboard, province, one month", lambda: dashboard(PROVINCE, m, now))
-    timed("dashboard, province, one year", lambda: dashboard(PROVINCE, y, now))
-    timed("dashboard, one commune, one month", lambda: dashboard(leader, m, now))
-    timed("ranking, province, one month", lambda: ranking(PROVINCE, m, now=now))
-    timed(
-        "late cases, province, one month (first page of 50)",
-        lambda: (
-            late_done_items(list(F.late_done(PROVINCE, m)[:50])),
-            late_pending_items(list(F.late_pending(PROVINCE, m, now)[:50]), m.cutoff(now)),
-        ),
-    )
-    timed("totals only, province, one year", lambda: F.totals(PROVINCE, y, now))
+    scopes = {"province": PROVINCE, "one commune": Scope(commune, frozenset({commune.pk}))}
+    periods = {"month": month(2026, 6), "quarter": quarter(2026, 2), "year": year(2026)}
+    pages: dict[str, Callable[[Scope, Any], Any]] = {
+        "periodic report": lambda s, p: periodic_report(s, p, now),
+        "dashboard": lambda s, p: dashboard(s, p, now),
+        "ranking": lambda s, p: ranking(s, p, now=now),
+        "late cases (first page of 50)": lambda s, p: _late_list(s, p, now),
+    }
+    for page, build in pages.items():
+        for scope_name, scope in scopes.items():
+            for period_name, period in periods.items():
+                timed(f"{page}, {scope_name}, {period_name}", lambda b=build, s=scope, p=period: b(s, p))
+    timed("totals only, province, year", lambda: F.totals(PROVINCE, periods["year"], now))
+
+
+def report_figures(F: Any, Q: Any, scope: Scope, period: Any, now: datetime) -> None:
+    """The figures a periodic report computes (without tables), with modules F (figures) and Q (quality)."""
+    previous = period.previous()
+    F.breakdown(scope, period, now)
+    F.totals(scope, previous, now)
+    F.per_agency(scope, period, now)
+    for p in (period, previous):
+        Q.satisfaction(scope, p)
+        Q.handling_time(scope, p)
+        Q.steps_on_time(scope, p)
+
+
+def measure_reference(now: datetime) -> None:
+    """Before and after: the periodic report's figures from the timeline (the code before the facts, kept as
+    the reference implementation in tests/stats/reference) and from the facts."""
+    from tests.stats.reference import figures as RF
+    from tests.stats.reference import quality as RQ
+
+    for name, period in {"month": month(2026, 6), "quarter": quarter(2026, 2), "year": year(2026)}.items():
+        timed(
+            f"report figures, province, {name}, timeline",
+            lambda p=period: report_figures(RF, RQ, PROVINCE, p, now),
+            runs=1,
+        )
+        timed(
+            f"report figures, province, {name}, facts",
+            lambda p=period: report_figures(F, quality, PROVINCE, p, now),
+        )
+
+
+def facts(rebuild: bool) -> None:
+    """The facts of the statistics: the generator writes reports and events without the services, so it
+    builds them from the timeline afterwards (as `pakn stats rebuild-facts` does), and checks them."""
+    if rebuild or ReportFact.objects.count() != Report.objects.count():
+        started = time.perf_counter()
+        factsync.rebuild(lambda line: print("  " + line, flush=True), chunk=5000)
+        print(f"facts rebuilt in {time.perf_counter() - started:.0f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def main() -> None:
@@ -293,9 +342,12 @@ def main() -> None:
         fill(ARGS.reports - have, now, offset=have)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    facts(ARGS.rebuild_facts)
     print(f"reports: {Report.objects.count()}, events: {Event.objects.count()}")
     print("timings:")
     with F.analytics():
+        if ARGS.reference:
+            measure_reference(now)
         measure(now)
 
 

@@ -150,6 +150,7 @@ def main() -> None:
 
         from pakn.stats import figures
 
+        stats_bench.facts(rebuild=False)
         with figures.analytics():
             stats_bench.measure(timezone.now())
     if ARGS.http:

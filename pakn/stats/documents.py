@@ -194,7 +194,7 @@ def summary_table(r: PeriodicReport) -> Table:
 
 def steps_rate(steps: list[quality.StepShare]) -> float | None:
     done = sum(s.done for s in steps)
-    return sum(s.on_time for s in steps) / done if done else None
+    return F.ratio(sum(s.on_time for s in steps), done)
 
 
 def rates_table(r: PeriodicReport) -> Table:
@@ -334,7 +334,7 @@ def steps_table(steps: list[quality.StepShare]) -> Table:
     for s in steps:
         t.add(s.label, s.done, s.on_time, s.late, s.rate)
     done, ok = sum(s.done for s in steps), sum(s.on_time for s in steps)
-    t.total = [_("Tổng cộng"), done, ok, done - ok, ok / done if done else None]
+    t.total = [_("Tổng cộng"), done, ok, done - ok, F.ratio(ok, done)]
     return t
 
 

@@ -15,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pakn.org.models import Area, Category
 from pakn.reports.models import OPEN_STATES, Channel, Event, Rating, Report, State, Step
-from pakn.stats.periods import Period
+from pakn.stats.models import DayFact, EventFact, HeldFact, ReportFact
+from pakn.stats.periods import Period, local_zone
 from pakn.stats.scope import Scope
 
 # --- Vocabulary ------------------------------------------------------------------------------------------
@@ -36,6 +38,9 @@ RESOLVE_ACTIONS = ("approve", "publish_result")
 REJECT_ACTIONS = ("reject", "link_duplicate")
 # Actions that bring a case to an agency: submission (to the IOC), routing, escalation, take-over (R-4.4).
 MOVE_ACTIONS = ("forward", "escalate", "take_over")
+# An opinion (a department's, or the province's leadership's through its office) does not move the case (the
+# IOC still holds it), so it does not say who holds it.
+OPINION_ACTIONS = ("give_opinion", "give_leadership_opinion")
 # Steps whose deadline binds an agency. Supplementing (R-7.2b) is the reporter's step, not an agency's.
 AGENCY_STEPS = tuple(s for s in Step.values if s != Step.SUPPLEMENT)
 # Open states in which an agency is the one that must act: waiting for the reporter is not an agency's delay.
@@ -86,6 +91,16 @@ def analytics() -> Iterator[None]:
         yield
 
 
+def ratio(part: float, whole: float) -> float | None:
+    """part ÷ whole, or None when whole is 0: a rate without data is left out, never shown as 0."""
+    return part / whole if whole else None
+
+
+def satisfaction_score(satisfied: int, acceptable: int, rated: int) -> float | None:
+    """Satisfied counts 1, acceptable ½, unsatisfied 0, averaged over the ratings (R-12.1, R-15.3)."""
+    return ratio(satisfied + acceptable / 2, rated)
+
+
 def in_period(period: Period, field_name: str = "at") -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
 
@@ -93,45 +108,43 @@ def in_period(period: Period, field_name: str = "at") -> Q:
 # --- Sets of events and reports behind each figure ---------------------------------------------------------
 
 
-def arrivals(scope: Scope) -> QuerySet[Any]:
-    """Events that brought a case to an agency of the scope, annotated with that agency as `into`."""
-    if scope.agency_ids is None:
-        condition = Q(action="submit") | Q(action__in=MOVE_ACTIONS)
-    else:
-        ids = sorted(scope.agency_ids)
-        # Written on the columns (not on `into`) so the indexes on agency and target agency can serve it.
-        condition = Q(action="submit", agency_id__in=ids) | Q(
-            action__in=MOVE_ACTIONS, target_agency_id__in=ids
-        )
-    return Event.objects.filter(condition).annotate(into=Coalesce("target_agency_id", "agency_id"))
+def first_arrivals(scope: Scope, period: Period) -> QuerySet[EventFact]:
+    """The first arrival of each case in the scope, when it is in the period (an agency's scope only).
 
-
-def received_events(scope: Scope, period: Period, *, per_agency: bool = False) -> QuerySet[Any]:
-    """The first arrival of each case in the scope (or, per agency, at each agency), when it is in the period.
-
-    A case passed from a commune to its district is received once by a district leader's scope, and once by
-    each of the two agencies in a per-agency table.
-    """
-    earlier = (
-        arrivals(scope)
-        .filter(report=OuterRef("report"))
-        .filter(Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), seq__lt=OuterRef("seq")))
+    A case passed from a commune to its district is received once by a district leader's scope. The facts
+    hold each case's first arrival at each agency; the first in the scope is the earliest of those."""
+    ids = sorted(scope.agency_ids or ())
+    earlier = EventFact.objects.filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), seq__lt=OuterRef("seq")),
+        report=OuterRef("report"),
+        kind=EventFact.Kind.ARRIVAL,
+        agency_id__in=ids,
     )
-    if per_agency:
-        earlier = earlier.filter(into=OuterRef("into"))
-    return arrivals(scope).filter(in_period(period)).exclude(Exists(earlier))
+    return EventFact.objects.filter(
+        in_period(period), kind=EventFact.Kind.ARRIVAL, agency_id__in=ids
+    ).exclude(Exists(earlier))
+
+
+def received_facts(scope: Scope, period: Period) -> QuerySet[ReportFact]:
+    """The cases received by the scope in the period (one fact row each)."""
+    if scope.is_province:
+        # Every case arrives first at the IOC by its submission, whose time is the report's created_at.
+        return ReportFact.objects.filter(in_period(period, "created_at"))
+    return ReportFact.objects.filter(report_id__in=first_arrivals(scope, period).values("report_id"))
 
 
 def received_report_ids(scope: Scope, period: Period) -> QuerySet[Any]:
-    if scope.is_province:
-        # Every case arrives first at the IOC by its submission, whose time is the report's created_at.
-        return Report.objects.filter(in_period(period, "created_at")).values("pk")
-    return received_events(scope, period).values("report_id")
+    return received_facts(scope, period).values("report_id")
 
 
-def handled_events(scope: Scope, period: Period) -> QuerySet[Event]:
+def event_facts(kind: str, scope: Scope, period: Period) -> QuerySet[EventFact]:
+    """Results (approved or published), rejections or cancellations in the period by an agency of the scope."""
+    return EventFact.objects.filter(in_period(period), scope.q("agency"), kind=kind)
+
+
+def handled_events(scope: Scope, period: Period) -> QuerySet[EventFact]:
     """Results approved or published in the period by an agency of the scope."""
-    return Event.objects.filter(in_period(period), scope.q("agency"), action__in=RESOLVE_ACTIONS)
+    return event_facts(EventFact.Kind.RESULT, scope, period)
 
 
 def late_steps(scope: Scope) -> QuerySet[Event]:
@@ -140,72 +153,79 @@ def late_steps(scope: Scope) -> QuerySet[Event]:
     return Event.objects.filter(scope.q("agency"), step__in=AGENCY_STEPS, statutory=True, on_time=False)
 
 
-def late_handled_events(scope: Scope, period: Period, *, per_agency: bool = False) -> QuerySet[Event]:
-    """Results of the period for which the scope (or, per agency, that agency) did some step late before."""
+def last_results(scope: Scope, period: Period) -> QuerySet[Any]:
+    """The last result of each case in the period by the scope (a case reopened and resolved again counts
+    once), annotated with `is_late`: an agency of the scope did a step late before (or at) it.
+
+    Late is read on the last result: a step late before an earlier result is before the last one too."""
+    results = handled_events(scope, period)
+    if scope.is_province:
+        return results.filter(Q(next_result_at__isnull=True) | Q(next_result_at__gte=period.end)).annotate(
+            is_late=F("late_any")
+        )
+    later = handled_events(scope, period).filter(report=OuterRef("report"), seq__gt=OuterRef("seq"))
     late = late_steps(scope).filter(report=OuterRef("report"), at__lte=OuterRef("at"))
-    if per_agency:
-        late = late.filter(agency=OuterRef("agency"))
-    return handled_events(scope, period).filter(Exists(late))
+    return results.exclude(Exists(later)).annotate(is_late=Exists(late))
 
 
-def _last_event_before(moment: datetime) -> QuerySet[Event]:
-    # An opinion (a department's, or the province's leadership's through its office) does not move the case
-    # (the IOC still holds it), so it does not say who holds it.
-    return (
-        Event.objects.filter(report=OuterRef("pk"), at__lt=moment)
-        .exclude(action__in=("give_opinion", "give_leadership_opinion"))
-        .order_by("-seq")
+def held_q(moment: datetime, prefix: str = "") -> Q:
+    """HeldFact rows of the cases as the timeline left them just before `moment`: the spans still running
+    that began before it, and the closed spans covering it (at a local midnight, its own rows)."""
+
+    def q(**conditions: Any) -> Q:
+        return Q(**{prefix + name: value for name, value in conditions.items()})
+
+    running = q(day__isnull=True, end_at__isnull=True, start_at__lt=moment)
+    local = timezone.localtime(moment, local_zone())
+    if local.time() == time.min:
+        return running | q(day=local.date())
+    return running | q(day__isnull=True, end_at__gte=moment, start_at__lt=moment)
+
+
+def _held_states(scope: Scope, clarifying: bool, prefix: str = "") -> Q:
+    states = Q(**{f"{prefix}state__in": sorted(OPEN_STATES)})
+    if clarifying:
+        states |= Q(**{f"{prefix}state": State.RESOLVED, f"{prefix}overdue_at__isnull": False})
+    if scope.agency_ids is not None:
+        states &= Q(**{f"{prefix}holder_id__in": sorted(scope.agency_ids)})
+    return states
+
+
+def held_facts(scope: Scope, moment: datetime) -> QuerySet[Any]:
+    """`situation` as HeldFact rows (one per case, with its category, channel and area), for counting: the
+    reports themselves are not read."""
+    return HeldFact.objects.filter(held_q(moment), _held_states(scope, False)).annotate(
+        state_at=F("state"),
+        overdue_at_then=F("overdue_at"),
+        holder_at=F("holder_id"),
+        officer_at=F("officer_id"),
     )
 
 
 def situation(scope: Scope, moment: datetime, *, clarifying: bool = False) -> QuerySet[Any]:
     """The cases open just before `moment` (the end of a period is exclusive), held by an agency of the scope,
-    as the timeline says they were then.
+    as the timeline says they were then (one HeldFact row each).
 
     Annotated with `state_at`, `due_at_then` (the deadline of the step pending then), `overdue_at_then` (when
     the case, as it stood then, was overdue under Decision 826: None when only an internal target was pending;
     for a case waiting to be assigned, once the escalation time had passed too) and `holder_at`.
-    Only reports still open now or changed after `moment` can differ from their current row; the others are
-    skipped before the timeline is read (a report's `updated_at` is the time of its last event).
     With `clarifying`, also resolved cases whose clarification (R-8.2) was pending then with a deadline of
     Decision 826 (the timeline's `overdue_at` is set on a resolved case only then).
     """
-    last = _last_event_before(moment)
-    pending = Q(state=State.RESOLVED, clarification_pending=True) if clarifying else Q(pk__in=[])
-    alive = Q(state__in=OPEN_STATES) | Q(updated_at__gte=moment) | pending
-    if scope.agency_ids is None:
-        # Two index-friendly candidate lists (open now; changed since), each a sub-query the database reads
-        # through its own index, rather than every report created before the moment.
-        candidates = Report.objects.filter(
-            Q(pk__in=Report.objects.filter(Q(state__in=OPEN_STATES) | pending).values("pk"))
-            | Q(pk__in=Report.objects.filter(updated_at__gte=moment).values("pk"))
-        )
-    else:
-        ids = sorted(scope.agency_ids)
-        # Only a report that reached an agency of the scope by then can be held by it: a cheap, indexed
-        # pre-selection (events by agency and time) before the timeline of each candidate is read.
-        reached = Event.objects.filter(Q(agency_id__in=ids) | Q(target_agency_id__in=ids), at__lt=moment)
-        candidates = Report.objects.filter(pk__in=reached.values("report_id")).filter(alive)
-    reports = (
-        candidates.filter(created_at__lt=moment)
+    states = _held_states(scope, clarifying, "held_facts__")
+    # A report has at most one span at a moment: the rows are the reports, joined to that span.
+    held = FilteredRelation("held_facts", condition=held_q(moment, "held_facts__") & states)
+    return (
+        Report.objects.annotate(held=held)
+        .filter(held__isnull=False)
         .annotate(
-            state_at=Subquery(last.values("to_state")[:1]),
-            due_at_then=Subquery(last.values("due_at")[:1]),
-            # When it was overdue under Decision 826 as it stood then (None when only a target was pending).
-            overdue_at_then=Subquery(last.values("overdue_at")[:1]),
-            holder_at=Subquery(
-                last.annotate(holder=Coalesce("target_agency_id", "agency_id")).values("holder")[:1],
-                output_field=IntegerField(),
-            ),
-        )
-        .filter(
-            Q(state_at__in=sorted(OPEN_STATES))
-            | (Q(state_at=State.RESOLVED, overdue_at_then__isnull=False) if clarifying else Q(pk__in=[]))
+            state_at=F("held__state"),
+            due_at_then=F("held__due_at"),
+            overdue_at_then=F("held__overdue_at"),
+            holder_at=F("held__holder_id"),
+            officer_at=F("held__officer_id"),
         )
     )
-    if scope.agency_ids is not None:
-        reports = reports.filter(holder_at__in=sorted(scope.agency_ids))
-    return reports
 
 
 def overdue_q(moment: datetime, *, clarifying: bool = False) -> Q:
@@ -213,14 +233,6 @@ def overdue_q(moment: datetime, *, clarifying: bool = False) -> Q:
     `clarifying`, also an unanswered clarification past its deadline)."""
     states = [*AGENCY_OPEN_STATES, State.RESOLVED] if clarifying else AGENCY_OPEN_STATES
     return Q(state_at__in=states, overdue_at_then__lt=moment)
-
-
-def rejected_events(scope: Scope, period: Period) -> QuerySet[Event]:
-    return Event.objects.filter(in_period(period), scope.q("agency"), action__in=REJECT_ACTIONS)
-
-
-def cancelled_events(scope: Scope, period: Period) -> QuerySet[Event]:
-    return Event.objects.filter(in_period(period), scope.q("agency"), action="cancel_expired")
 
 
 def figure_report_ids(
@@ -231,20 +243,19 @@ def figure_report_ids(
     if figure == "received":
         return received_report_ids(scope, period)
     if figure == "handled":
-        return handled_events(scope, period).values("report_id")
+        return last_results(scope, period).values("report_id")
     if figure == "late":
-        return late_handled_events(scope, period).values("report_id")
+        return last_results(scope, period).filter(is_late=True).values("report_id")
     if figure == "on_time":
-        late = late_handled_events(scope, period).values("report_id")
-        return handled_events(scope, period).exclude(report_id__in=late).values("report_id")
+        return last_results(scope, period).filter(is_late=False).values("report_id")
     if figure == "open":
-        return situation(scope, moment).values("pk")
+        return held_facts(scope, moment).values("report_id")
     if figure == "overdue":
-        return situation(scope, moment).filter(overdue_q(moment)).values("pk")
+        return held_facts(scope, moment).filter(overdue_q(moment)).values("report_id")
     if figure == "rejected":
-        return rejected_events(scope, period).values("report_id")
+        return event_facts(EventFact.Kind.REJECT, scope, period).values("report_id")
     if figure == "cancelled":
-        return cancelled_events(scope, period).values("report_id")
+        return event_facts(EventFact.Kind.CANCEL, scope, period).values("report_id")
     raise ValueError(f"unknown figure {figure!r}")
 
 
@@ -275,7 +286,7 @@ class Counts:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.handled if self.handled else None
+        return ratio(self.on_time, self.handled)
 
     def get(self, figure: str) -> int:
         return int(getattr(self, figure))
@@ -288,27 +299,50 @@ class Counts:
 _SET_FIGURES = ("received", "handled", "late", "open", "overdue", "rejected", "cancelled")
 
 
-def _report_sets(scope: Scope, period: Period, now: datetime | None) -> dict[str, QuerySet[Any]]:
-    return {name: figure_report_ids(name, scope, period, now) for name in _SET_FIGURES}
+# Grouped by the ids only: grouping by the names too made PostgreSQL sort every row by their Vietnamese
+# collation (on disk for a year); the names of the groups are read afterwards.
+DIMENSION_FIELDS = ("category_id", "channel", "area_id")
 
 
-def _count_kwargs(sets: dict[str, QuerySet[Any]]) -> dict[str, Count]:
-    return {name: Count("pk", filter=Q(pk__in=ids)) for name, ids in sets.items()}
-
-
-def _universe(sets: dict[str, QuerySet[Any]]) -> Q:
-    # `late` ⊂ `handled` and `overdue` ⊂ `open`: the other sets cover every report counted.
-    q = Q()
-    for name in ("received", "handled", "open", "rejected", "cancelled"):
-        q |= Q(pk__in=sets[name])
-    return q
+def _grouped(scope: Scope, period: Period, now: datetime | None) -> list[dict[str, Any]]:
+    """The figures by category, channel and area: one grouped query per kind of fact, each row a group's
+    counts (every case has one category, one channel and one area, so groups add up to the totals)."""
+    moment = period.cutoff(now)
+    decided = Q(kind=EventFact.Kind.REJECT) | Q(kind=EventFact.Kind.CANCEL)
+    queries: list[QuerySet[Any]] = [
+        received_facts(scope, period).values(*DIMENSION_FIELDS).annotate(received=Count("pk")),
+        last_results(scope, period)
+        .values(*DIMENSION_FIELDS)
+        .annotate(handled=Count("pk"), late=Count("pk", filter=Q(is_late=True))),
+        held_facts(scope, moment)
+        .values(*DIMENSION_FIELDS)
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(moment))),
+        EventFact.objects.filter(decided, in_period(period), scope.q("agency"))
+        .values(*DIMENSION_FIELDS)
+        .annotate(
+            rejected=Count("report_id", distinct=True, filter=Q(kind=EventFact.Kind.REJECT)),
+            cancelled=Count("report_id", distinct=True, filter=Q(kind=EventFact.Kind.CANCEL)),
+        ),
+    ]
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for query in queries:
+        for row in query:
+            key = tuple(row[f] for f in DIMENSION_FIELDS)
+            groups.setdefault(key, {}).update(row)
+    categories = dict(Category.objects.filter(pk__in={k[0] for k in groups}).values_list("pk", "name"))
+    areas = dict(Area.objects.filter(pk__in={k[2] for k in groups}).values_list("pk", "name"))
+    for group in groups.values():
+        group["category__name"] = categories.get(group["category_id"])
+        group["area__name"] = areas.get(group["area_id"])
+    return list(groups.values())
 
 
 def totals(scope: Scope, period: Period, now: datetime | None = None) -> Counts:
-    """Every figure of the scope and period, in one query."""
-    sets = _report_sets(scope, period, now)
-    row = Report.objects.filter(_universe(sets)).aggregate(**_count_kwargs(sets))
-    return Counts(**{k: v or 0 for k, v in row.items()})
+    """Every figure of the scope and period."""
+    total = Counts()
+    for group in _grouped(scope, period, now):
+        _add(total, _counts(group))
+    return total
 
 
 @dataclass
@@ -320,7 +354,7 @@ class Row:
 
 @dataclass
 class Breakdown:
-    """The figures of a period by category, channel and area, and their totals, from one grouped query.
+    """The figures of a period by category, channel and area, and their totals, from the grouped queries.
 
     Each report has one category, one channel and one area, so the rows of each dimension add up to the
     totals exactly; the sums over the groups are sums of the database's counts, not a loop over reports.
@@ -331,12 +365,7 @@ class Breakdown:
 
 
 def breakdown(scope: Scope, period: Period, now: datetime | None = None) -> Breakdown:
-    sets = _report_sets(scope, period, now)
-    groups = (
-        Report.objects.filter(_universe(sets))
-        .values("category_id", "category__name", "channel", "area_id", "area__name")
-        .annotate(**_count_kwargs(sets))
-    )
+    groups = _grouped(scope, period, now)
     channel_labels = dict(Channel.choices)
     total = Counts()
     found: dict[str, dict[Any, Row]] = {d: {} for d in DIMENSIONS}
@@ -392,7 +421,7 @@ class AgencyFigures:
 
     @property
     def step_on_time_rate(self) -> float | None:
-        return self.steps_on_time / self.steps if self.steps else None
+        return ratio(self.steps_on_time, self.steps)
 
     @property
     def resolution_rate(self) -> float | None:
@@ -403,7 +432,7 @@ class AgencyFigures:
     @property
     def satisfaction_score(self) -> float | None:
         """Satisfied counts 1, acceptable ½, unsatisfied 0, averaged over the ratings received."""
-        return (self.satisfied + 0.5 * self.acceptable) / self.rated if self.rated else None
+        return satisfaction_score(self.satisfied, self.acceptable, self.rated)
 
     @property
     def has_data(self) -> bool:
@@ -422,77 +451,61 @@ def per_agency(scope: Scope, period: Period, now: datetime | None = None) -> dic
             result[agency_id] = AgencyFigures(agency_id)
         return result[agency_id]
 
-    for r in (
-        received_events(scope, period, per_agency=True)
-        .values("into")
-        .annotate(n=Count("report_id", distinct=True))
-    ):
-        row(r["into"]).counts.received = r["n"]
-    # Results, rejections, cancellations and steps: one pass over the period's events of the scope.
-    events: QuerySet[Any] = (
-        Event.objects.filter(in_period(period), scope.q("agency"))
-        .filter(
-            Q(action__in=(*RESOLVE_ACTIONS, *REJECT_ACTIONS, "cancel_expired"))
-            | Q(step__in=AGENCY_STEPS, statutory=True)
-        )
+    for r in event_facts(EventFact.Kind.ARRIVAL, scope, period).values("agency_id").annotate(n=Count("pk")):
+        row(r["agency_id"]).counts.received = r["n"]
+    # Results, rejections and cancellations: one pass over the period's facts of the scope. A report counts
+    # once per agency: by the last result that agency gave it in the period (late if that agency did a step
+    # late before it, R-12.1: a step late before an earlier result is before the last one too).
+    last_own = Q(kind=EventFact.Kind.RESULT) & (
+        Q(next_own_result_at__isnull=True) | Q(next_own_result_at__gte=period.end)
+    )
+    decided: QuerySet[Any] = (
+        EventFact.objects.filter(in_period(period), scope.q("agency"))
+        .exclude(kind=EventFact.Kind.ARRIVAL)
         .values("agency_id")
         .annotate(
-            handled=Count("report_id", distinct=True, filter=Q(action__in=RESOLVE_ACTIONS)),
-            rejected=Count("report_id", distinct=True, filter=Q(action__in=REJECT_ACTIONS)),
-            cancelled=Count("report_id", distinct=True, filter=Q(action="cancel_expired")),
-            steps=Count("pk", filter=Q(step__in=AGENCY_STEPS, statutory=True)),
-            steps_on_time=Count("pk", filter=Q(step__in=AGENCY_STEPS, statutory=True, on_time=True)),
+            handled=Count("pk", filter=last_own),
+            late=Count("pk", filter=last_own & Q(late_self=True)),
+            rejected=Count("report_id", distinct=True, filter=Q(kind=EventFact.Kind.REJECT)),
+            cancelled=Count("report_id", distinct=True, filter=Q(kind=EventFact.Kind.CANCEL)),
         )
     )
-    for r in events:
-        a = row(r["agency_id"])
-        a.counts.handled, a.counts.rejected, a.counts.cancelled = r["handled"], r["rejected"], r["cancelled"]
-        a.steps, a.steps_on_time = r["steps"], r["steps_on_time"]
+    for r in decided:
+        counts = row(r["agency_id"]).counts
+        counts.handled, counts.rejected, counts.cancelled, counts.late = (
+            r["handled"],
+            r["rejected"],
+            r["cancelled"],
+            r["late"],
+        )
+    for r in day_facts("step", scope, period).values("agency_id").annotate(n=Sum("n"), ok=Sum("ok")):
+        row(r["agency_id"]).steps, row(r["agency_id"]).steps_on_time = r["n"], r["ok"]
     for r in (
-        late_handled_events(scope, period, per_agency=True)
-        .values("agency_id")
-        .annotate(n=Count("report_id", distinct=True))
-    ):
-        row(r["agency_id"]).counts.late = r["n"]
-    for r in (
-        situation(scope, moment)
+        held_facts(scope, moment)
         .values("holder_at")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(moment)))
     ):
         row(r["holder_at"]).counts.open = r["open"]
         row(r["holder_at"]).counts.overdue = r["overdue"]
-    ratings: QuerySet[Any] = (
-        rating_events(scope, period)
-        .values("agency_id")
-        .annotate(
-            n=Count("pk"),
-            **{rating: Count("pk", filter=Q(data__rating=rating)) for rating in RATINGS},
-        )
-    )
-    for r in ratings:
-        a = row(r["agency_id"])
-        a.rated, a.satisfied, a.acceptable, a.unsatisfied = (
-            r["n"],
-            r["satisfied"],
-            r["acceptable"],
-            r["unsatisfied"],
-        )
+    for r in day_facts("rating", scope, period).values("agency_id", "key").annotate(n=Sum("n")):
+        if r["key"] in RATINGS:
+            a = row(r["agency_id"])
+            setattr(a, r["key"], r["n"])
+        row(r["agency_id"]).rated += r["n"]
     return result
 
 
 # --- Steps and ratings (their shares are pakn.stats.quality's) ---------------------------------------------
 
 
-def step_events(scope: Scope, period: Period) -> QuerySet[Event]:
-    """Steps with a deadline of Decision 826 completed in the period by an agency of the scope."""
-    return Event.objects.filter(in_period(period), scope.q("agency"), step__in=AGENCY_STEPS, statutory=True)
+def day_facts(kind: str, scope: Scope, period: Period) -> QuerySet[DayFact]:
+    """The day counts of the period for the agencies of the scope: statutory agency steps completed
+    (`kind` "step", key the step) or ratings given (`kind` "rating", key the value).
 
-
-def rating_events(scope: Scope, period: Period) -> QuerySet[Event]:
-    """Ratings given in the period to results of agencies of the scope (the case stays with the agency that
-    gave its result, so the rating event names it).
-
-    A rating is an event: it counts in the period it was given, with the value it was given (the event's
+    A rating counts in the period it was given, with the value it was given (the event's
     `data["rating"]`), never with the report's current rating, which a reopening (R-4.4) clears and a later
-    rating replaces. So a closed period's satisfaction never changes."""
-    return Event.objects.filter(in_period(period), scope.q("agency"), action="rate")
+    rating replaces; the rating's event names the agency that gave the result rated. So a closed period's
+    satisfaction never changes."""
+    return DayFact.objects.filter(
+        scope.q("agency"), kind=kind, day__gte=period.first_day, day__lte=period.last_day
+    )

@@ -206,34 +206,37 @@ def _bad_window(e: ValidationError, as_json: bool) -> HttpResponse:
     return HttpResponse("\n".join(errors.values()), status=400, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
-def reports_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def _opened(request: HttpRequest, as_json: bool) -> tuple[Any, HttpResponse | None]:
+    """The window of dates asked for, or the answer refusing it (malformed: 400; too many downloads: 429)."""
     try:
         window = window_from_query(request.GET)
     except ValidationError as e:
-        return _bad_window(e, as_json=False)
-    limited = _limited(request)
-    if limited is not None:
-        return limited
-    response = StreamingHttpResponse(_csv_lines(open_reports(window)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(window, "csv")}"'
+        return None, _bad_window(e, as_json=as_json)
+    return window, _limited(request)
+
+
+def _open_to_all(response: StreamingHttpResponse, disposition: str) -> StreamingHttpResponse:
+    response["Content-Disposition"] = disposition
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_GET
+def reports_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    window, refused = _opened(request, as_json=False)
+    if refused is not None:
+        return refused
+    response = StreamingHttpResponse(_csv_lines(open_reports(window)), content_type="text/csv; charset=utf-8")
+    return _open_to_all(response, f'attachment; filename="{_file_name(window, "csv")}"')
 
 
 @require_GET
 def reports_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    try:
-        window = window_from_query(request.GET)
-    except ValidationError as e:
-        return _bad_window(e, as_json=True)
-    limited = _limited(request)
-    if limited is not None:
-        return limited
+    window, refused = _opened(request, as_json=True)
+    if refused is not None:
+        return refused
     generated = _iso(timezone.now())
     response = StreamingHttpResponse(
         _json_chunks(open_reports(window), generated), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = f'inline; filename="{_file_name(window, "json")}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _open_to_all(response, f'inline; filename="{_file_name(window, "json")}"')

@@ -31,9 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from pakn.org.models import Agency, User
@@ -44,9 +42,11 @@ from pakn.stats.figures import (
     MOVE_ACTIONS,
     RATINGS,
     RESOLVE_ACTIONS,
+    held_facts,
     in_period,
     overdue_q,
-    situation,
+    ratio,
+    satisfaction_score,
 )
 from pakn.stats.periods import Period
 from pakn.stats.scope import PROVINCE, Scope
@@ -82,7 +82,7 @@ class Person:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.steps if self.steps else None
+        return ratio(self.on_time, self.steps)
 
     @property
     def rated(self) -> int:
@@ -91,7 +91,7 @@ class Person:
     @property
     def satisfaction(self) -> float | None:
         """Satisfied 1, acceptable ½, unsatisfied 0, averaged (as in the ranking, R-12.1)."""
-        return (self.satisfied + self.acceptable / 2) / self.rated if self.rated else None
+        return satisfaction_score(self.satisfied, self.acceptable, self.rated)
 
 
 # --- Who sees whose figures (R-14.2) ------------------------------------------------------------------------
@@ -198,22 +198,15 @@ def _rating_counts(ratings: QuerySet[Event], who: str) -> dict[tuple[int, int], 
 
 def overdue_assigned(scope: Scope, moment: datetime) -> dict[tuple[int, int], int]:
     """(officer, agency) → cases being verified by him at `moment` (in progress, held by an agency of the
-    scope, as the timeline says) that were overdue under Decision 826 then."""
-    assigned = (
-        Event.objects.filter(report=OuterRef("pk"), at__lt=moment, action__in=("assign", "reassign"))
-        .order_by("-seq")
-        .annotate(officer=Cast(KeyTextTransform("officer", "data"), IntegerField()))
-        .values("officer")[:1]
-    )
+    scope, as the timeline says: the officer of the last assignment or hand-over before it) that were overdue
+    under Decision 826 then."""
     rows = (
-        situation(scope, moment)
-        .filter(overdue_q(moment), state_at=State.IN_PROGRESS)
-        .annotate(officer_then=Subquery(assigned, output_field=IntegerField()))
-        .filter(officer_then__isnull=False)
-        .values("officer_then", "holder_at")
+        held_facts(scope, moment)
+        .filter(overdue_q(moment), state_at=State.IN_PROGRESS, officer_at__isnull=False)
+        .values("officer_at", "holder_at")
         .annotate(n=Count("pk"))
     )
-    return {(r["officer_then"], r["holder_at"]): r["n"] for r in rows}
+    return {(r["officer_at"], r["holder_at"]): r["n"] for r in rows}
 
 
 def people(

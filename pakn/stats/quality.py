@@ -15,13 +15,12 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
     Window,
@@ -33,13 +32,13 @@ from pakn.stats.figures import (
     AGENCY_STEPS,
     RATINGS,
     STATE_STEP,
-    handled_events,
+    day_facts,
     in_period,
+    last_results,
     late_steps,
     overdue_q,
-    rating_events,
+    ratio,
     situation,
-    step_events,
 )
 from pakn.stats.periods import Period
 from pakn.stats.scope import Scope
@@ -58,17 +57,15 @@ class StepShare:
 
     @property
     def rate(self) -> float | None:
-        return self.on_time / self.done if self.done else None
+        return ratio(self.on_time, self.done)
 
 
 def steps_on_time(scope: Scope, period: Period) -> list[StepShare]:
     """For each step of Article 7: how many were done in the period, and how many within the deadline."""
     labels = dict(Step.choices)
     rows = {
-        r["step"]: r
-        for r in step_events(scope, period)
-        .values("step")
-        .annotate(done=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+        r["key"]: r
+        for r in day_facts("step", scope, period).values("key").annotate(done=Sum("n"), on_time=Sum("ok"))
     }
     return [
         StepShare(step, str(labels[step]), rows[step]["done"], rows[step]["on_time"])
@@ -88,7 +85,7 @@ class Satisfaction:
         return self.satisfied + self.acceptable + self.unsatisfied
 
     def share(self, rating: str) -> float | None:
-        return getattr(self, rating) / self.rated if self.rated else None
+        return ratio(getattr(self, rating), self.rated)
 
     @property
     def shares(self) -> list[tuple[str, str, int, float | None]]:
@@ -97,20 +94,9 @@ class Satisfaction:
 
 
 def satisfaction(scope: Scope, period: Period) -> Satisfaction:
-    # Counted per event: a case reopened and rated again in the same period counts both ratings.
-    row = rating_events(scope, period).aggregate(
-        **{r: Count("pk", filter=Q(data__rating=r)) for r in RATINGS}
-    )
-    return Satisfaction(**{r: row[r] or 0 for r in RATINGS})
-
-
-def last_results(scope: Scope, period: Period) -> QuerySet[Event]:
-    """The last result of each case in the period (a case reopened and resolved again counts once)."""
-    later = handled_events(scope, period).filter(report=OuterRef("report"), seq__gt=OuterRef("seq"))
-    return handled_events(scope, period).exclude(Exists(later))
-
-
-HANDLING_TIME = ExpressionWrapper(F("at") - F("report__created_at"), output_field=DurationField())
+    # Counted per rating event: a case reopened and rated again in the same period counts both ratings.
+    rows = dict(day_facts("rating", scope, period).values("key").annotate(n=Sum("n")).values_list("key", "n"))
+    return Satisfaction(**{r: rows.get(r) or 0 for r in RATINGS})
 
 
 @dataclass
@@ -153,6 +139,10 @@ def percentiles(durations: QuerySet[Any], count: int, fractions: tuple[float, ..
 
 def _as_timedelta(value: Any) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
+
+
+# From submission to result (the result's fact holds it).
+HANDLING_TIME = F("duration")
 
 
 def handling_time(scope: Scope, period: Period) -> HandlingTime:

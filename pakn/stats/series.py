@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.reports.models import Channel, Report, State, Step
-from pakn.stats.figures import AGENCY_OPEN_STATES, in_period, received_events, received_report_ids
+from pakn.stats.figures import AGENCY_OPEN_STATES, first_arrivals, received_facts
 from pakn.stats.periods import Period, local_zone
 from pakn.stats.scope import Scope
 
@@ -26,14 +26,14 @@ def received_per_day(scope: Scope, period: Period) -> list[tuple[Any, int]]:
     rows: QuerySet[Any]
     if scope.is_province:
         rows = (
-            Report.objects.filter(in_period(period, "created_at"))
+            received_facts(scope, period)
             .annotate(day=TruncDay("created_at", tzinfo=zone))
             .values("day")
             .annotate(n=Count("pk"))
         )
     else:
         rows = (
-            received_events(scope, period)
+            first_arrivals(scope, period)
             .annotate(day=TruncDay("at", tzinfo=zone))
             .values("day")
             .annotate(n=Count("report_id", distinct=True))
@@ -51,7 +51,7 @@ def _local_date(value: Any) -> Any:
 
 def received_by(dimension: str, scope: Scope, period: Period) -> list[tuple[Any, str, int]]:
     """(key, label, count) of the cases received in the period, by category, channel or area, largest first."""
-    received = Report.objects.filter(pk__in=received_report_ids(scope, period))
+    received = received_facts(scope, period)
     rows: list[tuple[Any, str, int]]
     if dimension == "category":
         rows = [
@@ -77,10 +77,7 @@ def received_by(dimension: str, scope: Scope, period: Period) -> list[tuple[Any,
 def received_by_state(scope: Scope, period: Period) -> list[tuple[str, str, int]]:
     """Where the cases received in the period stand now: (state, label, count) in workflow order."""
     rows = dict(
-        Report.objects.filter(pk__in=received_report_ids(scope, period))
-        .values("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
+        received_facts(scope, period).values("state").annotate(n=Count("pk")).values_list("state", "n")
     )
     return [(s, str(label), rows[s]) for s, label in State.choices if rows.get(s)]
 
@@ -98,7 +95,7 @@ MAP_PRECISION = 2  # 0.01° ≈ 1.1 km: a commune's centre holds several cells, 
 def received_map(scope: Scope, period: Period) -> list[MapCell]:
     """The received cases with a place, counted per cell of a 0.01° grid (the density map)."""
     rows = (
-        Report.objects.filter(pk__in=received_report_ids(scope, period))
+        received_facts(scope, period)
         .filter(latitude__isnull=False, longitude__isnull=False)
         .annotate(lat=Round("latitude", MAP_PRECISION), lng=Round("longitude", MAP_PRECISION))
         .values("lat", "lng")
