@@ -240,6 +240,14 @@ def refresh_report(report_id: int) -> None:
 def record(event: Event, report: Report, *, context: dict[str, Any] | None = None) -> None:
     """The listener: keep the facts of `report` in step with its timeline, in the event's transaction."""
     del context
-    with transaction.atomic():
-        refresh_report(report.pk)
-        add_day_counts(day_counts({f: getattr(event, f) for f in EVENT_FIELDS}))
+    row = {f: getattr(event, f) for f in EVENT_FIELDS}
+    # The event's transaction is the one to join (no savepoint of its own: an error aborts the action anyway).
+    with transaction.atomic(savepoint=False):
+        if event.seq == 1:
+            # A new report: its timeline is this event and no fact of it exists yet (no reads, no deletes).
+            facts = Facts()
+            report_facts({f: getattr(report, f) for f in REPORT_FIELDS}, [row], facts)
+            save(facts)
+        else:
+            refresh_report(report.pk)
+        add_day_counts(day_counts(row))
